@@ -1,0 +1,7 @@
+"""`python -m polku ...`: see polku/cli.py."""
+
+import sys
+
+from polku.cli import main
+
+sys.exit(main())
