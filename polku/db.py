@@ -79,7 +79,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except Exception as exc:  # the driver's own error types differ per backend
-        raise DatabaseError(f"{engine.url.render_as_string(hide_password=True)}: {exc}") from exc
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseError(f"cannot reach the database {where}: {reason}") from exc
     command.upgrade(alembic_config(engine), revision)
 
 
