@@ -19,7 +19,6 @@ from sqlalchemy import (
     Index,
     MetaData,
     Numeric,
-    String,
     UniqueConstraint,
     func,
     text,

@@ -38,7 +38,7 @@ def _positive_number(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--database-url", help="overrides DATABASE_URL")
     parser = _Parser(prog="python -m polku", description="Polku command line")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

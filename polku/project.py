@@ -215,7 +215,7 @@ def _load_work_packages(
             name_en=wp["name_en"],
         )
         session.flush()
-        scopes: list[str | None] = municipalities if wp["scope"] == "municipality" else [None]
+        scopes: list[str | None] = list(municipalities) if wp["scope"] == "municipality" else [None]
         for ph in wp["phases"]:
             phase = _upsert(
                 session,

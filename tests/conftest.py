@@ -85,8 +85,10 @@ class Backend:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-        return make_url(db.normalise_url(self.admin_url or "")).set(database=name).render_as_string(
-            hide_password=False
+        return (
+            make_url(db.normalise_url(self.admin_url or ""))
+            .set(database=name)
+            .render_as_string(hide_password=False)
         )
 
     def prepared(self) -> str:
@@ -96,7 +98,9 @@ class Backend:
             _prepare(self._template)
         if self.name == "sqlite":
             target = self.empty()
-            shutil.copyfile(make_url(self._template).database or "", make_url(target).database or "")
+            shutil.copyfile(
+                make_url(self._template).database or "", make_url(target).database or ""
+            )
             return target
         name = f"t_{uuid.uuid4().hex[:12]}"
         template = make_url(self._template).database
@@ -118,7 +122,9 @@ def postgres_backend(postgres_server: str, tmp_path_factory: pytest.TempPathFact
 
 
 def _backend_params() -> list:
-    return [pytest.param(b, marks=[pytest.mark.postgres] if b == "postgres" else []) for b in BACKENDS]
+    return [
+        pytest.param(b, marks=[pytest.mark.postgres] if b == "postgres" else []) for b in BACKENDS
+    ]
 
 
 @pytest.fixture(params=_backend_params())

@@ -1,0 +1,41 @@
+# Polku: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(PYTHON) -m uv
+PORT ?= 8501
+
+.PHONY: help run test lint typecheck pytest venv system-deps db clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+venv: ## virtual environment with the locked dependencies (.venv)
+	@$(UV) --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install -q "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+
+system-deps: ## Debian packages the tests need (PostgreSQL server)
+	bash scripts/install-system-deps
+
+db: venv ## create or migrate the database and load the project plan plus sample data
+	$(UV) run python -m polku init --sample
+
+run: db ## the app with sample data in demo mode on http://localhost:8501
+	POLKU_DEMO=1 $(UV) run streamlit run streamlit_app.py --server.port $(PORT)
+
+lint: venv ## ruff lint and format check
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+typecheck: venv ## mypy over polku/ and models.py
+	$(UV) run mypy
+
+pytest: venv system-deps ## the test suite, on SQLite and a PostgreSQL server it starts
+	$(UV) run pytest
+
+test: lint typecheck pytest ## everything CI runs
+
+clean: ## remove the virtual environment and caches (keeps data/)
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,175 @@
+"""polku/project.py: the project definition file loads into the tables, idempotently."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from models import (
+    BudgetLine,
+    ChecklistItem,
+    ChecklistTemplateItem,
+    ClientStatus,
+    Indicator,
+    Municipality,
+    Phase,
+    Project,
+    StaffRole,
+    TargetGroup,
+)
+from polku.project import ProjectFileError, load_project, read_project_file
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILE = ROOT / "data" / "project.toml"
+
+
+@pytest.fixture
+def plan() -> dict:
+    with PROJECT_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_the_plan_facts_are_in_the_database(engine, plan) -> None:
+    with Session(engine) as s:
+        project = s.get(Project, 1)
+        assert project is not None
+        assert (project.start_date.isoformat(), project.end_date.isoformat()) == (
+            "2026-03-01",
+            "2029-09-30",
+        )
+        municipalities = {m.code: m for m in s.exec(select(Municipality))}
+        assert len(municipalities) == 13
+        # Codes are three-character strings: the leading zero survives
+        assert municipalities["090"].name == "Heinävesi"
+        assert municipalities["167"].population == 78741
+        assert project.lead_municipality_code == "167"
+
+        assert s.exec(select(func.count()).select_from(ClientStatus)).one() == 7
+        assert s.exec(select(func.count()).select_from(TargetGroup)).one() == 4
+        targets = {i.code: Decimal(str(i.target)) for i in s.exec(select(Indicator))}
+        assert targets["clients"] == 5000
+        assert targets["partner_companies"] == 150
+        assert targets["placed_at_companies"] == 1000
+        assert targets["supported_entrepreneurship"] == 40
+        assert targets["bonus_employers"] == 300
+        assert targets["plan_goal_reached"] == Decimal("0.7")
+
+        lines = {b.code: b for b in s.exec(select(BudgetLine))}
+        costs = sum(Decimal(str(b.amount)) for b in lines.values() if b.kind == "cost")
+        financing = sum(Decimal(str(b.amount)) for b in lines.values() if b.kind == "financing")
+        assert costs == financing == Decimal("8731852")
+        # The flat rate is 40 % of salaries, rounded to the euro
+        salaries = Decimal(str(lines["salaries"].amount))
+        assert abs(salaries * Decimal("0.4") - Decimal(str(lines["flat_rate"].amount))) < 1
+        fte = sum(Decimal(str(r.fte)) for r in s.exec(select(StaffRole)))
+        assert fte == Decimal("30.5")
+
+
+def test_phases_items_and_checklists_follow_the_file(engine, plan) -> None:
+    with Session(engine) as s:
+        for wp in plan["work_packages"]:
+            phases = s.exec(
+                select(Phase).where(Phase.work_package_code == wp["code"]).order_by(Phase.position)
+            ).all()
+            assert [p.code for p in phases] == [p["code"] for p in wp["phases"]]
+            for phase, spec in zip(phases, wp["phases"], strict=True):
+                items = s.exec(
+                    select(ChecklistTemplateItem)
+                    .where(ChecklistTemplateItem.phase_id == phase.id)
+                    .order_by(ChecklistTemplateItem.position)
+                ).all()
+                assert [i.name_fi for i in items] == [i["name_fi"] for i in spec["items"]]
+        # One checklist per municipality for WP1, one region-wide list for WP2
+        per_scope = dict(
+            s.exec(
+                select(ChecklistItem.municipality_code, func.count()).group_by(
+                    ChecklistItem.municipality_code
+                )
+            ).all()
+        )
+        wp1_items = sum(len(p["items"]) for p in plan["work_packages"][0]["phases"])
+        wp2_items = sum(len(p["items"]) for p in plan["work_packages"][1]["phases"])
+        assert per_scope.pop(None) == wp2_items
+        assert len(per_scope) == 13
+        assert set(per_scope.values()) == {wp1_items}
+
+
+def _snapshot(engine) -> dict[str, list]:
+    with Session(engine) as s:
+        return {
+            model.__tablename__: sorted(
+                tuple(sorted(row.model_dump(exclude={"updated_at", "created_at"}).items()))
+                for row in s.exec(select(model))
+            )
+            for model in (Municipality, Indicator, Phase, ChecklistTemplateItem, ChecklistItem)
+        }
+
+
+def test_loading_twice_changes_nothing(engine) -> None:
+    before = _snapshot(engine)
+    with Session(engine) as s:
+        report = load_project(s)
+        s.commit()
+    assert report.unchanged, (report.added, report.changed)
+    assert _snapshot(engine) == before
+
+
+def test_an_edited_target_updates_in_place_and_keeps_checklist_work(engine, tmp_path) -> None:
+    text = PROJECT_FILE.read_text(encoding="utf-8")
+    edited = re.sub(
+        r'(code = "clients"\nposition = 1\nkind = "count"\n)target = 5000', r"\1target = 4000", text
+    )
+    assert edited != text
+    changed_file = tmp_path / "project.toml"
+    changed_file.write_text(edited, encoding="utf-8")
+    with Session(engine) as s:
+        item = s.exec(select(ChecklistItem).order_by(ChecklistItem.id)).first()
+        assert item is not None
+        item.status = "done"
+        s.commit()
+        report = load_project(s, changed_file)
+        s.commit()
+        assert report.changed == {"indicator": 1} and not report.added
+        assert Decimal(str(s.get(Indicator, "clients").target)) == 4000  # type: ignore[union-attr]
+        assert s.get(ChecklistItem, item.id).status == "done"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace("[project]", "[projekti]", 1), r"\[project\] is missing"),
+        (lambda t: t.replace('lead_municipality = "167"', 'lead_municipality = "999"'), "999"),
+        (lambda t: t.replace('code = "090"', "code = 90"), "3 digits"),
+        (lambda t: t + "\n[[broken\n", "project.toml"),
+    ],
+)
+def test_a_broken_project_file_is_a_clear_error(engine, tmp_path, change, message) -> None:
+    broken = tmp_path / "project.toml"
+    broken.write_text(change(PROJECT_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    with Session(engine) as s, pytest.raises(ProjectFileError, match=message):
+        load_project(s, broken)
+
+
+def test_missing_file_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(ProjectFileError, match="file not found"):
+        read_project_file(tmp_path / "nope.toml")
+
+
+def test_no_plan_fact_is_hard_coded_in_python(plan) -> None:
+    """Municipality names and targets live in data/project.toml, not in the code."""
+    names = [m["name"] for m in plan["municipalities"]]
+    sources = [*ROOT.glob("polku/**/*.py"), ROOT / "models.py", ROOT / "streamlit_app.py"]
+    sources += list(ROOT.glob("pages/*.py"))
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sources
+        if path.exists()
+        for name in names
+        if name in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
