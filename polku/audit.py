@@ -1,0 +1,111 @@
+"""The append-only audit log: sign-ins, refusals and every change of data.
+
+Rows name the acting user, the entity and the field with its old and new value. Values are
+codes, statuses, dates and amounts: callers never pass personal data (there is none to pass:
+clients are pseudonymous codes). The database refuses UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from models import AuditLog
+
+MAX_VALUE = 2000
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)[:MAX_VALUE]
+
+
+def record(
+    session: Session,
+    *,
+    user_email: str | None,
+    action: str,
+    entity: str | None = None,
+    entity_id: Any = None,
+    field: str | None = None,
+    old: Any = None,
+    new: Any = None,
+    municipality: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Add one audit row in the caller's transaction: it lands exactly when the change does."""
+    session.add(
+        AuditLog(
+            user_email=user_email,
+            action=action,
+            entity=entity,
+            entity_id=_text(entity_id),
+            field=field,
+            old_value=_text(old),
+            new_value=_text(new),
+            municipality_code=municipality,
+            detail=_text(detail),
+        )
+    )
+
+
+def record_changes(
+    session: Session,
+    *,
+    user_email: str | None,
+    entity: str,
+    entity_id: Any,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    municipality: str | None = None,
+    action: str = "update",
+) -> list[str]:
+    """One audit row per changed field; returns the names of the fields that changed."""
+    changed = [name for name in after if _text(before.get(name)) != _text(after[name])]
+    for name in changed:
+        record(
+            session,
+            user_email=user_email,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            field=name,
+            old=before.get(name),
+            new=after[name],
+            municipality=municipality,
+        )
+    return changed
+
+
+def recent(
+    engine: Engine,
+    *,
+    municipalities: list[str] | None = None,
+    entity: str | None = None,
+    entity_id: Any = None,
+    limit: int = 100,
+) -> pd.DataFrame:
+    """The newest audit rows, optionally for some municipalities or one entity."""
+    query = select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)
+    if municipalities is not None:
+        query = query.where(col(AuditLog.municipality_code).in_(municipalities))
+    if entity is not None:
+        query = query.where(col(AuditLog.entity) == entity)
+    if entity_id is not None:
+        query = query.where(col(AuditLog.entity_id) == _text(entity_id))
+    with Session(engine) as session:
+        rows = [row.model_dump() for row in session.exec(query)]
+    columns = list(AuditLog.model_fields)
+    return pd.DataFrame(rows, columns=columns)
