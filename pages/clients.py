@@ -1,0 +1,5 @@
+"""Asiakkaat ja tietojen syöttö: recording clients, employers and bonuses (placeholder)."""
+
+from polku.ui.page import placeholder
+
+placeholder("clients")

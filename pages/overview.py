@@ -1,0 +1,112 @@
+"""Yleiskatsaus: clients, employers and checklist progress for the picked municipality or
+the whole region, as of today."""
+
+import pandas as pd
+import streamlit as st
+
+from polku import i18n, metrics
+from polku.ui import data
+from polku.ui.cards import Card, metric_row
+from polku.ui.state import lang, municipality, t
+from polku.ui.tables import names
+
+code = municipality()
+as_of = metrics.today()
+project = data.project_info()
+municipality_names = data.municipality_names()
+
+st.title(t("page.overview"))
+if project is not None:
+    st.caption(
+        t(
+            "overview.scope",
+            scope=municipality_names.get(code or "", t("app.region")),
+            period=i18n.fmt_period(project.start_date, project.end_date, lang()),
+            as_of=i18n.fmt_date(as_of, lang()),
+        )
+    )
+
+counts = data.overview(code, as_of)
+
+st.subheader(t("overview.clients"))
+metric_row(
+    [
+        Card(
+            t("overview.clients.entered"),
+            counts.clients.entered,
+            t("overview.clients.entered.help"),
+        ),
+        Card(
+            t("overview.clients.active"), counts.clients.active, t("overview.clients.active.help")
+        ),
+        Card(
+            t("overview.clients.exited"), counts.clients.exited, t("overview.clients.exited.help")
+        ),
+    ]
+)
+
+st.subheader(t("overview.employers"))
+metric_row(
+    [
+        Card(
+            t("overview.employers.total"),
+            counts.employers.total,
+            t("overview.employers.total.help"),
+        ),
+        Card(
+            t("overview.employers.partners"),
+            counts.employers.with_partnership,
+            t("overview.employers.partners.help"),
+        ),
+    ]
+)
+
+st.subheader(t("overview.checklists"))
+st.caption(
+    t("overview.checklists.municipality_note" if code else "overview.checklists.region_note")
+)
+checklists = counts.checklists
+metric_row(
+    [
+        Card(t("overview.checklists.total"), checklists.total),
+        Card(t("overview.checklists.done"), checklists.done, t("overview.checklists.done.help")),
+    ]
+)
+metric_row(
+    [
+        Card(i18n.code_label("checklist_status", status, lang()), n)
+        for status, n in checklists.by_status.items()
+    ]
+)
+
+st.subheader(t("overview.progress"))
+progress = data.phase_progress(code)
+if progress.empty:
+    st.info(t("overview.progress.empty"))
+else:
+    # Whole percentages, rounded down: a phase shows 100 % only when it is complete
+    share = (progress["done"] * 100 // progress["total"].where(progress["total"] > 0)).fillna(0)
+    table = pd.DataFrame(
+        {
+            "work_package": names(progress, "work_package_name"),
+            "phase": names(progress),
+            "done": progress["done"],
+            "total": progress["total"],
+            "share": share.astype("int64"),
+        }
+    )
+    percent = "%d\u00a0%%" if lang() == "fi" else "%d%%"
+    st.dataframe(
+        table,
+        hide_index=True,
+        height="content",
+        column_config={
+            "work_package": st.column_config.TextColumn(t("overview.progress.work_package")),
+            "phase": st.column_config.TextColumn(t("overview.progress.phase")),
+            "done": st.column_config.NumberColumn(t("overview.progress.done")),
+            "total": st.column_config.NumberColumn(t("overview.progress.total")),
+            "share": st.column_config.ProgressColumn(
+                t("overview.progress.share"), min_value=0, max_value=100, format=percent
+            ),
+        },
+    )

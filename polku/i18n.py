@@ -1,0 +1,480 @@
+"""Finnish and English strings of the app, and Finnish / English number and date formats.
+
+Every user-visible string goes through `t(key, lang)`. Labels of the fixed code sets of
+models.py (roles, checklist statuses, genders, ...) live here as `<code set>.<code>` keys;
+labels of the code lists stored in tables come from their name_fi / name_en columns
+(`localized_name`). Finnish is the default and the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import models
+
+Language = Literal["fi", "en"]
+LANGUAGES: tuple[Language, ...] = ("fi", "en")
+DEFAULT_LANGUAGE: Language = "fi"
+
+# Finnish groups thousands with a no-break space (CLDR), so "1 234" never breaks across lines
+NBSP = "\u00a0"
+# The en dash of ranges: 1.3.2026–30.9.2029
+EN_DASH = "\u2013"
+
+# The fixed code sets of models.py whose codes need a label: key prefix -> codes
+CODE_SETS: dict[str, tuple[str, ...]] = {
+    "role": models.ROLES,
+    "checklist_status": models.CHECKLIST_STATUSES,
+    "gender": models.GENDERS,
+    "education_level": models.EDUCATION_LEVELS,
+    "labour_status": models.LABOUR_STATUSES,
+    "employer_type": models.EMPLOYER_TYPES,
+    "contract_type": models.CONTRACT_TYPES,
+    "decision": models.DECISIONS,
+    "work_package_scope": models.WORK_PACKAGE_SCOPES,
+    "indicator_kind": models.INDICATOR_KINDS,
+    "budget_kind": models.BUDGET_KINDS,
+}
+
+_FI: dict[str, str] = {
+    # The app shell
+    "app.title": "Polku",
+    # Both languages: the switch must be found by someone who cannot read the current one
+    "app.language": "Kieli · Language",
+    "app.language.help": "Käyttöliittymän kieli · The language of the interface",
+    "lang.fi": "Suomi",
+    "lang.en": "English",
+    "app.municipality": "Kunta",
+    "app.municipality.help": (
+        "Näytettävä kunta tai koko alue. Valinta säilyy sivulta toiselle ja näkyy "
+        "osoitteessa, joten linkki avaa saman näkymän."
+    ),
+    "app.region": "Koko alue",
+    "nav.monitoring": "Seuranta",
+    "nav.data": "Tiedot",
+    "nav.admin": "Hallinta",
+    # Database not ready
+    "db.not_ready.title": "Tietokanta ei ole vielä käyttövalmis",
+    "db.no_schema": "Tietokannassa ei ole vielä Polun tauluja.",
+    "db.outdated": "Tietokannan rakenne on vanhempi kuin tämä Polun versio.",
+    "db.no_project": "Hankkeen määrittelyä (data/project.toml) ei ole ladattu tietokantaan.",
+    "db.unreachable": "Tietokantaan ei saada yhteyttä.",
+    "db.how_to_fix": (
+        "Aja palvelimella komento `python -m polku init` (tai `make run`) ja lataa sivu uudelleen."
+    ),
+    "db.unreachable_fix": (
+        "Tarkista tietokantapalvelin ja asetus DATABASE_URL; ota tarvittaessa yhteys ylläpitoon."
+    ),
+    # Pages: titles, tooltips and what is coming
+    "page.overview": "Yleiskatsaus",
+    "page.overview.help": (
+        "Asiakkaiden, työnantajien ja vaihelistojen tilanne valitussa kunnassa tai koko alueella."
+    ),
+    "page.indicators": "Mittarit",
+    "page.indicators.help": "Hankkeen tulostavoitteet ja niiden toteutuminen kunnittain.",
+    "page.indicators.coming": (
+        "Tälle sivulle tulevat hankkeen mittarit: toteuma tavoitteisiin ja tähän "
+        "mennessä odotettuun verrattuna, kunnittain ja ajan yli."
+    ),
+    "page.checklists": "Vaihelistat",
+    "page.checklists.help": "Työpakettien vaiheiden tehtävälistat ja niiden eteneminen.",
+    "page.checklists.coming": (
+        "Tälle sivulle tulevat kuntien ja alueen vaihelistat, joiden tehtävien tilaa, "
+        "vastuuhenkilöä ja määräaikaa koordinaattorit päivittävät."
+    ),
+    "page.clients": "Asiakkaat ja tietojen syöttö",
+    "page.clients.help": "Asiakkaiden, työnantajien ja työllistämislisien kirjaaminen.",
+    "page.clients.coming": (
+        "Tälle sivulle tulee asiakkaiden, työnantajien, kumppanuussopimusten ja "
+        "työllistämislisien kirjaaminen pseudonyymein asiakastunnuksin."
+    ),
+    "page.import": "Tuonti",
+    "page.import.help": "Tietojen tuonti CSV- ja Excel-tiedostoista.",
+    "page.import.coming": (
+        "Tälle sivulle tulee CSV- ja Excel-tiedostojen tuonti: tarkistus, esikatselu ja "
+        "tallennus yhtenä kokonaisuutena."
+    ),
+    "page.export": "Vienti",
+    "page.export.help": "Tietojen vienti Exceliin, CSV:hen ja Parquetiin.",
+    "page.export.coming": (
+        "Tälle sivulle tulee tietojen vienti Excel-, CSV- ja Parquet-muodossa "
+        "käyttöoikeuksiesi mukaisesti."
+    ),
+    "page.users": "Käyttäjät",
+    "page.users.help": "Käyttäjät, roolit ja kunnat.",
+    "page.users.coming": (
+        "Tälle sivulle tulee käyttäjien, roolien ja kuntakohtaisten oikeuksien hallinta."
+    ),
+    "page.project": "Hanke",
+    "page.project.help": (
+        "Hankkeen määrittely: kunnat, työpaketit ja vaiheet, tavoitteet, budjetti ja henkilöstö."
+    ),
+    "placeholder.coming": "Tulossa",
+    # Overview
+    "overview.scope": "{scope} · hankekausi {period} · tilanne {as_of}",
+    "overview.clients": "Asiakkaat",
+    "overview.clients.entered": "Aloittaneet yhteensä",
+    "overview.clients.entered.help": "Asiakkaat, joiden aloituspäivä on viimeistään tänään.",
+    "overview.clients.active": "Mukana nyt",
+    "overview.clients.active.help": "Aloittaneet asiakkaat, jotka eivät ole vielä päättäneet.",
+    "overview.clients.exited": "Päättäneet",
+    "overview.clients.exited.help": "Asiakkaat, joiden päättymispäivä on viimeistään tänään.",
+    "overview.employers": "Työnantajat",
+    "overview.employers.total": "Työnantajia yhteensä",
+    "overview.employers.total.help": "Polkuun kirjatut työnantajat.",
+    "overview.employers.partners": "Kumppanuussopimus voimassa",
+    "overview.employers.partners.help": (
+        "Työnantajat, joilla on tänään voimassa oleva kumppanuussopimus."
+    ),
+    "overview.checklists": "Vaihelistat",
+    "overview.checklists.region_note": (
+        "Koko alue: kaikkien kuntien vaihelistat (työpaketti 1) ja alueen yhteinen "
+        "vaihelista (työpaketti 2)."
+    ),
+    "overview.checklists.municipality_note": "Kunnan vaihelista (työpaketti 1).",
+    "overview.checklists.total": "Tehtäviä yhteensä",
+    "overview.checklists.done": "Valmiina",
+    "overview.checklists.done.help": "Tehtävät, jotka ovat valmiita tai eivät koske kuntaa.",
+    "overview.progress": "Edistyminen vaiheittain",
+    "overview.progress.work_package": "Työpaketti",
+    "overview.progress.phase": "Vaihe",
+    "overview.progress.done": "Valmiina",
+    "overview.progress.total": "Yhteensä",
+    "overview.progress.share": "Osuus",
+    "overview.progress.empty": "Ei vaihelistan tehtäviä.",
+    # Project definition
+    "project.period": "Hankekausi {period}",
+    "project.lead": "Vastuukunta: {name}",
+    "project.municipalities": "Kunnat",
+    "project.municipalities.total": "{count} kuntaa, asukkaita yhteensä {population}.",
+    "project.col.code": "Koodi",
+    "project.col.municipality": "Kunta",
+    "project.col.population": "Asukasluku",
+    "project.col.population_share": "Osuus asukkaista",
+    "project.work_packages": "Työpaketit ja vaiheet",
+    "project.work_package.scope": "Laajuus: {scope}",
+    "project.col.position": "Nro",
+    "project.col.item": "Tehtävä",
+    "project.col.required": "Pakollinen",
+    "project.phase.items": "{count} tehtävää",
+    "project.targets": "Tavoitteet",
+    "project.col.indicator": "Mittari",
+    "project.col.kind": "Laji",
+    "project.col.target": "Tavoite",
+    "project.col.note": "Huomautus",
+    "project.budget": "Budjetti",
+    "project.col.budget_line": "Rivi",
+    "project.col.amount": "Summa",
+    "project.col.share": "Osuus",
+    "project.budget.totals": "Kustannukset yhteensä {cost} · rahoitus yhteensä {financing}",
+    "project.staff": "Henkilöstö",
+    "project.col.role": "Tehtävä",
+    "project.col.fte": "Henkilötyövuodet",
+    "project.staff.total": "Yhteensä {fte} henkilötyövuotta.",
+    "project.none": "Ei tietoja.",
+    # Refusals of polku.access (AccessDenied.key)
+    "access.denied.read_aggregates": "Sinulla ei ole oikeutta nähdä tämän kunnan lukuja.",
+    "access.denied.read_rows": (
+        "Sinulla ei ole oikeutta nähdä tämän kunnan asiakas- tai rivitason tietoja."
+    ),
+    "access.denied.edit": "Sinulla ei ole oikeutta muokata tämän kunnan tietoja.",
+    "access.denied.export": "Sinulla ei ole oikeutta viedä tietoja Polusta.",
+    "access.denied.manage": (
+        "Vain pääkäyttäjä voi hallita käyttäjiä, tavoitteita ja vaihelistojen pohjia."
+    ),
+    # Fixed code sets (models.py)
+    "role.admin": "Pääkäyttäjä",
+    "role.coordinator": "Koordinaattori",
+    "role.director": "Johtaja",
+    "role.analyst": "Analyytikko",
+    "checklist_status.not_started": "Ei aloitettu",
+    "checklist_status.in_progress": "Käynnissä",
+    "checklist_status.done": "Valmis",
+    "checklist_status.not_applicable": "Ei koske",
+    "checklist_status.blocked": "Estynyt",
+    "gender.female": "Nainen",
+    "gender.male": "Mies",
+    "gender.other": "Muu",
+    "education_level.isced_0_2": "Enintään perusaste (ISCED 0–2)",
+    "education_level.isced_3_4": "Toinen aste (ISCED 3–4)",
+    "education_level.isced_5_8": "Korkea-aste (ISCED 5–8)",
+    "labour_status.unemployed": "Työtön",
+    "labour_status.long_term_unemployed": "Pitkäaikaistyötön",
+    "labour_status.inactive": "Työvoiman ulkopuolella",
+    "labour_status.employed": "Työssä",
+    "employer_type.company": "Yritys",
+    "employer_type.association": "Yhdistys",
+    "employer_type.foundation": "Säätiö",
+    "employer_type.private_person": "Yksityishenkilö",
+    "employer_type.public": "Julkinen toimija",
+    "contract_type.fixed_term": "Määräaikainen",
+    "contract_type.permanent": "Toistaiseksi voimassa oleva",
+    "decision.pending": "Käsittelyssä",
+    "decision.granted": "Myönnetty",
+    "decision.refused": "Hylätty",
+    "work_package_scope.municipality": "kuntakohtainen",
+    "work_package_scope.region": "koko alue",
+    "indicator_kind.count": "Lukumäärä",
+    "indicator_kind.rate": "Osuus",
+    "budget_kind.cost": "Kustannus",
+    "budget_kind.financing": "Rahoitus",
+}
+
+_EN: dict[str, str] = {
+    "app.title": "Polku",
+    "app.language": "Kieli · Language",
+    "app.language.help": "Käyttöliittymän kieli · The language of the interface",
+    "lang.fi": "Suomi",
+    "lang.en": "English",
+    "app.municipality": "Municipality",
+    "app.municipality.help": (
+        "The municipality to show, or the whole region. The choice stays when you change "
+        "pages and shows in the address, so a link opens the same view."
+    ),
+    "app.region": "Whole region",
+    "nav.monitoring": "Monitoring",
+    "nav.data": "Data",
+    "nav.admin": "Administration",
+    "db.not_ready.title": "The database is not ready yet",
+    "db.no_schema": "The database has no Polku tables yet.",
+    "db.outdated": "The database schema is older than this version of Polku.",
+    "db.no_project": "The project definition (data/project.toml) has not been loaded.",
+    "db.unreachable": "The database cannot be reached.",
+    "db.how_to_fix": (
+        "Run `python -m polku init` (or `make run`) on the server and reload the page."
+    ),
+    "db.unreachable_fix": (
+        "Check the database server and the DATABASE_URL setting; contact the administrator "
+        "if needed."
+    ),
+    "page.overview": "Overview",
+    "page.overview.help": (
+        "Clients, employers and phase checklists in the chosen municipality or the whole region."
+    ),
+    "page.indicators": "Indicators",
+    "page.indicators.help": "The project's expected results and how far they are reached.",
+    "page.indicators.coming": (
+        "This page will show the project's indicators: results against the targets and "
+        "against what is expected by today, per municipality and over time."
+    ),
+    "page.checklists": "Phase checklists",
+    "page.checklists.help": "Checklists of the work packages' phases and their progress.",
+    "page.checklists.coming": (
+        "This page will hold the phase checklists of the municipalities and the region, "
+        "whose status, owner and due date the coordinators keep current."
+    ),
+    "page.clients": "Clients and data entry",
+    "page.clients.help": "Recording clients, employers and employment bonuses.",
+    "page.clients.coming": (
+        "This page will be for recording clients, employers, partnership agreements and "
+        "employment bonuses, with pseudonymous client codes."
+    ),
+    "page.import": "Import",
+    "page.import.help": "Importing data from CSV and Excel files.",
+    "page.import.coming": (
+        "This page will import CSV and Excel files: validation, a preview and saving in "
+        "one transaction."
+    ),
+    "page.export": "Export",
+    "page.export.help": "Exporting data to Excel, CSV and Parquet.",
+    "page.export.coming": (
+        "This page will export data as Excel, CSV and Parquet, within your access rights."
+    ),
+    "page.users": "Users",
+    "page.users.help": "Users, roles and municipalities.",
+    "page.users.coming": "This page will manage users, roles and per-municipality access.",
+    "page.project": "Project",
+    "page.project.help": (
+        "The project definition: municipalities, work packages and phases, targets, budget "
+        "and staff."
+    ),
+    "placeholder.coming": "Coming",
+    "overview.scope": "{scope} · project period {period} · as of {as_of}",
+    "overview.clients": "Clients",
+    "overview.clients.entered": "Entered in total",
+    "overview.clients.entered.help": "Clients whose entry date is today or earlier.",
+    "overview.clients.active": "Active now",
+    "overview.clients.active.help": "Clients who have entered and not yet exited.",
+    "overview.clients.exited": "Exited",
+    "overview.clients.exited.help": "Clients whose exit date is today or earlier.",
+    "overview.employers": "Employers",
+    "overview.employers.total": "Employers in total",
+    "overview.employers.total.help": "Employers recorded in Polku.",
+    "overview.employers.partners": "Partnership in force",
+    "overview.employers.partners.help": "Employers with a partnership agreement in force today.",
+    "overview.checklists": "Phase checklists",
+    "overview.checklists.region_note": (
+        "Whole region: the checklists of every municipality (work package 1) and the "
+        "region's shared checklist (work package 2)."
+    ),
+    "overview.checklists.municipality_note": "The municipality's checklist (work package 1).",
+    "overview.checklists.total": "Items in total",
+    "overview.checklists.done": "Done",
+    "overview.checklists.done.help": "Items that are done or do not apply.",
+    "overview.progress": "Progress by phase",
+    "overview.progress.work_package": "Work package",
+    "overview.progress.phase": "Phase",
+    "overview.progress.done": "Done",
+    "overview.progress.total": "Total",
+    "overview.progress.share": "Share",
+    "overview.progress.empty": "No checklist items.",
+    "project.period": "Project period {period}",
+    "project.lead": "Lead municipality: {name}",
+    "project.municipalities": "Municipalities",
+    "project.municipalities.total": "{count} municipalities, {population} inhabitants in total.",
+    "project.col.code": "Code",
+    "project.col.municipality": "Municipality",
+    "project.col.population": "Population",
+    "project.col.population_share": "Share of population",
+    "project.work_packages": "Work packages and phases",
+    "project.work_package.scope": "Scope: {scope}",
+    "project.col.position": "No.",
+    "project.col.item": "Item",
+    "project.col.required": "Required",
+    "project.phase.items": "{count} items",
+    "project.targets": "Targets",
+    "project.col.indicator": "Indicator",
+    "project.col.kind": "Kind",
+    "project.col.target": "Target",
+    "project.col.note": "Note",
+    "project.budget": "Budget",
+    "project.col.budget_line": "Line",
+    "project.col.amount": "Amount",
+    "project.col.share": "Share",
+    "project.budget.totals": "Costs in total {cost} · financing in total {financing}",
+    "project.staff": "Staff",
+    "project.col.role": "Role",
+    "project.col.fte": "Full-time equivalents",
+    "project.staff.total": "{fte} full-time equivalents in total.",
+    "project.none": "No data.",
+    "access.denied.read_aggregates": "You may not see the figures of this municipality.",
+    "access.denied.read_rows": (
+        "You may not see client-level or row-level data of this municipality."
+    ),
+    "access.denied.edit": "You may not edit the data of this municipality.",
+    "access.denied.export": "You may not export data from Polku.",
+    "access.denied.manage": (
+        "Only an administrator can manage users, targets and checklist templates."
+    ),
+    "role.admin": "Administrator",
+    "role.coordinator": "Coordinator",
+    "role.director": "Director",
+    "role.analyst": "Analyst",
+    "checklist_status.not_started": "Not started",
+    "checklist_status.in_progress": "In progress",
+    "checklist_status.done": "Done",
+    "checklist_status.not_applicable": "Not applicable",
+    "checklist_status.blocked": "Blocked",
+    "gender.female": "Female",
+    "gender.male": "Male",
+    "gender.other": "Other",
+    "education_level.isced_0_2": "Up to lower secondary (ISCED 0–2)",
+    "education_level.isced_3_4": "Upper or post-secondary (ISCED 3–4)",
+    "education_level.isced_5_8": "Tertiary (ISCED 5–8)",
+    "labour_status.unemployed": "Unemployed",
+    "labour_status.long_term_unemployed": "Long-term unemployed",
+    "labour_status.inactive": "Outside the labour force",
+    "labour_status.employed": "Employed",
+    "employer_type.company": "Company",
+    "employer_type.association": "Association",
+    "employer_type.foundation": "Foundation",
+    "employer_type.private_person": "Private person",
+    "employer_type.public": "Public body",
+    "contract_type.fixed_term": "Fixed-term",
+    "contract_type.permanent": "Permanent",
+    "decision.pending": "Pending",
+    "decision.granted": "Granted",
+    "decision.refused": "Refused",
+    "work_package_scope.municipality": "per municipality",
+    "work_package_scope.region": "region-wide",
+    "indicator_kind.count": "Count",
+    "indicator_kind.rate": "Rate",
+    "budget_kind.cost": "Cost",
+    "budget_kind.financing": "Financing",
+}
+
+CATALOGS: dict[Language, dict[str, str]] = {"fi": _FI, "en": _EN}
+
+
+def language(value: object) -> Language:
+    """`value` if it names a supported language, else the default (Finnish)."""
+    return "en" if value == "en" else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
+    """The string `key` in `lang`, with `{placeholders}` filled from `values`.
+
+    An unknown key raises KeyError: a typo should fail a test, not show a raw key to a user.
+    """
+    catalog = CATALOGS[language(lang)]
+    text = catalog[key] if key in catalog else _FI[key]
+    return text.format(**values) if values else text
+
+
+def code_label(code_set: str, code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The label of `code` of a fixed code set of models.py, e.g. ("checklist_status", "done")."""
+    return t(f"{code_set}.{code}", lang)
+
+
+def localized_name(row: Mapping[str, Any] | Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """name_fi or name_en of a code-list row (a mapping or an object); Finnish if no English."""
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name, None)
+    if language(lang) == "en" and get("name_en"):
+        return str(get("name_en"))
+    return str(get("name_fi") or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and dates
+
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _localize(formatted: str, lang: str) -> str:
+    """Turn Python's "1,234.5" into the language's form ("1 234,5" in Finnish)."""
+    if language(lang) == "en":
+        return formatted
+    return formatted.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_int(value: int | Decimal | float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with grouped thousands: 1 234 (fi), 1,234 (en)."""
+    return fmt_decimal(value, 0, lang)
+
+
+def fmt_decimal(value: int | Decimal | float, digits: int = 1, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number rounded half up to `digits` decimals: 1 234,5 (fi), 1,234.5 (en)."""
+    # str() first, so 2.675 rounds as written (2.68), not as its binary float (2.67)
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if number == 0:
+        number = abs(number)  # no "-0"
+    return _localize(f"{number:,.{digits}f}", lang)
+
+
+def fmt_percent(share: int | Decimal | float, digits: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A share (0.7) as a percentage: 70 % (fi, with a no-break space), 70% (en)."""
+    number = fmt_decimal(Decimal(str(share)) * 100, digits, lang)
+    return f"{number}{NBSP}%" if language(lang) == "fi" else f"{number}%"
+
+
+def fmt_euro(amount: int | Decimal | float, digits: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A sum of money: 6 237 037 € (fi), €6,237,037 (en)."""
+    number = fmt_decimal(amount, digits, lang)
+    if language(lang) == "fi":
+        return f"{number}{NBSP}€"
+    return f"-€{number[1:]}" if number.startswith("-") else f"€{number}"
+
+
+def fmt_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A date: 29.11.2026 (fi), 29 Nov 2026 (en)."""
+    if language(lang) == "en":
+        return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def fmt_period(start: date, end: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A date range with an en dash: 1.3.2026–30.9.2029."""
+    return f"{fmt_date(start, lang)}{EN_DASH}{fmt_date(end, lang)}"

@@ -1,0 +1,90 @@
+"""Cached reads for the pages: polku.metrics results, keyed by the database and the choices.
+
+st.cache_data returns a copy to each caller and expires after TTL seconds, so a number is at
+most that old; code that writes calls `clear()` so its own change shows at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from polku import metrics
+from polku.ui.resources import database_url, engine_for
+
+# Seconds an aggregate may be reused; writes clear the cache sooner
+TTL = 60
+# The project definition changes only when `python -m polku init` runs
+DEFINITION_TTL = 300
+
+
+def clear() -> None:
+    """Forget every cached aggregate, e.g. after saving a change."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _overview(url: str, municipality: str | None, as_of: date) -> metrics.Overview:
+    return metrics.overview(engine_for(url), municipality, as_of)
+
+
+def overview(municipality: str | None, as_of: date) -> metrics.Overview:
+    return _overview(database_url(), municipality, as_of)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _phase_progress(url: str, municipality: str | None) -> pd.DataFrame:
+    return metrics.phase_progress(engine_for(url), municipality)
+
+
+def phase_progress(municipality: str | None) -> pd.DataFrame:
+    return _phase_progress(database_url(), municipality)
+
+
+@st.cache_data(ttl=DEFINITION_TTL, show_spinner=False)
+def _project_info(url: str) -> metrics.ProjectInfo | None:
+    return metrics.project_info(engine_for(url))
+
+
+def project_info() -> metrics.ProjectInfo | None:
+    return _project_info(database_url())
+
+
+@st.cache_data(ttl=DEFINITION_TTL, show_spinner=False)
+def _definition(url: str, part: str) -> pd.DataFrame:
+    readers = {
+        "municipalities": metrics.municipalities,
+        "work_plan": metrics.work_plan,
+        "indicators": metrics.indicators,
+        "budget": metrics.budget,
+        "staff": metrics.staff,
+    }
+    return readers[part](engine_for(url))
+
+
+def municipalities() -> pd.DataFrame:
+    return _definition(database_url(), "municipalities")
+
+
+def municipality_names() -> dict[str, str]:
+    """Municipality code -> name, in alphabetical order of name."""
+    frame = municipalities()
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+def work_plan() -> pd.DataFrame:
+    return _definition(database_url(), "work_plan")
+
+
+def indicators() -> pd.DataFrame:
+    return _definition(database_url(), "indicators")
+
+
+def budget() -> pd.DataFrame:
+    return _definition(database_url(), "budget")
+
+
+def staff() -> pd.DataFrame:
+    return _definition(database_url(), "staff")

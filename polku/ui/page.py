@@ -1,0 +1,30 @@
+"""Page furniture: the title with the current scope, placeholders, the not-ready notice."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from polku.ui.state import t
+
+
+def placeholder(name: str) -> None:
+    """A page still to come: its title and one sentence on what will be there."""
+    st.title(t(f"page.{name}"))
+    st.badge(t("placeholder.coming"), icon=":material/construction:", color="gray")
+    st.info(t(f"page.{name}.coming"), icon=":material/info:")
+
+
+def not_ready_page(problem: str) -> StreamlitPage:
+    """The only page while the database cannot serve the app: why, and what to run.
+
+    `problem` is the catalog key from polku.ui.resources.database_problem().
+    """
+
+    def not_ready() -> None:
+        st.title(t("db.not_ready.title"))
+        st.error(t(problem), icon=":material/database:")
+        fix = "db.unreachable_fix" if problem == "db.unreachable" else "db.how_to_fix"
+        st.info(t(fix), icon=":material/terminal:")
+
+    return st.Page(not_ready, title=t("db.not_ready.title"), icon=":material/database:")

@@ -1,0 +1,51 @@
+"""The database as the app sees it: one cached engine per URL, and whether it is ready.
+
+The engine is the only cached resource (it is thread-safe and owns the pool); sessions and
+connections are short-lived, opened per action by polku functions.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from polku import db, metrics
+from polku.config import get_settings
+
+
+def database_url() -> str:
+    return get_settings().database_url
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda engine: engine.dispose())
+def engine_for(url: str) -> Engine:
+    """The engine of `url`, made once per process."""
+    return db.make_engine(url)
+
+
+def engine() -> Engine:
+    """The engine of the configured database (DATABASE_URL)."""
+    return engine_for(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _head_revision() -> str | None:
+    """The newest migration this code knows; the database must be at it."""
+    return ScriptDirectory(str(db.MIGRATIONS_DIR)).get_current_head()
+
+
+def database_problem(eng: Engine) -> str | None:
+    """The catalog key of what keeps the app from running on `eng`, or None when it is ready."""
+    try:
+        revision = db.current_revision(eng)
+        if revision is None:
+            return "db.no_schema"
+        if revision != _head_revision():
+            return "db.outdated"
+        if metrics.project_info(eng) is None:
+            return "db.no_project"
+    except SQLAlchemyError:
+        return "db.unreachable"
+    return None
