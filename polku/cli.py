@@ -13,7 +13,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from polku import db
+from models import ROLES
+from polku import db, i18n, users
+from polku.config import get_settings
 from polku.project import ProjectFileError, load_project
 
 EXIT_USAGE = 2
@@ -52,6 +54,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--seed", type=int, default=2026, help="random seed of the sample")
     init.set_defaults(handler=cmd_init)
+
+    user = sub.add_parser("user", help="manage the users who may sign in")
+    user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    add = user_sub.add_parser("add", parents=[common], help="add a user or change one")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument(
+        "--municipality",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="municipality code, e.g. 167; repeat for several",
+    )
+    add.add_argument("--name", default="", help="display name (default: the e-mail)")
+    add.set_defaults(handler=cmd_user_add)
+    remove = user_sub.add_parser("remove", parents=[common], help="remove a user")
+    remove.add_argument("email")
+    remove.set_defaults(handler=cmd_user_remove)
+    listing = user_sub.add_parser("list", parents=[common], help="list the users")
+    listing.set_defaults(handler=cmd_user_list)
     return parser
 
 
@@ -76,10 +98,39 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(args: argparse.Namespace):
+    engine = db.make_engine(args.database_url)
+    db.upgrade(engine)
+    return engine
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    data = users.UserInput(args.email, args.name, args.role, tuple(args.municipality))
+    with db.session_scope(engine) as session:
+        user = users.save_user(session, users.SYSTEM, data)
+        print(f"{user.email}: {user.role}")
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    with db.session_scope(_engine(args)) as session:
+        users.remove_user(session, users.SYSTEM, args.email)
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    frame = users.list_users(_engine(args), users.SYSTEM)
+    print(frame.to_string(index=False) if len(frame) else "-")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
+    except users.UserError as exc:
+        print(f"polku: {i18n.t(exc.key, get_settings().language, **exc.params)}", file=sys.stderr)
     except (db.DatabaseError, ProjectFileError) as exc:
         print(f"polku: {exc}", file=sys.stderr)
     except SQLAlchemyError as exc:

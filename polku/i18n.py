@@ -185,6 +185,13 @@ _FI: dict[str, str] = {
     "access.denied.manage": (
         "Vain pääkäyttäjä voi hallita käyttäjiä, tavoitteita ja vaihelistojen pohjia."
     ),
+    # Users (polku/users.py, UserError.key)
+    "users.error.email": "Sähköpostiosoite ei kelpaa: {value}",
+    "users.error.role": "Tuntematon rooli: {value}",
+    "users.error.municipality": "Tuntematon kuntakoodi: {value}",
+    "users.error.needs_municipality": "Roolille {role} on annettava vähintään yksi kunta.",
+    "users.error.unknown": "Käyttäjää ei ole: {value}",
+    "users.error.self": "Et voi poistaa omaa käyttäjätunnustasi.",
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
     "role.coordinator": "Koordinaattori",
@@ -359,6 +366,12 @@ _EN: dict[str, str] = {
     "access.denied.manage": (
         "Only an administrator can manage users, targets and checklist templates."
     ),
+    "users.error.email": "Not a valid e-mail address: {value}",
+    "users.error.role": "Unknown role: {value}",
+    "users.error.municipality": "Unknown municipality code: {value}",
+    "users.error.needs_municipality": "The role {role} needs at least one municipality.",
+    "users.error.unknown": "No such user: {value}",
+    "users.error.self": "You cannot remove your own user.",
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",
     "role.director": "Director",

@@ -1,0 +1,154 @@
+"""Users of Polku: who may sign in, with which role and municipalities.
+
+Only an admin manages users (the command line acts as the system, for the first admin). Every
+change lands in the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from models import ROLES, Municipality, User, UserMunicipality
+from polku import audit
+from polku.access import ADMIN, ANALYST, Actor, Permission, check
+
+SYSTEM = Actor(email="system@polku", role=ADMIN, name="polku")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UserError(ValueError):
+    """Bad input for a user. `key` names the message in the string catalog; `params` fill it."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(f"{key}: {params}" if params else key)
+
+
+@dataclass(frozen=True)
+class UserInput:
+    email: str
+    name: str
+    role: str
+    municipalities: tuple[str, ...] = ()
+    active: bool = True
+
+
+def _validate(session: Session, data: UserInput) -> UserInput:
+    email = data.email.strip().lower()
+    if not EMAIL.match(email):
+        raise UserError("users.error.email", value=data.email)
+    if data.role not in ROLES:
+        raise UserError("users.error.role", value=data.role)
+    codes = tuple(sorted(set(data.municipalities)))
+    known = set(session.exec(select(Municipality.code)).all())
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise UserError("users.error.municipality", value=", ".join(unknown))
+    if data.role not in (ADMIN, ANALYST) and not codes:
+        raise UserError("users.error.needs_municipality", role=data.role)
+    name = data.name.strip() or email
+    return UserInput(email, name, data.role, codes, data.active)
+
+
+def _municipalities_of(session: Session, user_id: int) -> list[str]:
+    return sorted(
+        session.exec(
+            select(UserMunicipality.municipality_code).where(UserMunicipality.user_id == user_id)
+        ).all()
+    )
+
+
+def _by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+
+
+def save_user(session: Session, actor: Actor | None, data: UserInput) -> User:
+    """Add the user, or change the one with this e-mail; in the caller's transaction."""
+    check(actor, Permission.MANAGE)
+    assert actor is not None
+    clean = _validate(session, data)
+    user = _by_email(session, clean.email)
+    before: dict[str, object] = {}
+    if user is None:
+        user = User(email=clean.email, name=clean.name, role=clean.role, active=clean.active)
+        session.add(user)
+        session.flush()
+        action = "user_add"
+    else:
+        assert user.id is not None
+        before = {
+            "name": user.name,
+            "role": user.role,
+            "active": user.active,
+            "municipalities": ",".join(_municipalities_of(session, user.id)),
+        }
+        user.name, user.role, user.active = clean.name, clean.role, clean.active
+        action = "user_change"
+    assert user.id is not None
+    current = set(_municipalities_of(session, user.id))
+    for code in current - set(clean.municipalities):
+        link = session.get(UserMunicipality, (user.id, code))
+        session.delete(link)
+    for code in set(clean.municipalities) - current:
+        session.add(UserMunicipality(user_id=user.id, municipality_code=code))
+    session.flush()
+    audit.record_changes(
+        session,
+        user_email=actor.email,
+        entity="app_user",
+        entity_id=user.email,
+        before=before,
+        after={
+            "name": clean.name,
+            "role": clean.role,
+            "active": clean.active,
+            "municipalities": ",".join(clean.municipalities),
+        },
+        action=action,
+    )
+    return user
+
+
+def remove_user(session: Session, actor: Actor | None, email: str) -> None:
+    """Remove the user; their audit history stays."""
+    check(actor, Permission.MANAGE)
+    assert actor is not None
+    user = _by_email(session, email)
+    if user is None or user.id is None:
+        raise UserError("users.error.unknown", value=email)
+    if user.email == actor.email:
+        raise UserError("users.error.self")
+    for link in session.exec(select(UserMunicipality).where(UserMunicipality.user_id == user.id)):
+        session.delete(link)
+    session.flush()  # links first: the database would cascade and confuse the ORM's count
+    session.delete(user)
+    audit.record(
+        session, user_email=actor.email, action="user_remove", entity="app_user", entity_id=email
+    )
+
+
+def list_users(engine: Engine, actor: Actor | None) -> pd.DataFrame:
+    """Every user with role and municipalities (comma-separated codes), for the admin page."""
+    check(actor, Permission.MANAGE)
+    with Session(engine) as session:
+        links = session.exec(select(UserMunicipality)).all()
+        by_user: dict[int, list[str]] = {}
+        for link in links:
+            by_user.setdefault(link.user_id, []).append(link.municipality_code)
+        rows = [
+            {
+                "email": u.email,
+                "name": u.name,
+                "role": u.role,
+                "municipalities": ",".join(sorted(by_user.get(u.id or 0, []))),
+                "active": u.active,
+            }
+            for u in session.exec(select(User).order_by(col(User.email)))
+        ]
+    return pd.DataFrame(rows, columns=["email", "name", "role", "municipalities", "active"])
