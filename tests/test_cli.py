@@ -74,3 +74,14 @@ def test_unreachable_database_gives_one_line_and_a_non_zero_exit() -> None:
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "cannot reach the database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_init_with_sample_twice_changes_nothing(empty_db_url) -> None:
+    first = polku("init", "--sample", "--scale", "0.05", database_url=empty_db_url)
+    assert first.returncode == 0, first.stderr
+    loaded = _table_counts(empty_db_url)
+    assert loaded["client"] > 0 and loaded["employer"] > 0
+    second = polku("init", "--sample", "--scale", "0.05", database_url=empty_db_url)
+    assert second.returncode == 0, second.stderr
+    assert "ei ladattu" in second.stdout
+    assert _table_counts(empty_db_url) == loaded
