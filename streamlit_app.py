@@ -1,14 +1,24 @@
-"""Polku's router: page config, the database check, the pages, the shared sidebar, pg.run().
+"""Polku's router: page config, the database check, sign-in, the pages the user's role may
+open, the shared sidebar, pg.run().
 
 Runs before every page on every rerun: keep it cheap. The sidebar's municipality picker and
-language switch live here, bound to the URL, so every page sees the same choice.
+language switch live here, bound to the URL, so every page sees the same choice. A page that
+is not passed to st.navigation cannot be opened, not even by its URL.
 """
 
 import streamlit as st
 
-from polku.ui import page, resources, sidebar
+from polku.access import (
+    ADMIN,
+    ANALYST,
+    COORDINATOR,
+    DIRECTOR,
+    AccessDenied,
+    visible_municipalities,
+)
+from polku.ui import auth, page, resources, sidebar
 from polku.ui.data import municipality_names
-from polku.ui.state import t
+from polku.ui.state import set_actor, t
 
 st.set_page_config(page_title="Polku", page_icon=":material/route:", layout="wide")
 
@@ -17,27 +27,44 @@ picker_area = st.sidebar.container()
 with st.sidebar:
     sidebar.language_switch()
 
-problem = resources.database_problem(resources.engine())
+engine = resources.engine()
+problem = resources.database_problem(engine)
 if problem is not None:
     # Always call st.navigation, so Streamlit never falls back to listing pages/ by itself
     st.navigation([page.not_ready_page(problem)], position="hidden").run()
     st.stop()
 
-# Section -> (file, catalog key of the title, Material icon, URL path); overview is the home
-PAGES: dict[str, list[tuple[str, str, str, str]]] = {
+actor = auth.current_actor(engine)
+set_actor(actor)
+
+EVERYONE = {ADMIN, COORDINATOR, DIRECTOR, ANALYST}
+# Section -> (file, catalog key of the title, Material icon, URL path, roles that may open it)
+PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
     "nav.monitoring": [
-        ("pages/overview.py", "page.overview", ":material/dashboard:", "yleiskatsaus"),
-        ("pages/indicators.py", "page.indicators", ":material/monitoring:", "mittarit"),
-        ("pages/checklists.py", "page.checklists", ":material/checklist:", "vaihelistat"),
+        ("pages/overview.py", "page.overview", ":material/dashboard:", "yleiskatsaus", EVERYONE),
+        ("pages/indicators.py", "page.indicators", ":material/monitoring:", "mittarit", EVERYONE),
+        ("pages/checklists.py", "page.checklists", ":material/checklist:", "vaihelistat", EVERYONE),
     ],
     "nav.data": [
-        ("pages/clients.py", "page.clients", ":material/group:", "asiakkaat"),
-        ("pages/data_import.py", "page.import", ":material/upload_file:", "tuonti"),
-        ("pages/data_export.py", "page.export", ":material/download:", "vienti"),
+        ("pages/clients.py", "page.clients", ":material/group:", "asiakkaat", {ADMIN, COORDINATOR}),
+        (
+            "pages/data_import.py",
+            "page.import",
+            ":material/upload_file:",
+            "tuonti",
+            {ADMIN, COORDINATOR},
+        ),
+        (
+            "pages/data_export.py",
+            "page.export",
+            ":material/download:",
+            "vienti",
+            {ADMIN, COORDINATOR, ANALYST},
+        ),
     ],
     "nav.admin": [
-        ("pages/project.py", "page.project", ":material/flag:", "hanke"),
-        ("pages/users.py", "page.users", ":material/manage_accounts:", "kayttajat"),
+        ("pages/project.py", "page.project", ":material/flag:", "hanke", EVERYONE),
+        ("pages/users.py", "page.users", ":material/manage_accounts:", "kayttajat", {ADMIN}),
     ],
 }
 
@@ -52,13 +79,21 @@ navigation = st.navigation(
                 help=t(f"{title}.help"),
                 default=path == "pages/overview.py",
             )
-            for path, title, icon, url_path in pages
+            for path, title, icon, url_path, roles in pages
+            if actor.role in roles
         ]
         for section, pages in PAGES.items()
+        if any(actor.role in roles for *_, roles in pages)
     }
 )
 
+names = municipality_names()
 with picker_area:
-    sidebar.municipality_picker(municipality_names())
+    sidebar.municipality_picker(
+        {code: names[code] for code in visible_municipalities(actor, list(names))}
+    )
 
-navigation.run()
+try:
+    navigation.run()
+except AccessDenied as refused:
+    auth.record_refusal(engine, refused)

@@ -7,9 +7,10 @@ import streamlit as st
 from polku import i18n, metrics
 from polku.ui import data
 from polku.ui.cards import Card, metric_row
-from polku.ui.state import lang, municipality, t
+from polku.ui.state import actor, lang, municipality, t
 from polku.ui.tables import names
 
+viewer = actor()
 code = municipality()
 as_of = metrics.today()
 project = data.project_info()
@@ -26,7 +27,7 @@ if project is not None:
         )
     )
 
-counts = data.overview(code, as_of)
+counts = data.overview(viewer, code, as_of)
 
 st.subheader(t("overview.clients"))
 metric_row(
@@ -35,12 +36,19 @@ metric_row(
             t("overview.clients.entered"),
             counts.clients.entered,
             t("overview.clients.entered.help"),
+            people=True,
         ),
         Card(
-            t("overview.clients.active"), counts.clients.active, t("overview.clients.active.help")
+            t("overview.clients.active"),
+            counts.clients.active,
+            t("overview.clients.active.help"),
+            people=True,
         ),
         Card(
-            t("overview.clients.exited"), counts.clients.exited, t("overview.clients.exited.help")
+            t("overview.clients.exited"),
+            counts.clients.exited,
+            t("overview.clients.exited.help"),
+            people=True,
         ),
     ]
 )
@@ -80,7 +88,7 @@ metric_row(
 )
 
 st.subheader(t("overview.progress"))
-progress = data.phase_progress(code)
+progress = data.phase_progress(viewer, code)
 if progress.empty:
     st.info(t("overview.progress.empty"))
 else:

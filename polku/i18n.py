@@ -185,6 +185,53 @@ _FI: dict[str, str] = {
     "access.denied.manage": (
         "Vain pääkäyttäjä voi hallita käyttäjiä, tavoitteita ja vaihelistojen pohjia."
     ),
+    # Sign-in (polku/ui/auth.py)
+    "auth.sign_in.title": "Kirjaudu Polkuun",
+    "auth.sign_in.text": (
+        "Polku on Pohjois-Karjalan välityömarkkinahankkeen seurantatyökalu. Kirjaudu sisään "
+        "organisaatiosi tunnuksilla."
+    ),
+    "auth.sign_in": "Kirjaudu sisään",
+    "auth.sign_in.with": "Kirjaudu sisään: {name}",
+    "auth.sign_out": "Kirjaudu ulos",
+    "auth.signed_in_as": "Kirjautuneena: {name} ({role})",
+    "auth.no_access.title": "Ei käyttöoikeutta",
+    "auth.no_access.text": (
+        "Tunnuksellasi ei ole käyttöoikeutta Polkuun. Pyydä käyttöoikeutta Polun "
+        "pääkäyttäjältä (hankepäällikkö)."
+    ),
+    "auth.not_configured.title": "Kirjautumista ei ole määritetty",
+    "auth.not_configured.text": (
+        "Polku ei näytä tietoja ennen kuin kirjautuminen on määritetty: lisää [auth]-osio "
+        "tiedostoon .streamlit/secrets.toml (katso README). Esittelykäyttöön: make run."
+    ),
+    "auth.demo.banner": (
+        "Esittelytila: synteettinen esimerkkiaineisto, ei kirjautumista. Vaihda "
+        "esittelykäyttäjää sivupalkista nähdäksesi eri roolien näkymät."
+    ),
+    "auth.demo.user": "Esittelykäyttäjä",
+    "auth.demo.user.help": "Esittelytilassa voit toimia minä tahansa esimerkkikäyttäjänä.",
+    # The users page
+    "users.col.email": "Sähköposti",
+    "users.col.name": "Nimi",
+    "users.col.role": "Rooli",
+    "users.col.municipalities": "Kunnat",
+    "users.col.active": "Käytössä",
+    "users.edit": "Lisää tai muokkaa käyttäjää",
+    "users.pick": "Käyttäjä",
+    "users.new": "Uusi käyttäjä",
+    "users.municipalities.help": (
+        "Koordinaattori muokkaa ja johtaja näkee näiden kuntien tiedot. Pääkäyttäjä ja "
+        "analyytikko näkevät kaikki kunnat."
+    ),
+    "users.save": "Tallenna",
+    "users.saved": "Käyttäjä {email} tallennettu.",
+    "users.remove": "Poista käyttäjä",
+    "users.remove.confirm": "Haluan poistaa käyttäjän {email}",
+    "users.remove.button": "Poista",
+    "users.removed": "Käyttäjä {email} poistettu.",
+    # Privacy (polku/privacy.py)
+    "privacy.small_count": "< {limit}",
     # Users (polku/users.py, UserError.key)
     "users.error.email": "Sähköpostiosoite ei kelpaa: {value}",
     "users.error.role": "Tuntematon rooli: {value}",
@@ -366,6 +413,50 @@ _EN: dict[str, str] = {
     "access.denied.manage": (
         "Only an administrator can manage users, targets and checklist templates."
     ),
+    "auth.sign_in.title": "Sign in to Polku",
+    "auth.sign_in.text": (
+        "Polku is the monitoring tool of the North Karelia intermediate labour market project. "
+        "Sign in with your organisation's account."
+    ),
+    "auth.sign_in": "Sign in",
+    "auth.sign_in.with": "Sign in: {name}",
+    "auth.sign_out": "Sign out",
+    "auth.signed_in_as": "Signed in: {name} ({role})",
+    "auth.no_access.title": "No access",
+    "auth.no_access.text": (
+        "Your account has no access to Polku. Ask Polku's administrator (the project manager) "
+        "for access."
+    ),
+    "auth.not_configured.title": "Sign-in is not configured",
+    "auth.not_configured.text": (
+        "Polku shows no data until sign-in is configured: add an [auth] section to "
+        ".streamlit/secrets.toml (see the README). For a demo: make run."
+    ),
+    "auth.demo.banner": (
+        "Demo mode: synthetic sample data, no sign-in. Pick another demo user in the sidebar "
+        "to see what each role sees."
+    ),
+    "auth.demo.user": "Demo user",
+    "auth.demo.user.help": "In demo mode you can act as any sample user.",
+    "users.col.email": "E-mail",
+    "users.col.name": "Name",
+    "users.col.role": "Role",
+    "users.col.municipalities": "Municipalities",
+    "users.col.active": "Active",
+    "users.edit": "Add or change a user",
+    "users.pick": "User",
+    "users.new": "New user",
+    "users.municipalities.help": (
+        "A coordinator edits and a director sees these municipalities. Admins and analysts "
+        "see every municipality."
+    ),
+    "users.save": "Save",
+    "users.saved": "User {email} saved.",
+    "users.remove": "Remove a user",
+    "users.remove.confirm": "I want to remove the user {email}",
+    "users.remove.button": "Remove",
+    "users.removed": "User {email} removed.",
+    "privacy.small_count": "< {limit}",
     "users.error.email": "Not a valid e-mail address: {value}",
     "users.error.role": "Unknown role: {value}",
     "users.error.municipality": "Unknown municipality code: {value}",

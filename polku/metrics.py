@@ -8,6 +8,8 @@ distinct entities with dates on or before that day (the product brief, "Indicato
 definitions"). The database aggregates (COUNT ... GROUP BY); no function here loads
 client-level rows into Python.
 
+Every function that reads client, employer, grant or checklist data takes the acting user
+(`actor`) and asks polku/access.py first, so a page that forgets a check cannot leak.
 Small-count suppression ("< 5" for directors) is not applied here: it belongs to whoever shows
 the number to a viewer (polku/privacy.py), so analysts and exports see the true values.
 """
@@ -26,6 +28,7 @@ from sqlalchemy import Connection, Engine, Select, case, exists, func, literal, 
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import CHECKLIST_STATUSES, metadata
+from polku.access import Actor, Permission, check
 
 Database = Engine | Connection
 
@@ -121,8 +124,11 @@ class Overview:
     checklists: ChecklistCounts
 
 
-def client_counts(db: Database, municipality: str | None, as_of: date) -> ClientCounts:
+def client_counts(
+    db: Database, actor: Actor | None, municipality: str | None, as_of: date
+) -> ClientCounts:
     """Clients entered on or before `as_of`; active = entered and not exited by `as_of`."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
     c = _client.c
     entered = c.entry_date <= as_of
     stmt = select(
@@ -145,12 +151,15 @@ def partnership_in_force(as_of: date) -> ColumnElement[bool]:
     )
 
 
-def employer_counts(db: Database, municipality: str | None, as_of: date) -> EmployerCounts:
+def employer_counts(
+    db: Database, actor: Actor | None, municipality: str | None, as_of: date
+) -> EmployerCounts:
     """Employers recorded by the end of `as_of`, and those with a partnership in force then.
 
     An employer's municipality is where it is registered; the whole region counts every
     employer, also those with no municipality.
     """
+    check(actor, Permission.READ_AGGREGATES, municipality)
     e = _employer.c
     # created_at is a timestamp: "on or before the day" is "before the next midnight"
     before_next_day = datetime.combine(as_of + timedelta(days=1), time.min)
@@ -168,8 +177,11 @@ def _checklist_scope(municipality: str | None) -> ColumnElement[bool]:
     return _where_municipality(_checklist_item.c.municipality_code, municipality)
 
 
-def checklist_counts(db: Database, municipality: str | None) -> ChecklistCounts:
+def checklist_counts(
+    db: Database, actor: Actor | None, municipality: str | None
+) -> ChecklistCounts:
     """Checklist items by status as they stand now (statuses have no history yet)."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
     status = _checklist_item.c.status
     stmt = select(status, func.count()).where(_checklist_scope(municipality)).group_by(status)
     with _connect(db) as conn:
@@ -181,15 +193,16 @@ def checklist_counts(db: Database, municipality: str | None) -> ChecklistCounts:
     )
 
 
-def overview(db: Database, municipality: str | None, as_of: date) -> Overview:
+def overview(db: Database, actor: Actor | None, municipality: str | None, as_of: date) -> Overview:
     """Every number of the overview page, read on one connection."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
     with _connect(db) as conn:
         return Overview(
             municipality=municipality,
             as_of=as_of,
-            clients=client_counts(conn, municipality, as_of),
-            employers=employer_counts(conn, municipality, as_of),
-            checklists=checklist_counts(conn, municipality),
+            clients=client_counts(conn, actor, municipality, as_of),
+            employers=employer_counts(conn, actor, municipality, as_of),
+            checklists=checklist_counts(conn, actor, municipality),
         )
 
 
@@ -206,7 +219,7 @@ PHASE_PROGRESS_COLUMNS = [
 ]
 
 
-def phase_progress(db: Database, municipality: str | None) -> pd.DataFrame:
+def phase_progress(db: Database, actor: Actor | None, municipality: str | None) -> pd.DataFrame:
     """Checklist progress per phase: one row per phase, in plan order.
 
     Columns: work_package (code), its names, phase (code), position, name_fi, name_en,
@@ -214,6 +227,7 @@ def phase_progress(db: Database, municipality: str | None) -> pd.DataFrame:
     work packages run per municipality (WP1), even those it has no items in; the whole region
     sees every phase, with the items of all municipalities and of the region together.
     """
+    check(actor, Permission.READ_AGGREGATES, municipality)
     wp, ph, item = _work_package.c, _phase.c, _checklist_item.c
     stmt = (
         select(

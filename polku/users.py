@@ -152,3 +152,21 @@ def list_users(engine: Engine, actor: Actor | None) -> pd.DataFrame:
             for u in session.exec(select(User).order_by(col(User.email)))
         ]
     return pd.DataFrame(rows, columns=["email", "name", "role", "municipalities", "active"])
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    email: str
+    name: str
+    role: str
+
+
+def demo_users(engine: Engine) -> list[UserSummary]:
+    """The active users, admins first: demo mode's "act as" choices (sample data only)."""
+    order = {role: i for i, role in enumerate(ROLES)}
+    with Session(engine) as session:
+        rows = session.exec(select(User).where(col(User.active))).all()
+    return sorted(
+        (UserSummary(u.email, u.name, u.role) for u in rows),
+        key=lambda u: (order.get(u.role, len(order)), u.email),
+    )

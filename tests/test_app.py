@@ -20,6 +20,8 @@ from models import (
     Employer,
     Municipality,
     PartnershipAgreement,
+    User,
+    UserMunicipality,
     metadata,
 )
 from polku import db, i18n, metrics
@@ -46,15 +48,46 @@ def _forget_settings_and_caches() -> Iterator[None]:
     get_settings.cache_clear()
 
 
+ADMIN_EMAIL = "paakayttaja@example.fi"
+# Sign-in configured as Streamlit documents it; AppTest's `user` stands for the provider
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "polku",
+    "client_secret": "secret",
+    "server_metadata_url": "http://localhost:1/.well-known/openid-configuration",
+}
+
+
+def add_user(url: str, email: str, role: str, *municipalities: str) -> None:
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        user = User(email=email, name=email.split("@")[0], role=role)
+        s.add(user)
+        s.flush()
+        s.add_all(UserMunicipality(user_id=user.id, municipality_code=c) for c in municipalities)
+        s.commit()
+    engine.dispose()
+
+
 @pytest.fixture
 def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app points at a fresh migrated database with the project definition."""
+    """The app points at a fresh migrated database with the project definition and an admin."""
     _use_database(monkeypatch, db_url)
+    add_user(db_url, ADMIN_EMAIL, "admin")
     return db_url
 
 
+def signed_in_app(email: str | None = ADMIN_EMAIL) -> AppTest:
+    """The app with sign-in configured and `email` signed in (None: nobody signed in)."""
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=30)
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+    return at
+
+
 def _app() -> AppTest:
-    return AppTest.from_file(ENTRYPOINT, default_timeout=30)
+    return signed_in_app()
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -23,9 +23,13 @@ from models import (
     metadata,
 )
 from polku import metrics
+from polku.access import AccessDenied, Actor
 from polku.project import read_project_file
 
 AS_OF = date(2026, 11, 29)
+
+# Sees every municipality, with true counts (no suppression)
+ANALYST = Actor(email="analyytikko@example.fi", role="analyst")
 
 
 def _client(code: str, municipality: str, entry: date, exit: date | None = None) -> Client:
@@ -53,13 +57,13 @@ def clients(engine: Engine) -> Engine:
 
 
 def test_client_counts_per_municipality_and_region(clients: Engine) -> None:
-    assert metrics.client_counts(clients, "167", AS_OF) == metrics.ClientCounts(5, 3, 2)
-    assert metrics.client_counts(clients, "422", AS_OF) == metrics.ClientCounts(1, 1, 0)
-    assert metrics.client_counts(clients, None, AS_OF) == metrics.ClientCounts(6, 4, 2)
-    assert metrics.client_counts(clients, "090", AS_OF) == metrics.ClientCounts(0, 0, 0)
+    assert metrics.client_counts(clients, ANALYST, "167", AS_OF) == metrics.ClientCounts(5, 3, 2)
+    assert metrics.client_counts(clients, ANALYST, "422", AS_OF) == metrics.ClientCounts(1, 1, 0)
+    assert metrics.client_counts(clients, ANALYST, None, AS_OF) == metrics.ClientCounts(6, 4, 2)
+    assert metrics.client_counts(clients, ANALYST, "090", AS_OF) == metrics.ClientCounts(0, 0, 0)
     # A day earlier C3 has not entered and C5 is still active
     earlier = date(2026, 11, 28)
-    assert metrics.client_counts(clients, "167", earlier) == metrics.ClientCounts(4, 3, 1)
+    assert metrics.client_counts(clients, ANALYST, "167", earlier) == metrics.ClientCounts(4, 3, 1)
 
 
 def _employer(
@@ -109,12 +113,12 @@ def employers(engine: Engine) -> Engine:
 
 
 def test_employer_counts_per_municipality_and_region(employers: Engine) -> None:
-    assert metrics.employer_counts(employers, "167", AS_OF) == metrics.EmployerCounts(4, 2)
-    assert metrics.employer_counts(employers, "422", AS_OF) == metrics.EmployerCounts(1, 1)
-    assert metrics.employer_counts(employers, None, AS_OF) == metrics.EmployerCounts(6, 4)
-    assert metrics.employer_counts(employers, "090", AS_OF) == metrics.EmployerCounts(0, 0)
+    assert metrics.employer_counts(employers, ANALYST, "167", AS_OF) == metrics.EmployerCounts(4, 2)
+    assert metrics.employer_counts(employers, ANALYST, "422", AS_OF) == metrics.EmployerCounts(1, 1)
+    assert metrics.employer_counts(employers, ANALYST, None, AS_OF) == metrics.EmployerCounts(6, 4)
+    assert metrics.employer_counts(employers, ANALYST, "090", AS_OF) == metrics.EmployerCounts(0, 0)
     # The next day E5 is recorded (and its agreement in force) and E4's agreement has ended
-    assert metrics.employer_counts(employers, "167", date(2026, 11, 30)) == (
+    assert metrics.employer_counts(employers, ANALYST, "167", date(2026, 11, 30)) == (
         metrics.EmployerCounts(5, 2)
     )
 
@@ -175,7 +179,7 @@ def test_checklist_counts(checklists: Engine) -> None:
         all_items = len(s.exec(select(ChecklistItem)).all())
     wp1_items = sum(templates[p] for p in ("mapping", "preparation", "pilot", "stabilisation"))
 
-    joensuu = metrics.checklist_counts(checklists, "167")
+    joensuu = metrics.checklist_counts(checklists, ANALYST, "167")
     assert joensuu.total == wp1_items + 1
     assert joensuu.done == 5  # 4 done (2 mapping, 1 preparation, the added one) + 1 n/a
     assert joensuu.by_status == {
@@ -187,19 +191,19 @@ def test_checklist_counts(checklists: Engine) -> None:
     }
     assert list(joensuu.by_status) == list(CHECKLIST_STATUSES)
 
-    region = metrics.checklist_counts(checklists, None)
+    region = metrics.checklist_counts(checklists, ANALYST, None)
     assert region.total == all_items
     assert region.done == 5 + 1 + 1  # Joensuu, Lieksa's mapping item, the region's launch item
     assert sum(region.by_status.values()) == region.total
 
-    untouched = metrics.checklist_counts(checklists, "090")
+    untouched = metrics.checklist_counts(checklists, ANALYST, "090")
     assert (untouched.total, untouched.done) == (wp1_items, 0)
 
 
 def test_phase_progress_for_a_municipality_lists_its_phases_in_order(checklists: Engine) -> None:
     with Session(checklists) as s:
         t = _template_counts(s)
-    frame = metrics.phase_progress(checklists, "167")
+    frame = metrics.phase_progress(checklists, ANALYST, "167")
     assert list(frame.columns) == metrics.PHASE_PROGRESS_COLUMNS
     assert list(frame["work_package"]) == ["WP1"] * 4
     assert list(frame["phase"]) == ["mapping", "preparation", "pilot", "stabilisation"]
@@ -219,21 +223,21 @@ def test_phase_progress_for_the_region_adds_up_every_municipality(checklists: En
     with Session(checklists) as s:
         t = _template_counts(s)
         n = len(s.exec(select(Municipality)).all())
-    frame = metrics.phase_progress(checklists, None).set_index("phase")
+    frame = metrics.phase_progress(checklists, ANALYST, None).set_index("phase")
     assert list(frame["work_package"]) == ["WP1"] * 4 + ["WP2"] * 4
     assert frame.loc["mapping", "done"] == 3  # Joensuu 2, Lieksa 1
     assert frame.loc["mapping", "total"] == n * t["mapping"]
     assert frame.loc["pilot", "total"] == n * t["pilot"] + 1
     assert frame.loc["launch", "done"] == 1
     assert frame.loc["launch", "total"] == t["launch"]
-    assert int(frame["total"].sum()) == metrics.checklist_counts(checklists, None).total
+    assert int(frame["total"].sum()) == metrics.checklist_counts(checklists, ANALYST, None).total
 
 
 def test_phase_progress_keeps_phases_without_items(checklists: Engine) -> None:
     with Session(checklists) as s:
         s.exec(delete(ChecklistItem).where(col(ChecklistItem.municipality_code) == "090"))
         s.commit()
-    frame = metrics.phase_progress(checklists, "090")
+    frame = metrics.phase_progress(checklists, ANALYST, "090")
     assert len(frame) == 4
     assert frame["total"].tolist() == [0, 0, 0, 0]
     assert frame["done"].tolist() == [0, 0, 0, 0]
@@ -249,13 +253,13 @@ def test_overview_combines_the_counts_and_reads_inside_a_callers_transaction(
             )
         )
         # The caller's own connection sees its uncommitted row
-        inside = metrics.overview(conn, "090", AS_OF)
+        inside = metrics.overview(conn, ANALYST, "090", AS_OF)
         assert inside.clients == metrics.ClientCounts(1, 1, 0)
         conn.rollback()
-    after = metrics.overview(clients, "090", AS_OF)
+    after = metrics.overview(clients, ANALYST, "090", AS_OF)
     assert after.clients == metrics.ClientCounts(0, 0, 0)
     assert after.municipality == "090" and after.as_of == AS_OF
-    assert after.checklists == metrics.checklist_counts(clients, "090")
+    assert after.checklists == metrics.checklist_counts(clients, ANALYST, "090")
 
 
 def test_overview_aggregates_in_the_database(clients: Engine) -> None:
@@ -266,7 +270,7 @@ def test_overview_aggregates_in_the_database(clients: Engine) -> None:
 
     event.listen(clients, "before_cursor_execute", capture)
     try:
-        metrics.overview(clients, "167", AS_OF)
+        metrics.overview(clients, ANALYST, "167", AS_OF)
     finally:
         event.remove(clients, "before_cursor_execute", capture)
     queries = [s for s in statements if s.lstrip().startswith("select")]
@@ -310,3 +314,18 @@ def test_project_info_is_none_before_the_definition_is_loaded(engine: Engine) ->
         s.exec(delete(Project))
         s.commit()
     assert metrics.project_info(engine) is None
+
+
+def test_every_count_asks_access_control_first(clients: Engine) -> None:
+    director = Actor(email="j@example.fi", role="director", municipalities=frozenset({"422"}))
+    for read in (
+        lambda: metrics.client_counts(clients, director, "167", AS_OF),
+        lambda: metrics.employer_counts(clients, director, "167", AS_OF),
+        lambda: metrics.checklist_counts(clients, director, "167"),
+        lambda: metrics.phase_progress(clients, director, "167"),
+        lambda: metrics.overview(clients, None, None, AS_OF),
+    ):
+        with pytest.raises(AccessDenied):
+            read()
+    assert metrics.client_counts(clients, director, "422", AS_OF).entered == 1
+    assert metrics.client_counts(clients, director, None, AS_OF).entered == 6

@@ -1,4 +1,5 @@
-"""Metric cards: whole numbers in the session's language (1 234), in equal-width rows."""
+"""Metric cards: whole numbers in the session's language (1 234), in equal-width rows; counts
+of people follow the viewer's small-count rule."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from polku import i18n
-from polku.ui.state import lang
+from polku import i18n, privacy
+from polku.ui.state import actor, lang
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class Card:
     label: str
     value: int
     help: str | None = None
+    # A count of people: a director sees 1 to 4 as "< 5"
+    people: bool = False
 
 
 def metric_row(cards: list[Card]) -> None:
@@ -23,7 +26,9 @@ def metric_row(cards: list[Card]) -> None:
         with column:
             st.metric(
                 card.label,
-                i18n.fmt_int(card.value, lang()),
+                privacy.fmt_count(card.value, actor(), lang())
+                if card.people
+                else i18n.fmt_int(card.value, lang()),
                 help=card.help,
                 border=True,
                 height="stretch",

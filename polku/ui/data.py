@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from polku import metrics
+from polku.access import Actor, Permission, check
 from polku.ui.resources import database_url, engine_for
 
 # Seconds an aggregate may be reused; writes clear the cache sooner
@@ -25,22 +26,28 @@ def clear() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def _overview(url: str, municipality: str | None, as_of: date) -> metrics.Overview:
-    return metrics.overview(engine_for(url), municipality, as_of)
-
-
-def overview(municipality: str | None, as_of: date) -> metrics.Overview:
-    return _overview(database_url(), municipality, as_of)
+# Aggregates are the same for every viewer allowed to see them, so the cache is keyed by the
+# scope, not the user; the access check runs before the cache is consulted, on every call.
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _phase_progress(url: str, municipality: str | None) -> pd.DataFrame:
-    return metrics.phase_progress(engine_for(url), municipality)
+def _overview(url: str, municipality: str | None, as_of: date, _actor: Actor) -> metrics.Overview:
+    return metrics.overview(engine_for(url), _actor, municipality, as_of)
 
 
-def phase_progress(municipality: str | None) -> pd.DataFrame:
-    return _phase_progress(database_url(), municipality)
+def overview(actor: Actor, municipality: str | None, as_of: date) -> metrics.Overview:
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _overview(database_url(), municipality, as_of, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _phase_progress(url: str, municipality: str | None, _actor: Actor) -> pd.DataFrame:
+    return metrics.phase_progress(engine_for(url), _actor, municipality)
+
+
+def phase_progress(actor: Actor, municipality: str | None) -> pd.DataFrame:
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _phase_progress(database_url(), municipality, actor)
 
 
 @st.cache_data(ttl=DEFINITION_TTL, show_spinner=False)
