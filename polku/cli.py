@@ -1,6 +1,8 @@
 """`python -m polku ...`: the command line of Polku.
 
     python -m polku init [--sample] [--scale N] [--seed S]
+    python -m polku kpis [--municipality CODE] [--as-of YYYY-MM-DD] [--target-group CODE] [--json]
+    python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -8,13 +10,15 @@ Errors are one line on stderr and a non-zero exit; personal data are never print
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import ROLES
-from polku import db, i18n, users
+from polku import db, i18n, metrics, users
 from polku.config import get_settings
 from polku.project import ProjectFileError, load_project
 
@@ -39,6 +43,13 @@ def _positive_number(text: str) -> float:
     return value
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--database-url", help="overrides DATABASE_URL")
@@ -54,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--seed", type=int, default=2026, help="random seed of the sample")
     init.set_defaults(handler=cmd_init)
+
+    kpis = sub.add_parser(
+        "kpis", parents=[common], help="the indicators against their targets, as on the dashboard"
+    )
+    kpis.add_argument("--municipality", metavar="CODE", help="a municipality code; default: region")
+    kpis.add_argument("--as-of", type=_iso_date, default=None, help="YYYY-MM-DD; default: today")
+    kpis.add_argument("--target-group", metavar="CODE", help="only clients of this target group")
+    kpis.add_argument("--json", action="store_true", help="a JSON list, one object per indicator")
+    kpis.set_defaults(handler=cmd_kpis)
 
     user = sub.add_parser("user", help="manage the users who may sign in")
     user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -102,6 +122,39 @@ def _engine(args: argparse.Namespace):
     engine = db.make_engine(args.database_url)
     db.upgrade(engine)
     return engine
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    known = set(metrics.municipalities(engine)["code"])
+    if args.municipality is not None and args.municipality not in known:
+        raise users.UserError("users.error.municipality", value=args.municipality)
+    as_of = args.as_of or metrics.today()
+    frame = metrics.kpis(engine, users.SYSTEM, args.municipality, as_of, args.target_group)
+    records = [
+        {
+            "indicator": row["indicator"],
+            "kind": row["kind"],
+            "actual": int(row["actual"]) if row["kind"] == "count" else row["actual"],
+            "target": row["target"],
+            "expected": row["expected"],
+            "share_of_target": row["share_of_target"],
+            "ahead": bool(row["ahead"]),
+            **(
+                {"numerator": int(row["numerator"]), "denominator": int(row["denominator"])}
+                if row["kind"] == "rate"
+                else {}
+            ),
+        }
+        for row in frame.to_dict("records")
+    ]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        print(f"{args.municipality or 'region'} {as_of.isoformat()}")
+        for r in records:
+            print(f"  {r['indicator']:<28} {r['actual']:>10.4g} / {r['target']:<10.4g}")
+    return 0
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

@@ -34,6 +34,11 @@ Database = Engine | Connection
 
 # Core tables, whose columns type-check as SQL expressions (SQLModel's attributes are values)
 _budget_line = metadata.tables["budget_line"]
+_bonus_grant = metadata.tables["bonus_grant"]
+_client_target_group = metadata.tables["client_target_group"]
+_outcome = metadata.tables["outcome"]
+_target_milestone = metadata.tables["target_milestone"]
+_target_override = metadata.tables["target_override"]
 _checklist_item = metadata.tables["checklist_item"]
 _client = metadata.tables["client"]
 _employer = metadata.tables["employer"]
@@ -125,7 +130,11 @@ class Overview:
 
 
 def client_counts(
-    db: Database, actor: Actor | None, municipality: str | None, as_of: date
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    as_of: date,
+    target_group: str | None = None,
 ) -> ClientCounts:
     """Clients entered on or before `as_of`; active = entered and not exited by `as_of`."""
     check(actor, Permission.READ_AGGREGATES, municipality)
@@ -135,7 +144,7 @@ def client_counts(
         _count_if(entered),
         _count_if(entered & or_(c.exit_date.is_(None), c.exit_date > as_of)),
         _count_if(c.exit_date <= as_of),
-    ).where(_where_municipality(c.municipality_code, municipality))
+    ).where(_client_scope(municipality, target_group))
     with _connect(db) as conn:
         row = conn.execute(stmt).one()
     return ClientCounts(entered=int(row[0]), active=int(row[1]), exited=int(row[2]))
@@ -163,10 +172,10 @@ def employer_counts(
     e = _employer.c
     # created_at is a timestamp: "on or before the day" is "before the next midnight"
     before_next_day = datetime.combine(as_of + timedelta(days=1), time.min)
-    stmt = select(func.count(e.id), _count_if(partnership_in_force(as_of))).where(
-        e.created_at < before_next_day,
-        _where_municipality(e.municipality_code, municipality),
-    )
+    # A partnership counts by its agreement's dates, whenever the employer was recorded
+    stmt = select(
+        _count_if(e.created_at < before_next_day), _count_if(partnership_in_force(as_of))
+    ).where(_where_municipality(e.municipality_code, municipality))
     with _connect(db) as conn:
         row = conn.execute(stmt).one()
     return EmployerCounts(total=int(row[0]), with_partnership=int(row[1]))
@@ -238,8 +247,7 @@ def phase_progress(db: Database, actor: Actor | None, municipality: str | None) 
             ph.position,
             ph.name_fi,
             ph.name_en,
-            _count_if(item.status.in_(DONE_STATUSES)),
-            func.count(item.id),
+            *_done_and_total(),
         )
         .select_from(_phase)
         .join(_work_package, wp.code == ph.work_package_code)
@@ -259,6 +267,299 @@ def phase_progress(db: Database, actor: Actor | None, municipality: str | None) 
     )
     frame = _frame(db, stmt, PHASE_PROGRESS_COLUMNS)
     return frame.astype({"position": "int64", "done": "int64", "total": "int64"})
+
+
+def _done_and_total() -> list[ColumnElement[int]]:
+    """The one definition of a phase's progress: items done (or not applicable), and all items."""
+    item = _checklist_item.c
+    return [_count_if(item.status.in_(DONE_STATUSES)), func.count(item.id)]
+
+
+PHASE_MATRIX_COLUMNS = [
+    "municipality",
+    "municipality_name",
+    "work_package",
+    "phase",
+    "position",
+    "name_fi",
+    "name_en",
+    "done",
+    "total",
+]
+
+
+def phase_progress_by_municipality(db: Database, actor: Actor | None) -> pd.DataFrame:
+    """Checklist progress of every municipality in every phase run per municipality (WP1).
+
+    One row per municipality and phase (13 × 4), municipalities by name, phases in plan order;
+    done and total are those phase_progress(municipality) gives. Progress counts checklist
+    items, not people, so the comparison across municipalities is a region-wide aggregate.
+    """
+    check(actor, Permission.READ_AGGREGATES, None)
+    m, wp, ph, item = _municipality.c, _work_package.c, _phase.c, _checklist_item.c
+    stmt = (
+        select(
+            m.code,
+            m.name,
+            wp.code,
+            ph.code,
+            ph.position,
+            ph.name_fi,
+            ph.name_en,
+            *_done_and_total(),
+        )
+        .select_from(_municipality.join(_phase, true()))
+        .join(_work_package, (wp.code == ph.work_package_code) & (wp.scope == "municipality"))
+        .outerjoin(_checklist_item, (item.phase_id == ph.id) & (item.municipality_code == m.code))
+        .group_by(
+            m.name, m.code, wp.position, wp.code, ph.code, ph.position, ph.name_fi, ph.name_en
+        )
+        .order_by(m.name, wp.position, ph.position)
+    )
+    frame = _frame(db, stmt, PHASE_MATRIX_COLUMNS)
+    return frame.astype({"position": "int64", "done": "int64", "total": "int64"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicators of the expected results (the product brief, "Indicator definitions")
+
+CLIENTS = "clients"
+PARTNER_COMPANIES = "partner_companies"
+PLACED_AT_COMPANIES = "placed_at_companies"
+SUPPORTED_ENTREPRENEURSHIP = "supported_entrepreneurship"
+BONUS_EMPLOYERS = "bonus_employers"
+PLAN_GOAL_REACHED = "plan_goal_reached"
+# Outcome types of the project definition that two indicators count
+OUTCOME_COMPANY = "employment_company"
+OUTCOME_ENTREPRENEURSHIP = "supported_entrepreneurship"
+# Indicators that count people (clients): directors see 1 to 4 of them as "< 5"
+PEOPLE_INDICATORS = frozenset(
+    {CLIENTS, PLACED_AT_COMPANIES, SUPPORTED_ENTREPRENEURSHIP, PLAN_GOAL_REACHED}
+)
+
+KPI_COLUMNS = [
+    "indicator",
+    "kind",
+    "name_fi",
+    "name_en",
+    "actual",
+    "target",
+    "share_of_target",
+    "expected",
+    "ahead",
+    "numerator",
+    "denominator",
+]
+
+
+def _client_scope(municipality: str | None, target_group: str | None) -> ColumnElement[bool]:
+    """Clients of the municipality (or the region) and, optionally, of one target group."""
+    c = _client.c
+    scope = _where_municipality(c.municipality_code, municipality)
+    if target_group is not None:
+        member = select(_client_target_group.c.client_id).where(
+            (_client_target_group.c.client_id == c.id)
+            & (_client_target_group.c.target_group_code == target_group)
+        )
+        scope = scope & exists(member)
+    return scope
+
+
+def _clients_with_outcome(
+    outcome_type: str, municipality: str | None, as_of: date, target_group: str | None
+) -> Select:
+    o, c = _outcome.c, _client.c
+    return (
+        select(func.count(func.distinct(o.client_id)))
+        .select_from(_outcome)
+        .join(_client, c.id == o.client_id)
+        .where(
+            (o.outcome_type_code == outcome_type)
+            & (o.outcome_date <= as_of)
+            & (c.entry_date <= as_of)
+            & _client_scope(municipality, target_group)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Actual:
+    """An indicator's value: a count, or a rate with its numerator and denominator."""
+
+    value: float
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def indicator_actuals(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    as_of: date,
+    target_group: str | None = None,
+) -> dict[str, Actual]:
+    """Every indicator's value on `as_of`, for the municipality (or region) and target group.
+
+    Employer indicators follow the employer's municipality and ignore the target group,
+    except the bonus, which counts employers granted a bonus for a client of the group.
+    """
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c, e, g = _client.c, _employer.c, _bonus_grant.c
+    in_scope = _client_scope(municipality, target_group)
+    bonus = (
+        select(func.count(func.distinct(g.employer_id)))
+        .select_from(_bonus_grant)
+        .join(_employer, e.id == g.employer_id)
+        .join(_client, c.id == g.client_id)
+        .where(
+            (g.decision == "granted")
+            & (g.decision_date <= as_of)
+            & _where_municipality(e.municipality_code, municipality)
+            & _client_scope(None, target_group)
+        )
+    )
+    left = (c.exit_date.is_not(None)) & (c.exit_date <= as_of) & (c.entry_date <= as_of)
+    rate = select(_count_if(left & (c.plan_goal_reached.is_(True))), _count_if(left)).where(
+        in_scope
+    )
+    with _connect(db) as conn:
+        reached, exited = conn.execute(rate).one()
+        reached, exited = int(reached), int(exited)
+        return {
+            CLIENTS: Actual(client_counts(conn, actor, municipality, as_of, target_group).entered),
+            PARTNER_COMPANIES: Actual(
+                employer_counts(conn, actor, municipality, as_of).with_partnership
+            ),
+            PLACED_AT_COMPANIES: Actual(
+                conn.execute(
+                    _clients_with_outcome(OUTCOME_COMPANY, municipality, as_of, target_group)
+                ).scalar_one()
+            ),
+            SUPPORTED_ENTREPRENEURSHIP: Actual(
+                conn.execute(
+                    _clients_with_outcome(
+                        OUTCOME_ENTREPRENEURSHIP, municipality, as_of, target_group
+                    )
+                ).scalar_one()
+            ),
+            BONUS_EMPLOYERS: Actual(conn.execute(bonus).scalar_one()),
+            PLAN_GOAL_REACHED: Actual(reached / exited if exited else 0.0, reached, exited),
+        }
+
+
+def municipality_targets(db: Database, indicator: str) -> dict[str, float]:
+    """Each municipality's target for a count indicator: its own override, else the region's
+    target times its population share. A rate's target is the same everywhere."""
+    i, m, o = _indicator.c, _municipality.c, _target_override.c
+    with _connect(db) as conn:
+        kind, target = conn.execute(select(i.kind, i.target).where(i.code == indicator)).one()
+        populations = dict(conn.execute(select(m.code, m.population)).all())
+        overrides = dict(
+            conn.execute(
+                select(o.municipality_code, o.target).where(o.indicator_code == indicator)
+            ).all()
+        )
+    total = sum(populations.values()) or 1
+    shares = {
+        code: float(target) if kind == "rate" else float(target) * pop / total
+        for code, pop in populations.items()
+    }
+    return {code: float(overrides.get(code, share)) for code, share in shares.items()}
+
+
+def target_for(db: Database, indicator: str, municipality: str | None) -> float:
+    """The target of the region (None) or of one municipality."""
+    if municipality is not None:
+        return municipality_targets(db, indicator)[municipality]
+    with _connect(db) as conn:
+        value = conn.execute(
+            select(_indicator.c.target).where(_indicator.c.code == indicator)
+        ).scalar_one()
+    return float(value)
+
+
+def expected_by(
+    target: float,
+    start: date,
+    end: date,
+    as_of: date,
+    milestones: list[tuple[date, float]] | None = None,
+    kind: str = "count",
+) -> float:
+    """Where the indicator should be on `as_of`: the target along a straight line from zero at
+    the start to the target at the end, or through the milestones when some are set. A rate's
+    expected value is its target all along."""
+    if kind == "rate":
+        return target
+    points = [(start, 0.0), *sorted(m for m in (milestones or []) if start < m[0] < end)]
+    points.append((end, target))
+    if as_of <= start:
+        return 0.0
+    if as_of >= end:
+        return target
+    for (d0, v0), (d1, v1) in zip(points, points[1:], strict=False):
+        if d0 <= as_of <= d1:
+            return v0 + (v1 - v0) * (as_of - d0).days / max((d1 - d0).days, 1)
+    return target
+
+
+def _milestones(
+    db: Database, indicator: str, municipality: str | None, target: float, region_target: float
+) -> list[tuple[date, float]]:
+    """The milestones of the municipality's own, else the region's scaled to its target."""
+    t = _target_milestone.c
+    with _connect(db) as conn:
+        rows = conn.execute(
+            select(t.municipality_code, t.due_date, t.target).where(t.indicator_code == indicator)
+        ).all()
+    own = [(d, float(v)) for code, d, v in rows if code == municipality and code is not None]
+    if own:
+        return own
+    scale = target / region_target if region_target else 0.0
+    return [(d, float(v) * scale) for code, d, v in rows if code is None]
+
+
+def kpis(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    as_of: date,
+    target_group: str | None = None,
+) -> pd.DataFrame:
+    """One row per indicator: actual, target, share of target, expected by `as_of`, ahead
+    (actual >= expected), and for the rate its numerator and denominator. Columns KPI_COLUMNS.
+
+    The same numbers for the overview cards, `python -m polku kpis` and the notebooks."""
+    actuals = indicator_actuals(db, actor, municipality, as_of, target_group)
+    project = project_info(db)
+    if project is None:
+        return pd.DataFrame(columns=KPI_COLUMNS)
+    rows = []
+    for ind in indicators(db).to_dict("records"):
+        code, kind = str(ind["code"]), str(ind["kind"])
+        actual = actuals[code]
+        region_target = float(ind["target"])
+        target = target_for(db, code, municipality)
+        milestones = _milestones(db, code, municipality, target, region_target)
+        expected = expected_by(
+            target, project.start_date, project.end_date, as_of, milestones, kind
+        )
+        rows.append(
+            {
+                "indicator": code,
+                "kind": kind,
+                "name_fi": ind["name_fi"],
+                "name_en": ind["name_en"],
+                "actual": actual.value,
+                "target": target,
+                "share_of_target": actual.value / target if target else None,
+                "expected": expected,
+                "ahead": actual.value >= expected,
+                "numerator": actual.numerator,
+                "denominator": actual.denominator,
+            }
+        )
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def employers(engine: Engine) -> Engine:
                 agreement(e2, date(2026, 5, 1), date(2026, 10, 31)),  # ended before the day
                 agreement(e3, date(2026, 12, 1)),  # starts after the day
                 agreement(e4, AS_OF, AS_OF),  # in force on exactly the day
-                agreement(e5, date(2026, 4, 1)),  # employer recorded only after the day
+                agreement(e5, date(2026, 4, 1)),  # recorded later: the agreement's dates count
                 agreement(e6, date(2026, 4, 1), date(2026, 6, 30)),  # two agreements ...
                 agreement(e6, date(2026, 7, 1)),  # ... the employer counts once
                 agreement(e7, date(2026, 4, 1)),  # no municipality: region only
@@ -113,9 +113,9 @@ def employers(engine: Engine) -> Engine:
 
 
 def test_employer_counts_per_municipality_and_region(employers: Engine) -> None:
-    assert metrics.employer_counts(employers, ANALYST, "167", AS_OF) == metrics.EmployerCounts(4, 2)
+    assert metrics.employer_counts(employers, ANALYST, "167", AS_OF) == metrics.EmployerCounts(4, 3)
     assert metrics.employer_counts(employers, ANALYST, "422", AS_OF) == metrics.EmployerCounts(1, 1)
-    assert metrics.employer_counts(employers, ANALYST, None, AS_OF) == metrics.EmployerCounts(6, 4)
+    assert metrics.employer_counts(employers, ANALYST, None, AS_OF) == metrics.EmployerCounts(6, 5)
     assert metrics.employer_counts(employers, ANALYST, "090", AS_OF) == metrics.EmployerCounts(0, 0)
     # The next day E5 is recorded (and its agreement in force) and E4's agreement has ended
     assert metrics.employer_counts(employers, ANALYST, "167", date(2026, 11, 30)) == (
