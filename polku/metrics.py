@@ -24,7 +24,20 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Select, case, exists, func, literal, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Select,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import CHECKLIST_STATUSES, metadata
@@ -39,6 +52,8 @@ _client_target_group = metadata.tables["client_target_group"]
 _outcome = metadata.tables["outcome"]
 _target_milestone = metadata.tables["target_milestone"]
 _target_override = metadata.tables["target_override"]
+_status_episode = metadata.tables["status_episode"]
+_target_group = metadata.tables["target_group"]
 _checklist_item = metadata.tables["checklist_item"]
 _client = metadata.tables["client"]
 _employer = metadata.tables["employer"]
@@ -560,6 +575,350 @@ def kpis(
             }
         )
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards: the indicators over time, client flows and the municipalities side by side.
+# Every frame here is an aggregate (per month, status, group or municipality): charts never
+# receive client-level rows.
+
+# Aggregates of every municipality for the region's side-by-side view, after the caller's own
+# check of the region: the per-municipality reads must not refuse what the region view shows
+_REGION_READER = Actor(email="polku@region", role="analyst")
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """The last day of every month from `start`'s month to `end`, and `end` itself."""
+    months = pd.period_range(start, end, freq="M")
+    # The last point is `end` itself: nothing after the day is counted
+    return [min(p.end_time.date(), end) for p in months]
+
+
+def _months_cte(ends: list[date]) -> Any:
+    """A one-column table `month_end` of the given days, portable across SQLite and PostgreSQL."""
+    rows = [select(literal(d, Date).label("month_end")) for d in ends]
+    return union_all(*rows).cte("months") if len(rows) > 1 else rows[0].cte("months")
+
+
+def _daily(db: Database, stmt: Select) -> pd.Series:
+    """Counts per day from (day, count) rows, as a Series indexed by day."""
+    with _connect(db) as conn:
+        rows = conn.execute(stmt).all()
+    return pd.Series({pd.Timestamp(d): float(n or 0) for d, n in rows}, dtype="float64")
+
+
+def _cumulative_at(daily: pd.Series, ends: list[date]) -> list[float]:
+    """The running total of `daily` (indexed by day) on each of the days `ends`."""
+    totals = daily.sort_index().cumsum()
+    days = [pd.Timestamp(d) for d in ends]
+    positions = totals.index.searchsorted(days, side="right")
+    return [float(totals.iloc[p - 1]) if p > 0 else 0.0 for p in positions]
+
+
+def _per_month(daily: pd.Series, ends: list[date]) -> list[float]:
+    """The sum of `daily` (indexed by day) within the month of each of the days `ends`."""
+    totals: dict[tuple[int, int], float] = {}
+    for day, value in zip(pd.DatetimeIndex(daily.index), daily.tolist(), strict=True):
+        key = (day.year, day.month)
+        totals[key] = totals.get(key, 0.0) + float(value)
+    return [totals.get((d.year, d.month), 0.0) for d in ends]
+
+
+def _first_outcome_days(
+    outcome_type: str, municipality: str | None, target_group: str | None
+) -> Select:
+    """Clients per day of their first outcome of the type: a client counts once."""
+    o, c = _outcome.c, _client.c
+    first = (
+        select(o.client_id, func.min(o.outcome_date).label("day"))
+        .join(_client, c.id == o.client_id)
+        .where((o.outcome_type_code == outcome_type) & _client_scope(municipality, target_group))
+        .group_by(o.client_id)
+        .subquery()
+    )
+    return select(first.c.day, func.count()).group_by(first.c.day)
+
+
+def indicator_series(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    start: date,
+    end: date,
+    target_group: str | None = None,
+) -> pd.DataFrame:
+    """Each indicator on every month end from `start` to `end`: the actual value and where the
+    target trajectory expected it. Columns: indicator, month_end, actual, expected, target,
+    numerator, denominator (the rate's)."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    project = project_info(db)
+    if project is None:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    ends = month_ends(start, end)
+    c, e, g, pa = _client.c, _employer.c, _bonus_grant.c, _partnership.c
+    scope = _client_scope(municipality, target_group)
+    entries = select(c.entry_date, func.count()).where(scope).group_by(c.entry_date)
+    first_bonus = (
+        select(g.employer_id, func.min(g.decision_date).label("day"))
+        .join(_employer, e.id == g.employer_id)
+        .join(_client, c.id == g.client_id)
+        .where(
+            (g.decision == "granted")
+            & _where_municipality(e.municipality_code, municipality)
+            & _client_scope(None, target_group)
+        )
+        .group_by(g.employer_id)
+        .subquery()
+    )
+    bonus = select(first_bonus.c.day, func.count()).group_by(first_bonus.c.day)
+    exits = (
+        select(c.exit_date, _count_if(c.plan_goal_reached.is_(True)), func.count())
+        .where(scope & c.exit_date.is_not(None))
+        .group_by(c.exit_date)
+    )
+    months = _months_cte(ends)
+    partners = (
+        select(months.c.month_end, func.count(func.distinct(e.id)))
+        .select_from(months)
+        .join(_partnership, (pa.start_date <= months.c.month_end)
+              & or_(pa.end_date.is_(None), pa.end_date >= months.c.month_end))
+        .join(_employer, e.id == pa.employer_id)
+        .where(_where_municipality(e.municipality_code, municipality))
+        .group_by(months.c.month_end)
+    )  # fmt: skip
+    with _connect(db) as conn:
+        exit_rows = conn.execute(exits).all()
+        partner_counts = {pd.Timestamp(d).date(): int(n) for d, n in conn.execute(partners).all()}
+        actual = {
+            CLIENTS: _cumulative_at(_daily(conn, entries), ends),
+            PLACED_AT_COMPANIES: _cumulative_at(
+                _daily(conn, _first_outcome_days(OUTCOME_COMPANY, municipality, target_group)), ends
+            ),
+            SUPPORTED_ENTREPRENEURSHIP: _cumulative_at(
+                _daily(
+                    conn, _first_outcome_days(OUTCOME_ENTREPRENEURSHIP, municipality, target_group)
+                ),
+                ends,
+            ),
+            BONUS_EMPLOYERS: _cumulative_at(_daily(conn, bonus), ends),
+            PARTNER_COMPANIES: [float(partner_counts.get(d, 0)) for d in ends],
+        }
+        reached = _cumulative_at(
+            pd.Series({pd.Timestamp(d): float(r) for d, r, _ in exit_rows}, dtype="float64"), ends
+        )
+        left = _cumulative_at(
+            pd.Series({pd.Timestamp(d): float(n) for d, _, n in exit_rows}, dtype="float64"), ends
+        )
+        rows = []
+        for ind in indicators(conn).to_dict("records"):
+            code, kind = str(ind["code"]), str(ind["kind"])
+            target = target_for(conn, code, municipality)
+            milestones = _milestones(conn, code, municipality, target, float(ind["target"]))
+            for i, day in enumerate(ends):
+                expected = expected_by(
+                    target, project.start_date, project.end_date, day, milestones, kind
+                )
+                if code == PLAN_GOAL_REACHED:
+                    value = reached[i] / left[i] if left[i] else 0.0
+                    num, den = int(reached[i]), int(left[i])
+                else:
+                    value, num, den = actual[code][i], None, None
+                rows.append((code, day, value, expected, target, num, den))
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+SERIES_COLUMNS = [
+    "indicator",
+    "month_end",
+    "actual",
+    "expected",
+    "target",
+    "numerator",
+    "denominator",
+]
+
+
+def active_by_status(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    start: date,
+    end: date,
+    target_group: str | None = None,
+) -> pd.DataFrame:
+    """Clients in each status on every month end (their status episode covers the day).
+    Columns: month_end, status, clients."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    ends = month_ends(start, end)
+    months = _months_cte(ends)
+    ep, c = _status_episode.c, _client.c
+    stmt = (
+        select(months.c.month_end, ep.status_code, func.count(func.distinct(ep.client_id)))
+        .select_from(months)
+        .join(_status_episode, (ep.start_date <= months.c.month_end)
+              & or_(ep.end_date.is_(None), ep.end_date >= months.c.month_end))
+        .join(_client, c.id == ep.client_id)
+        .where(_client_scope(municipality, target_group))
+        .group_by(months.c.month_end, ep.status_code)
+    )  # fmt: skip
+    frame = _frame(db, stmt, ["month_end", "status", "clients"])
+    frame["month_end"] = pd.to_datetime(frame["month_end"]).dt.date
+    return frame.astype({"clients": "int64"})
+
+
+def new_clients_per_month(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    start: date,
+    end: date,
+    target_group: str | None = None,
+) -> pd.DataFrame:
+    """Clients who entered in each month. Columns: month_end, clients."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    stmt = (
+        select(c.entry_date, func.count())
+        .where(
+            _client_scope(municipality, target_group)
+            & (c.entry_date >= start)
+            & (c.entry_date <= end)
+        )
+        .group_by(c.entry_date)
+    )
+    ends = month_ends(start, end)
+    values = [int(n) for n in _per_month(_daily(db, stmt), ends)]
+    return pd.DataFrame({"month_end": ends, "clients": values})
+
+
+def clients_by_target_group(
+    db: Database, actor: Actor | None, municipality: str | None, as_of: date
+) -> pd.DataFrame:
+    """Clients entered by `as_of` per target group (a client may be in several), with the
+    groups' names. Columns: target_group, name_fi, name_en, clients."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    tg, ctg, c = _target_group.c, _client_target_group.c, _client.c
+    stmt = (
+        select(tg.code, tg.name_fi, tg.name_en, func.count(c.id))
+        .select_from(_target_group)
+        .outerjoin(_client_target_group, ctg.target_group_code == tg.code)
+        .outerjoin(
+            _client,
+            (c.id == ctg.client_id)
+            & (c.entry_date <= as_of)
+            & _where_municipality(c.municipality_code, municipality),
+        )
+        .group_by(tg.position, tg.code, tg.name_fi, tg.name_en)
+        .order_by(tg.position)
+    )
+    frame = _frame(db, stmt, ["target_group", "name_fi", "name_en", "clients"])
+    return frame.astype({"clients": "int64"})
+
+
+FUNNEL_STAGES = ("entered", "left", "plan_goal_reached", "employed_at_company")
+
+
+def outcome_funnel(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    as_of: date,
+    target_group: str | None = None,
+) -> pd.DataFrame:
+    """Clients who entered → left → reached their plan goal → were employed at a company, by
+    `as_of`, for all clients (target_group "") and for each target group.
+    Columns: target_group, stage, clients."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c, o = _client.c, _outcome.c
+    groups = [None] if target_group else [None, *_target_group_codes(db)]
+    rows = []
+    with _connect(db) as conn:
+        for group in groups:
+            scope = _client_scope(municipality, target_group or group) & (c.entry_date <= as_of)
+            left = c.exit_date.is_not(None) & (c.exit_date <= as_of)
+            employed = exists().where(
+                (o.client_id == c.id)
+                & (o.outcome_type_code == OUTCOME_COMPANY)
+                & (o.outcome_date <= as_of)
+            )
+            stmt = select(
+                func.count(),
+                _count_if(left),
+                _count_if(left & c.plan_goal_reached.is_(True)),
+                _count_if(employed),
+            ).where(scope)
+            counts = conn.execute(stmt).one()
+            for stage, n in zip(FUNNEL_STAGES, counts, strict=True):
+                rows.append((group or "", stage, int(n)))
+    return pd.DataFrame(rows, columns=["target_group", "stage", "clients"])
+
+
+def _target_group_codes(db: Database) -> list[str]:
+    with _connect(db) as conn:
+        return list(
+            conn.execute(select(_target_group.c.code).order_by(_target_group.c.position)).scalars()
+        )
+
+
+def employer_series(
+    db: Database, actor: Actor | None, municipality: str | None, start: date, end: date
+) -> pd.DataFrame:
+    """Employers per month end: partnerships in force, employers granted a bonus so far, and
+    the bonus euros granted in the month and so far. Columns: month_end, partnerships,
+    bonus_employers, euros_granted, euros_granted_total."""
+    series = indicator_series(db, actor, municipality, start, end)
+    actual = {
+        (str(r["indicator"]), r["month_end"]): int(float(r["actual"]))
+        for r in series.to_dict("records")
+    }
+    g, e = _bonus_grant.c, _employer.c
+    stmt = (
+        select(g.decision_date, func.sum(g.amount))
+        .join(_employer, e.id == g.employer_id)
+        .where((g.decision == "granted") & _where_municipality(e.municipality_code, municipality))
+        .group_by(g.decision_date)
+    )
+    daily = _daily(db, stmt)
+    ends = month_ends(start, end)
+    euros = _per_month(daily, ends)
+    return pd.DataFrame(
+        {
+            "month_end": ends,
+            "partnerships": [actual[(PARTNER_COMPANIES, d)] for d in ends],
+            "bonus_employers": [actual[(BONUS_EMPLOYERS, d)] for d in ends],
+            "euros_granted": euros,
+            "euros_granted_total": _cumulative_at(daily, ends),
+        }
+    )
+
+
+def municipality_comparison(
+    db: Database, actor: Actor | None, as_of: date, target_group: str | None = None
+) -> pd.DataFrame:
+    """Every municipality side by side: each indicator's actual against the municipality's
+    share of the target. Region aggregates: the caller needs the region's read permission.
+    Columns: municipality, name, indicator, actual, target, expected, numerator, denominator."""
+    check(actor, Permission.READ_AGGREGATES, None)
+    frames = []
+    with _connect(db) as conn:
+        for m in municipalities(conn).to_dict("records"):
+            frame = kpis(conn, _REGION_READER, str(m["code"]), as_of, target_group)
+            frames.append(frame.assign(municipality=m["code"], name=m["name"]))
+    if not frames:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[COMPARISON_COLUMNS]
+
+
+COMPARISON_COLUMNS = [
+    "municipality",
+    "name",
+    "indicator",
+    "actual",
+    "target",
+    "expected",
+    "numerator",
+    "denominator",
+]
 
 
 # ---------------------------------------------------------------------------------------------
