@@ -1,0 +1,266 @@
+"""Altair chart builders: an aggregated DataFrame in, a Chart out (tested via chart.to_dict()).
+
+No builder receives client-level rows: polku/metrics.py aggregates in the database first, and
+counts a viewer may not see arrive already suppressed (polku/privacy.py). Colours are
+colour-blind safe (Okabe & Ito); numbers and dates follow the viewer's language.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard charts. Each takes an aggregated frame from polku/metrics.py (already suppressed
+# for the viewer where it counts people) and the language; titles say what the chart shows.
+
+# Okabe & Ito: distinguishable with every common colour-vision deficiency
+OKABE_ITO = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+# Vega's number and time locales, so axes and tooltips read 1 234,5 and 29.11.2026 in Finnish
+_LOCALES: dict[str, dict[str, Any]] = {
+    "fi": {
+        "number": {
+            "decimal": ",",
+            "thousands": "\u00a0",
+            "grouping": [3],
+            "currency": ["", "\u00a0€"],
+        },
+        "time": {
+            "dateTime": "%A, %-d. %Bta %Y klo %X",
+            "date": "%-d.%-m.%Y",
+            "time": "%H:%M:%S",
+            "periods": ["a.m.", "p.m."],
+            "days": [
+                "sunnuntai", "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai",
+                "lauantai",
+            ],
+            "shortDays": ["Su", "Ma", "Ti", "Ke", "To", "Pe", "La"],
+            "months": [
+                "tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu",
+                "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu",
+            ],
+            "shortMonths": [
+                "tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys",
+                "loka", "marras", "joulu",
+            ],
+        },
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    },
+}  # fmt: skip
+DATE_FORMAT = {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"}
+MONTH_FORMAT = {"fi": "%-m/%Y", "en": "%b %Y"}
+
+
+def _finish(chart: Any, title: str, lang: str) -> Any:
+    """Title, locale and palette shared by every dashboard chart."""
+    locale = _LOCALES.get(lang, _LOCALES["fi"])
+    return (
+        chart.properties(title=title, width="container")
+        .configure(locale=locale)
+        .configure_range(category=OKABE_ITO)
+        .configure_title(anchor="start", fontSize=15)
+    )
+
+
+def _month_axis(lang: str) -> alt.Axis:
+    return alt.Axis(format=MONTH_FORMAT.get(lang, MONTH_FORMAT["fi"]), title=None, labelAngle=0)
+
+
+def indicator_trajectory(
+    frame: pd.DataFrame, *, title: str, kind: str, today: date, labels: dict[str, str], lang: str
+) -> alt.LayerChart:
+    """One indicator over time: its cumulative actual, the target trajectory and today.
+
+    `frame`: month_end, actual, expected (metrics.indicator_series for one indicator; actual
+    may be empty where suppressed) and actual_label (text shown in the tooltip)."""
+    value_format = ".0%" if kind == "rate" else ",.0f"
+    long = pd.concat(
+        [
+            frame.assign(series=labels["actual"], value=frame["actual"]),
+            frame.assign(series=labels["expected"], value=frame["expected"]),
+        ],
+        ignore_index=True,
+    )[["month_end", "series", "value", "actual_label", "expected"]]
+    long["month_end"] = pd.to_datetime(long["month_end"])
+    base = alt.Chart(long).encode(
+        x=alt.X("month_end:T", axis=_month_axis(lang)),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=value_format)),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            scale=alt.Scale(domain=[labels["actual"], labels["expected"]], range=[[1, 0], [6, 4]]),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip(
+                "month_end:T",
+                title=labels["month"],
+                format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+            ),
+            alt.Tooltip("actual_label:N", title=labels["actual"]),
+            alt.Tooltip("expected:Q", title=labels["expected"], format=value_format),
+        ],
+    )
+    lines = base.mark_line(point=True)
+    now = alt.Chart(
+        pd.DataFrame({"day": [pd.Timestamp(today)], "label": [labels["today"]]})
+    ).encode(x="day:T")
+    rule = now.mark_rule(color="#666666", strokeDash=[2, 2])
+    text = now.mark_text(align="left", dx=4, dy=-4, color="#666666").encode(
+        text="label:N", y=alt.value(0)
+    )
+    return _finish(alt.layer(lines, rule, text), title, lang)
+
+
+def stacked_by_month(
+    frame: pd.DataFrame, *, title: str, category: str, labels: dict[str, str], lang: str
+) -> alt.Chart:
+    """Bars per month, stacked by `category` (e.g. status). Columns: month_end, <category>,
+    clients (empty where suppressed), clients_label."""
+    data = frame.assign(month_end=pd.to_datetime(frame["month_end"]))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month_end):O", axis=_month_axis(lang), title=None),
+            y=alt.Y("sum(clients):Q", title=labels["clients"], axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                f"{category}:N",
+                title=labels[category],
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
+            order=alt.Order(f"{category}:N"),
+            tooltip=[
+                alt.Tooltip(
+                    "month_end:T",
+                    title=labels["month"],
+                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+                ),
+                alt.Tooltip(f"{category}:N", title=labels[category]),
+                alt.Tooltip("clients_label:N", title=labels["clients"]),
+            ],
+        )
+    )
+    return _finish(chart, title, lang)
+
+
+def bars(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    x: str,
+    y: str,
+    labels: dict[str, str],
+    lang: str,
+    horizontal: bool = False,
+    color: str | None = None,
+    time_axis: bool = False,
+    value_format: str = ",.0f",
+) -> alt.Chart:
+    """Plain bars of `y` by `x` (a category, or a month when `time_axis`), tooltips from
+    `<y>_label`. Optional grouping by `color` (bars side by side)."""
+    data = frame.copy()
+    if time_axis:
+        data[x] = pd.to_datetime(data[x])
+        category = alt.X(f"yearmonth({x}):O", axis=_month_axis(lang), title=None)
+    else:
+        category = alt.X(
+            f"{x}:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)
+        )
+    value = alt.Y(f"{y}:Q", title=labels[y], axis=alt.Axis(format=value_format))
+    tooltip = [alt.Tooltip(f"{x}:N" if not time_axis else f"{x}:T", title=labels[x])]
+    if color:
+        tooltip.append(alt.Tooltip(f"{color}:N", title=labels[color]))
+    tooltip.append(alt.Tooltip(f"{y}_label:N", title=labels[y]))
+    encoding: dict[str, Any] = {"tooltip": tooltip}
+    if horizontal:
+        encoding["y"] = alt.Y(f"{x}:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+        encoding["x"] = alt.X(f"{y}:Q", title=labels[y], axis=alt.Axis(format=value_format))
+    else:
+        encoding["x"], encoding["y"] = category, value
+    if color:
+        encoding["color"] = alt.Color(
+            f"{color}:N",
+            title=labels[color],
+            sort=None,
+            legend=alt.Legend(orient="bottom", columns=3),
+        )
+        encoding["yOffset" if horizontal else "xOffset"] = (
+            alt.XOffset(f"{color}:N", sort=None)
+            if not horizontal
+            else alt.YOffset(f"{color}:N", sort=None)
+        )
+    chart = alt.Chart(data).mark_bar().encode(**encoding)
+    return _finish(chart, title, lang)
+
+
+def against_target(
+    frame: pd.DataFrame, *, title: str, kind: str, labels: dict[str, str], lang: str
+) -> alt.LayerChart:
+    """The municipalities side by side: a bar of the actual and a tick of the municipality's
+    share of the target and of where it should be by now. Columns: name, actual, target,
+    expected, actual_label."""
+    value_format = ".0%" if kind == "rate" else ",.0f"
+    base = alt.Chart(frame).encode(
+        y=alt.Y("name:N", title=None, sort=None),
+        tooltip=[
+            alt.Tooltip("name:N", title=labels["municipality"]),
+            alt.Tooltip("actual_label:N", title=labels["actual"]),
+            alt.Tooltip("expected:Q", title=labels["expected"], format=value_format),
+            alt.Tooltip("target:Q", title=labels["target"], format=value_format),
+        ],
+    )
+    bar = base.mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X("actual:Q", title=labels["actual"], axis=alt.Axis(format=value_format))
+    )
+    expected = base.mark_tick(color=OKABE_ITO[1], thickness=3, size=18).encode(x="expected:Q")
+    target = base.mark_tick(color="#000000", thickness=2, size=18).encode(x="target:Q")
+    return _finish(alt.layer(bar, expected, target), title, lang)
+
+
+def employer_lines(
+    frame: pd.DataFrame, *, title: str, labels: dict[str, str], lang: str
+) -> alt.Chart:
+    """Partnerships in force and employers granted the bonus, per month end. Columns:
+    month_end, partnerships, bonus_employers."""
+    long = frame.melt(
+        id_vars=["month_end"],
+        value_vars=["partnerships", "bonus_employers"],
+        var_name="series",
+        value_name="employers",
+    )
+    long["series"] = long["series"].map(labels)
+    long["month_end"] = pd.to_datetime(long["month_end"])
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month_end:T", axis=_month_axis(lang)),
+            y=alt.Y("employers:Q", title=labels["employers"], axis=alt.Axis(format=",.0f")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+            tooltip=[
+                alt.Tooltip(
+                    "month_end:T",
+                    title=labels["month"],
+                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+                ),
+                alt.Tooltip("series:N", title=None),
+                alt.Tooltip("employers:Q", title=labels["employers"], format=",.0f"),
+            ],
+        )
+    )
+    return _finish(chart, title, lang)
