@@ -1,17 +1,140 @@
-"""Altair chart builders: an aggregated DataFrame in, a Chart out (tested via chart.to_dict()).
+"""Altair builders: an aggregated DataFrame in, a Chart out (tested through chart.to_dict()).
 
-No builder receives client-level rows: polku/metrics.py aggregates in the database first, and
-counts a viewer may not see arrive already suppressed (polku/privacy.py). Colours are
-colour-blind safe (Okabe & Ito); numbers and dates follow the viewer's language.
+Charts never receive client-level rows: their callers pass counts from polku/metrics.py or
+polku/checklists.py, and each builder keeps only the columns it draws. Colours are
+colour-blind-safe (ColorBrewer's single-hue sequential blues for shares, Okabe & Ito for
+categories); labels come from polku/i18n.py; numbers and dates follow the viewer's language.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+
+from polku import i18n
+
+# Sequential, single-hue, colour-blind safe; the share done runs from 0 to 1
+HEATMAP_SCHEME: Literal["blues"] = "blues"
+# The current phase's border: orange stands apart from every blue of the scheme
+CURRENT_COLOUR = "#d95f02"
+# Above this share the cell is dark enough for white text
+DARK_CELL = 0.6
+CURRENT_MARK = "\u25b6"  # ▶
+COMPLETE_MARK = "\u2713"  # ✓
+
+
+def phase_cell_label(done: int, total: int, current: bool, complete: bool) -> str:
+    """ "3 / 6", with ▶ for the current phase and ✓ for a complete one."""
+    text = f"{int(done)} / {int(total)}"
+    if current:
+        return f"{CURRENT_MARK} {text}"
+    return f"{COMPLETE_MARK} {text}" if complete else text
+
+
+def phase_matrix_frame(matrix: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The matrix as drawn and tabled: municipality, phase (numbered name), position, done,
+    total, share, current, label ("▶ 3 / 6") and state (complete / current phase / upcoming).
+
+    `matrix` has the columns of polku.checklists.region_matrix (counts, no client rows)."""
+    phase_names = [
+        f"{int(position)}. {i18n.localized_name({'name_fi': fi, 'name_en': en}, lang)}"
+        for position, fi, en in zip(
+            matrix["position"], matrix["name_fi"], matrix["name_en"], strict=True
+        )
+    ]
+    states = [
+        i18n.t(
+            "checklists.phase.complete"
+            if complete
+            else ("checklists.phase.current" if current else "checklists.phase.upcoming"),
+            lang,
+        )
+        for complete, current in zip(matrix["complete"], matrix["current"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "municipality": matrix["municipality_name"].astype(str),
+            "phase": phase_names,
+            "position": matrix["position"].astype("int64"),
+            "done": matrix["done"].astype("int64"),
+            "total": matrix["total"].astype("int64"),
+            "share": matrix["share"].astype(float).round(4),
+            "current": matrix["current"].astype(bool),
+            "label": [
+                phase_cell_label(d, t, c, k)
+                for d, t, c, k in zip(
+                    matrix["done"],
+                    matrix["total"],
+                    matrix["current"],
+                    matrix["complete"],
+                    strict=True,
+                )
+            ],
+            "state": states,
+        }
+    )
+
+
+def phase_heatmap(
+    matrix: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE, title: str | None = None
+) -> alt.LayerChart:
+    """Municipalities × phases: colour by the share done, "done / total" in each cell, the
+    current phase framed in orange and marked ▶, a tooltip per cell."""
+    data = phase_matrix_frame(matrix, lang)
+    phases = list(dict.fromkeys(data.sort_values("position")["phase"]))
+    municipalities = list(dict.fromkeys(data["municipality"]))
+
+    def t(key: str) -> str:
+        return i18n.t(key, lang)
+
+    x = alt.X(
+        "phase:N",
+        sort=phases,
+        title=t("checklists.col.phase"),
+        axis=alt.Axis(orient="top", labelAngle=0, labelLimit=180),
+    )
+    y = alt.Y("municipality:N", sort=municipalities, title=t("checklists.col.municipality"))
+    tooltip = [
+        alt.Tooltip("municipality:N", title=t("checklists.col.municipality")),
+        alt.Tooltip("phase:N", title=t("checklists.col.phase")),
+        alt.Tooltip("done:Q", title=t("checklists.col.done")),
+        alt.Tooltip("total:Q", title=t("checklists.col.total")),
+        alt.Tooltip("share:Q", title=t("checklists.chart.share"), format=".0%"),
+        alt.Tooltip("state:N", title=t("checklists.chart.state")),
+    ]
+    base = alt.Chart(data)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "share:Q",
+            title=t("checklists.chart.share"),
+            scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 1]),
+            legend=alt.Legend(format=".0%"),
+        ),
+        tooltip=tooltip,
+    )
+    current = (
+        base.transform_filter(alt.datum.current)
+        .mark_rect(filled=False, stroke=CURRENT_COLOUR, strokeWidth=3)
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        x=x,
+        y=y,
+        text=alt.Text("label:N"),
+        color=alt.condition(alt.datum.share > DARK_CELL, alt.value("white"), alt.value("#1f1f1f")),
+        tooltip=tooltip,
+    )
+    return alt.LayerChart(
+        layer=[cells, current, labels],
+        title=title or t("checklists.chart.title"),
+        height=max(120, 30 * len(municipalities)),
+    )
+
 
 # ---------------------------------------------------------------------------------------------
 # Dashboard charts. Each takes an aggregated frame from polku/metrics.py (already suppressed
@@ -106,11 +229,7 @@ def indicator_trajectory(
             legend=None,
         ),
         tooltip=[
-            alt.Tooltip(
-                "month_end:T",
-                title=labels["month"],
-                format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-            ),
+            alt.Tooltip("month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])),
             alt.Tooltip("actual_label:N", title=labels["actual"]),
             alt.Tooltip("expected:Q", title=labels["expected"], format=value_format),
         ],
@@ -145,11 +264,7 @@ def stacked_by_month(
             ),
             order=alt.Order(f"{category}:N"),
             tooltip=[
-                alt.Tooltip(
-                    "month_end:T",
-                    title=labels["month"],
-                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-                ),
+                alt.Tooltip("month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])),
                 alt.Tooltip(f"{category}:N", title=labels[category]),
                 alt.Tooltip("clients_label:N", title=labels["clients"]),
             ],
@@ -253,11 +368,7 @@ def employer_lines(
             y=alt.Y("employers:Q", title=labels["employers"], axis=alt.Axis(format=",.0f")),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
             tooltip=[
-                alt.Tooltip(
-                    "month_end:T",
-                    title=labels["month"],
-                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-                ),
+                alt.Tooltip("month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])),
                 alt.Tooltip("series:N", title=None),
                 alt.Tooltip("employers:Q", title=labels["employers"], format=",.0f"),
             ],
