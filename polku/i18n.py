@@ -239,6 +239,173 @@ _FI: dict[str, str] = {
     "users.error.needs_municipality": "Roolille {role} on annettava vähintään yksi kunta.",
     "users.error.unknown": "Käyttäjää ei ole: {value}",
     "users.error.self": "Et voi poistaa omaa käyttäjätunnustasi.",
+    # Phase checklists (pages/checklists.py, polku/checklists.py)
+    "checklists.caption.municipality": "{place} · {work_package}",
+    "checklists.caption.region": (
+        "Koko alue · kuntien eteneminen (työpaketti 1) ja alueen yhteinen vaihelista: "
+        "{work_package}"
+    ),
+    "checklists.read_only": (
+        "Voit katsoa tätä vaihelistaa, mutta et muokata sitä. Muokata voivat kunnan "
+        "koordinaattorit ja pääkäyttäjä."
+    ),
+    "checklists.read_only.region": "Alueen yhteistä vaihelistaa muokkaa pääkäyttäjä.",
+    "checklists.current_phase": "Nykyinen vaihe: {phase}",
+    "checklists.all_complete": "Kaikki vaiheet valmiina",
+    "checklists.phase.complete": "Valmis",
+    "checklists.phase.current": "Nykyinen vaihe",
+    "checklists.phase.upcoming": "Tulossa",
+    "checklists.phase.flagged": "Työtä aloitettu ennen kuin aiempi vaihe on valmis",
+    "checklists.phase.progress": "{done} / {total} valmiina",
+    "checklists.phase.required_open": "Pakollisia tehtäviä avoinna: {count}",
+    "checklists.phase.empty": "Tässä vaiheessa ei ole tehtäviä.",
+    "checklists.flags.warning": (
+        "Työtä on aloitettu vaiheessa {phases}, vaikka aiempi vaihe on vielä kesken. Tämä on "
+        "sallittua, mutta tarkista, ettei aiemman vaiheen pakollisia tehtäviä jää tekemättä."
+    ),
+    "checklists.own_suffix": "(oma)",
+    "checklists.yes": "Kyllä",
+    "checklists.no": "Ei",
+    "checklists.field.status": "Tila",
+    "checklists.field.owner": "Vastuuhenkilö",
+    "checklists.field.due_date": "Määräaika",
+    "checklists.field.note": "Huomautus",
+    "checklists.field.evidence_url": "Näyttö (linkki)",
+    "checklists.field.title": "Nimi",
+    "checklists.field.required": "Pakollinen",
+    "checklists.field.phase_id": "Vaihe",
+    "checklists.field.version": "Versio",
+    "checklists.field.operating_model_code": "Toimintamalli",
+    "checklists.field.coaching_environment": "Valmennusympäristö",
+    "checklists.field.services": "Palvelut",
+    "checklists.col.item": "Tehtävä",
+    "checklists.col.phase": "Vaihe",
+    "checklists.col.municipality": "Kunta",
+    "checklists.col.updated_at": "Päivitetty",
+    "checklists.col.updated_by": "Päivittäjä",
+    "checklists.col.done": "Valmiina",
+    "checklists.col.total": "Yhteensä",
+    "checklists.col.share": "Osuus",
+    "checklists.col.required_open": "Pakollisia avoinna",
+    "checklists.col.state": "Vaiheen tila",
+    "checklists.col.flag": "Huomio",
+    "checklists.col.deadline": "Tilanne",
+    "checklists.col.at": "Aika",
+    "checklists.col.user": "Käyttäjä",
+    "checklists.col.action": "Muutos",
+    "checklists.col.field": "Kenttä",
+    "checklists.col.old": "Vanha arvo",
+    "checklists.col.new": "Uusi arvo",
+    "checklists.action.create": "lisäys",
+    "checklists.action.update": "muutos",
+    "checklists.action.delete": "poisto",
+    "checklists.help.status": "Valmis ja Ei koske lasketaan tehdyiksi.",
+    "checklists.help.evidence_url": "Linkki asiakirjaan tai muistioon (http:// tai https://).",
+    "checklists.help.required": (
+        "Vaihe on valmis, kun sen kaikki pakolliset tehtävät ovat valmiita tai eivät koske kuntaa."
+    ),
+    "checklists.save": "Tallenna muutokset",
+    "checklists.saved": "Tallennettu: {count} tehtävää.",
+    "checklists.nothing_to_save": "Ei tallennettavia muutoksia.",
+    "checklists.pending": "Tallentamattomia muutoksia {count} tehtävässä. Tallenna ne tai hylkää.",
+    "checklists.discard": "Hylkää muutokset",
+    "checklists.errors": "Muutoksia ei tallennettu:",
+    "checklists.conflict.title": (
+        "Joku muu tallensi samaa tehtävää sillä välin, kun muokkasit sitä. Muutoksiasi ei "
+        "tallennettu; ne ovat yhä näkyvissä alla."
+    ),
+    "checklists.conflict.item": "{item}: {who} muutti tätä {when}: {changes}",
+    "checklists.conflict.yours": "Sinun muutoksesi: {changes}",
+    "checklists.conflict.overwrite": "Tallenna omat muutokseni silti",
+    "checklists.conflict.discard": "Hylkää omat muutokseni ja näytä uusimmat",
+    "checklists.own.title": "Omat tehtävät",
+    "checklists.own.help": (
+        "Voit lisätä vaiheeseen omia tehtäviä. Itse lisätyn tehtävän voi poistaa sen lisääjä tai "
+        "pääkäyttäjä; hankesuunnitelman tehtäviä ei voi poistaa."
+    ),
+    "checklists.own.add": "Lisää oma tehtävä",
+    "checklists.own.phase": "Vaihe",
+    "checklists.own.name": "Tehtävän nimi",
+    "checklists.own.new": "Uusi tehtävä",
+    "checklists.own.added": "Tehtävä ”{item}” lisätty.",
+    "checklists.own.remove": "Poista oma tehtävä",
+    "checklists.own.pick": "Poistettava tehtävä",
+    "checklists.own.remove.confirm": "Haluan poistaa tehtävän ”{item}”",
+    "checklists.own.remove.button": "Poista",
+    "checklists.own.removed": "Tehtävä ”{item}” poistettu.",
+    "checklists.own.none": "Et ole lisännyt omia tehtäviä tähän vaihelistaan.",
+    "checklists.setup.title": "Toimintamalli ja palvelut",
+    "checklists.setup.entity": "Toimintamalli ja palvelut",
+    "checklists.setup.operating_model": "Paikallinen toimintamalli",
+    "checklists.setup.none": "Ei vielä valittu",
+    "checklists.setup.environment": "Valmennusympäristön nimi",
+    "checklists.setup.services": "Valmennusympäristön palvelut",
+    "checklists.setup.save": "Tallenna toimintamalli ja palvelut",
+    "checklists.setup.saved": "Toimintamalli ja palvelut tallennettu.",
+    "checklists.setup.updated": "Päivitetty {when} ({who})",
+    "checklists.history.title": "Muutoshistoria",
+    "checklists.history.recent": "Viimeisimmät muutokset",
+    "checklists.history.item": "Tehtävän historia",
+    "checklists.history.pick": "Tehtävä",
+    "checklists.history.empty": "Ei kirjattuja muutoksia.",
+    "checklists.export": "Lataa Excel ohjausryhmälle",
+    "checklists.export.help": (
+        "Vaihelista Excel-tiedostona: tehtävät vaiheittain tiloineen, vastuineen ja "
+        "määräaikoineen sekä eteneminen vaiheittain."
+    ),
+    "checklists.export.file": "vaihelista-{place}-{date}.xlsx",
+    "checklists.xlsx.sheet.items": "Vaihelista",
+    "checklists.xlsx.sheet.progress": "Eteneminen",
+    "checklists.xlsx.title": "Vaihelista – {place}",
+    "checklists.xlsx.as_of": "Tilanne {date} · nykyinen vaihe: {phase}",
+    "checklists.xlsx.progress_title": "Eteneminen vaiheittain – {place}",
+    "checklists.region.matrix": "Kuntien eteneminen vaiheittain",
+    "checklists.region.matrix.caption": (
+        "Solussa valmiit / kaikki tehtävät. ▶ merkitsee kunnan nykyistä vaihetta (ensimmäinen "
+        "vaihe, jonka pakolliset tehtävät ovat kesken), ✓ valmista vaihetta."
+    ),
+    "checklists.region.matrix.table": "Sama taulukkona",
+    "checklists.region.wp2": "Alueen yhteinen vaihelista",
+    "checklists.region.deadlines": "Myöhässä olevat ja lähestyvät määräajat",
+    "checklists.region.deadlines.caption": (
+        "Avoimet tehtävät, joiden määräaika on mennyt tai on seuraavan {days} päivän aikana: "
+        "kunnat, joita saat katsoa, ja alueen yhteiset tehtävät."
+    ),
+    "checklists.region.deadlines.empty": "Ei myöhässä olevia eikä lähestyviä määräaikoja.",
+    "checklists.deadline.overdue": "Myöhässä {days} pv",
+    "checklists.deadline.today": "Tänään",
+    "checklists.deadline.upcoming": "{days} pv jäljellä",
+    "checklists.chart.title": "Vaihelistojen eteneminen kunnittain",
+    "checklists.chart.share": "Valmiina",
+    "checklists.chart.state": "Vaiheen tila",
+    "checklists.error.status": "{item}: tila ”{value}” ei ole sallittu.",
+    "checklists.error.due_date": "{item}: määräaika ”{value}” ei ole päivämäärä.",
+    "checklists.error.url": (
+        "{item}: {field} ei ole verkko-osoite. Anna osoite, joka alkaa http:// tai https://."
+    ),
+    "checklists.error.hetu": (
+        "{item}, {field}: teksti sisältää henkilötunnuksen. Henkilötunnuksia ei saa tallentaa "
+        "Polkuun."
+    ),
+    "checklists.warning.hetu": (
+        "{item}, {field}: teksti muistuttaa henkilötunnusta. Tarkista, ettei siinä ole "
+        "henkilötietoja."
+    ),
+    "checklists.error.too_long": "{item}, {field}: enintään {max} merkkiä (nyt {length}).",
+    "checklists.error.title_required": "{item}: omalle tehtävälle on annettava nimi.",
+    "checklists.error.read_only": (
+        "{item}: kenttää {field} ei voi muuttaa hankesuunnitelman tehtävästä."
+    ),
+    "checklists.error.unknown_item": "Tehtävää {item} ei enää ole: joku on poistanut sen.",
+    "checklists.error.template_item": (
+        "{item} on hankesuunnitelman tehtävä: vain itse lisätyn tehtävän voi poistaa."
+    ),
+    "checklists.error.not_creator": (
+        "{item}: vain tehtävän lisännyt käyttäjä tai pääkäyttäjä voi poistaa sen."
+    ),
+    "checklists.error.phase": "{item}: vaihetta ei ole tällä vaihelistalla.",
+    "checklists.error.operating_model": "Tuntematon toimintamalli: {value}",
+    "checklists.error.service": "Tuntematon palvelu: {value}",
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
     "role.coordinator": "Koordinaattori",
@@ -463,6 +630,171 @@ _EN: dict[str, str] = {
     "users.error.needs_municipality": "The role {role} needs at least one municipality.",
     "users.error.unknown": "No such user: {value}",
     "users.error.self": "You cannot remove your own user.",
+    # Phase checklists (pages/checklists.py, polku/checklists.py)
+    "checklists.caption.municipality": "{place} · {work_package}",
+    "checklists.caption.region": (
+        "Whole region · the municipalities' progress (work package 1) and the region's shared "
+        "checklist: {work_package}"
+    ),
+    "checklists.read_only": (
+        "You can view this checklist but not edit it. The municipality's coordinators and the "
+        "administrator edit it."
+    ),
+    "checklists.read_only.region": "The administrator edits the region's shared checklist.",
+    "checklists.current_phase": "Current phase: {phase}",
+    "checklists.all_complete": "Every phase complete",
+    "checklists.phase.complete": "Complete",
+    "checklists.phase.current": "Current phase",
+    "checklists.phase.upcoming": "Upcoming",
+    "checklists.phase.flagged": "Work started before an earlier phase is complete",
+    "checklists.phase.progress": "{done} / {total} done",
+    "checklists.phase.required_open": "Required items open: {count}",
+    "checklists.phase.empty": "This phase has no items.",
+    "checklists.flags.warning": (
+        "Work has started in {phases} while an earlier phase is still open. This is allowed, "
+        "but make sure no required item of the earlier phase is left undone."
+    ),
+    "checklists.own_suffix": "(own)",
+    "checklists.yes": "Yes",
+    "checklists.no": "No",
+    "checklists.field.status": "Status",
+    "checklists.field.owner": "Owner",
+    "checklists.field.due_date": "Due date",
+    "checklists.field.note": "Note",
+    "checklists.field.evidence_url": "Evidence (link)",
+    "checklists.field.title": "Name",
+    "checklists.field.required": "Required",
+    "checklists.field.phase_id": "Phase",
+    "checklists.field.version": "Version",
+    "checklists.field.operating_model_code": "Operating model",
+    "checklists.field.coaching_environment": "Coaching environment",
+    "checklists.field.services": "Services",
+    "checklists.col.item": "Item",
+    "checklists.col.phase": "Phase",
+    "checklists.col.municipality": "Municipality",
+    "checklists.col.updated_at": "Updated",
+    "checklists.col.updated_by": "Updated by",
+    "checklists.col.done": "Done",
+    "checklists.col.total": "Total",
+    "checklists.col.share": "Share",
+    "checklists.col.required_open": "Required open",
+    "checklists.col.state": "Phase state",
+    "checklists.col.flag": "Note",
+    "checklists.col.deadline": "Deadline",
+    "checklists.col.at": "Time",
+    "checklists.col.user": "User",
+    "checklists.col.action": "Change",
+    "checklists.col.field": "Field",
+    "checklists.col.old": "Old value",
+    "checklists.col.new": "New value",
+    "checklists.action.create": "added",
+    "checklists.action.update": "changed",
+    "checklists.action.delete": "removed",
+    "checklists.help.status": "Done and Not applicable count as done.",
+    "checklists.help.evidence_url": "A link to a document or minutes (http:// or https://).",
+    "checklists.help.required": (
+        "A phase is complete when every required item is done or does not apply."
+    ),
+    "checklists.save": "Save changes",
+    "checklists.saved": "Saved: {count} items.",
+    "checklists.nothing_to_save": "No changes to save.",
+    "checklists.pending": "Unsaved changes in {count} items. Save or discard them.",
+    "checklists.discard": "Discard changes",
+    "checklists.errors": "Nothing was saved:",
+    "checklists.conflict.title": (
+        "Someone else saved the same item while you were editing it. Your changes were not "
+        "saved; they are still shown below."
+    ),
+    "checklists.conflict.item": "{item}: {who} changed this at {when}: {changes}",
+    "checklists.conflict.yours": "Your changes: {changes}",
+    "checklists.conflict.overwrite": "Save my changes anyway",
+    "checklists.conflict.discard": "Discard my changes and show the latest",
+    "checklists.own.title": "Own items",
+    "checklists.own.help": (
+        "You can add your own items to a phase. An added item can be removed by whoever added "
+        "it or by the administrator; the project plan's items cannot be removed."
+    ),
+    "checklists.own.add": "Add an own item",
+    "checklists.own.phase": "Phase",
+    "checklists.own.name": "Name of the item",
+    "checklists.own.new": "New item",
+    "checklists.own.added": "Item “{item}” added.",
+    "checklists.own.remove": "Remove an own item",
+    "checklists.own.pick": "Item to remove",
+    "checklists.own.remove.confirm": "I want to remove the item “{item}”",
+    "checklists.own.remove.button": "Remove",
+    "checklists.own.removed": "Item “{item}” removed.",
+    "checklists.own.none": "You have added no items of your own to this checklist.",
+    "checklists.setup.title": "Operating model and services",
+    "checklists.setup.entity": "Operating model and services",
+    "checklists.setup.operating_model": "Local operating model",
+    "checklists.setup.none": "Not chosen yet",
+    "checklists.setup.environment": "Name of the coaching environment",
+    "checklists.setup.services": "Services of the coaching environment",
+    "checklists.setup.save": "Save operating model and services",
+    "checklists.setup.saved": "Operating model and services saved.",
+    "checklists.setup.updated": "Updated {when} ({who})",
+    "checklists.history.title": "History",
+    "checklists.history.recent": "Recent changes",
+    "checklists.history.item": "History of an item",
+    "checklists.history.pick": "Item",
+    "checklists.history.empty": "No changes recorded.",
+    "checklists.export": "Download Excel for the steering group",
+    "checklists.export.help": (
+        "The checklist as an Excel file: items by phase with status, owner and due date, and "
+        "progress by phase."
+    ),
+    "checklists.export.file": "checklist-{place}-{date}.xlsx",
+    "checklists.xlsx.sheet.items": "Checklist",
+    "checklists.xlsx.sheet.progress": "Progress",
+    "checklists.xlsx.title": "Checklist – {place}",
+    "checklists.xlsx.as_of": "As of {date} · current phase: {phase}",
+    "checklists.xlsx.progress_title": "Progress by phase – {place}",
+    "checklists.region.matrix": "The municipalities' progress by phase",
+    "checklists.region.matrix.caption": (
+        "Each cell: items done / all items. ▶ marks the municipality's current phase (the "
+        "first with required items open), ✓ a complete phase."
+    ),
+    "checklists.region.matrix.table": "The same as a table",
+    "checklists.region.wp2": "The region's shared checklist",
+    "checklists.region.deadlines": "Overdue and upcoming deadlines",
+    "checklists.region.deadlines.caption": (
+        "Open items due already or within the next {days} days: the municipalities you may see "
+        "and the region's shared items."
+    ),
+    "checklists.region.deadlines.empty": "No overdue or upcoming deadlines.",
+    "checklists.deadline.overdue": "{days} d overdue",
+    "checklists.deadline.today": "Today",
+    "checklists.deadline.upcoming": "{days} d left",
+    "checklists.chart.title": "Checklist progress by municipality",
+    "checklists.chart.share": "Done",
+    "checklists.chart.state": "Phase state",
+    "checklists.error.status": "{item}: the status “{value}” is not allowed.",
+    "checklists.error.due_date": "{item}: the due date “{value}” is not a date.",
+    "checklists.error.url": (
+        "{item}: {field} is not a web address. Give an address starting with http:// or https://."
+    ),
+    "checklists.error.hetu": (
+        "{item}, {field}: the text contains a personal identity code. Identity codes must not "
+        "be stored in Polku."
+    ),
+    "checklists.warning.hetu": (
+        "{item}, {field}: the text resembles a personal identity code. Make sure it holds no "
+        "personal data."
+    ),
+    "checklists.error.too_long": "{item}, {field}: at most {max} characters (now {length}).",
+    "checklists.error.title_required": "{item}: an own item needs a name.",
+    "checklists.error.read_only": "{item}: the field {field} of a project plan item cannot change.",
+    "checklists.error.unknown_item": "The item {item} no longer exists: someone removed it.",
+    "checklists.error.template_item": (
+        "{item} is an item of the project plan: only items added by users can be removed."
+    ),
+    "checklists.error.not_creator": (
+        "{item}: only the user who added the item or the administrator can remove it."
+    ),
+    "checklists.error.phase": "{item}: the phase is not on this checklist.",
+    "checklists.error.operating_model": "Unknown operating model: {value}",
+    "checklists.error.service": "Unknown service: {value}",
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",
     "role.director": "Director",

@@ -1,0 +1,158 @@
+"""polku/charts.py through chart.to_dict(): the phase heatmap's encodings, title, tooltips,
+colour scheme and the aggregated values it carries (no client rows)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from polku import charts, checklists
+from polku.access import Actor
+
+PHASES = [("mapping", "Kartoitusvaihe", "Mapping"), ("pilot", "Pilotointivaihe", "Pilot")]
+# Colour-blind-safe sequential schemes of Vega (single hue, or perceptually uniform)
+SAFE_SEQUENTIAL = {"blues", "greens", "greys", "purples", "oranges", "viridis", "cividis"}
+
+
+def _matrix() -> pd.DataFrame:
+    """Two municipalities × two phases, as polku.checklists.region_matrix gives them."""
+    rows = []
+    cells = {
+        ("167", "Joensuu"): [(2, 2, True, False), (0, 1, False, True)],
+        ("422", "Lieksa"): [(1, 2, False, True), (0, 1, False, False)],
+    }
+    for (code, name), values in cells.items():
+        for position, ((phase, fi, en), (done, total, complete, current)) in enumerate(
+            zip(PHASES, values, strict=True), start=1
+        ):
+            rows.append(
+                {
+                    "municipality": code,
+                    "municipality_name": name,
+                    "work_package": "WP1",
+                    "phase": phase,
+                    "position": position,
+                    "name_fi": fi,
+                    "name_en": en,
+                    "done": done,
+                    "total": total,
+                    "share": done / total,
+                    "required": total,
+                    "required_done": done,
+                    "started": done,
+                    "complete": complete,
+                    "current": current,
+                    "flagged": False,
+                }
+            )
+    return pd.DataFrame(rows, columns=checklists.MATRIX_COLUMNS)
+
+
+def _spec(lang: str = "fi") -> dict:
+    return charts.phase_heatmap(_matrix(), lang).to_dict()
+
+
+def _values(spec: dict) -> list[dict]:
+    (dataset,) = spec["datasets"].values()
+    return dataset
+
+
+def test_the_heatmap_is_titled_and_layered() -> None:
+    spec = _spec()
+    assert spec["title"] == "Vaihelistojen eteneminen kunnittain"
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["rect", "rect", "text"]
+    assert charts.phase_heatmap(_matrix(), title="Oma otsikko").to_dict()["title"] == "Oma otsikko"
+
+
+def test_cells_are_coloured_by_the_share_done_on_a_colour_blind_safe_scale() -> None:
+    cells = _spec()["layer"][0]["encoding"]
+    assert cells["color"]["field"] == "share"
+    assert cells["color"]["type"] == "quantitative"
+    assert cells["color"]["scale"] == {"domain": [0, 1], "scheme": charts.HEATMAP_SCHEME}
+    assert charts.HEATMAP_SCHEME in SAFE_SEQUENTIAL
+    assert cells["x"]["field"] == "phase" and cells["y"]["field"] == "municipality"
+    assert cells["x"]["sort"] == ["1. Kartoitusvaihe", "2. Pilotointivaihe"]
+    assert cells["y"]["sort"] == ["Joensuu", "Lieksa"]
+    assert (cells["x"]["title"], cells["y"]["title"]) == ("Vaihe", "Kunta")
+
+
+def test_each_cell_says_done_of_total_and_the_current_phase_is_framed() -> None:
+    spec = _spec()
+    text = spec["layer"][2]["encoding"]
+    assert text["text"]["field"] == "label"
+    frame = spec["layer"][1]
+    assert frame["transform"] == [{"filter": "datum.current"}]
+    assert frame["mark"]["filled"] is False and frame["mark"]["strokeWidth"] >= 2
+    labels = {(v["municipality"], v["phase"]): v["label"] for v in _values(spec)}
+    assert labels == {
+        ("Joensuu", "1. Kartoitusvaihe"): "\u2713 2 / 2",
+        ("Joensuu", "2. Pilotointivaihe"): "\u25b6 0 / 1",
+        ("Lieksa", "1. Kartoitusvaihe"): "\u25b6 1 / 2",
+        ("Lieksa", "2. Pilotointivaihe"): "0 / 1",
+    }
+
+
+def test_tooltips_name_the_cell_and_its_counts() -> None:
+    tooltip = _spec()["layer"][0]["encoding"]["tooltip"]
+    assert [(t["field"], t["title"]) for t in tooltip] == [
+        ("municipality", "Kunta"),
+        ("phase", "Vaihe"),
+        ("done", "Valmiina"),
+        ("total", "Yhteensä"),
+        ("share", "Valmiina"),
+        ("state", "Vaiheen tila"),
+    ]
+    assert tooltip[4]["format"] == ".0%"
+
+
+def test_the_chart_carries_only_the_aggregated_cells() -> None:
+    matrix = _matrix().assign(client_code="X123")  # a column the chart has no use for
+    values = _values(charts.phase_heatmap(matrix).to_dict())
+    assert len(values) == len(matrix) == 4
+    assert set(values[0]) == {
+        "municipality",
+        "phase",
+        "position",
+        "done",
+        "total",
+        "share",
+        "current",
+        "label",
+        "state",
+    }
+    assert [(v["done"], v["total"], v["share"]) for v in values] == [
+        (2, 2, 1.0),
+        (0, 1, 0.0),
+        (1, 2, 0.5),
+        (0, 1, 0.0),
+    ]
+    assert [v["state"] for v in values] == ["Valmis", "Nykyinen vaihe", "Nykyinen vaihe", "Tulossa"]
+
+
+def test_english_labels() -> None:
+    spec = _spec("en")
+    assert spec["title"] == "Checklist progress by municipality"
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == ["1. Mapping", "2. Pilot"]
+    assert {v["state"] for v in _values(spec)} == {"Complete", "Current phase", "Upcoming"}
+
+
+def test_the_heatmap_of_a_real_database_has_thirteen_by_four_cells(engine: Engine) -> None:
+    matrix = checklists.region_matrix(engine, Actor(email="a@example.fi", role="admin"))
+    values = _values(charts.phase_heatmap(matrix).to_dict())
+    assert len(values) == 13 * 4
+    assert sum(v["current"] for v in values) == 13
+    assert {v["label"] for v in values if v["phase"].startswith("2.")} == {"0 / 6"}
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "current", "complete", "label"),
+    [
+        (3, 6, False, False, "3 / 6"),
+        (3, 6, True, False, "\u25b6 3 / 6"),
+        (6, 6, False, True, "\u2713 6 / 6"),
+    ],
+)
+def test_cell_labels(done: int, total: int, current: bool, complete: bool, label: str) -> None:
+    assert charts.phase_cell_label(done, total, current, complete) == label
