@@ -1,5 +1,306 @@
-"""Mittarit: the project's indicators against targets (placeholder until the indicators issue)."""
+"""Mittarit: every indicator over time against its target trajectory, clients by status and
+target group, outcomes, employers, and in the region view the municipalities side by side.
+Follows the sidebar's municipality and this page's period and target group."""
 
-from polku.ui.page import placeholder
+import pandas as pd
+import streamlit as st
 
-placeholder("indicators")
+from polku import charts, i18n, metrics, privacy
+from polku.ui import data
+from polku.ui.dashboard import code_names, comparison, kpi_cards, read, show_chart
+from polku.ui.state import actor, lang, municipality, t
+
+viewer = actor()
+code = municipality()
+project = data.project_info()
+names = data.municipality_names()
+today = metrics.today()
+L = lang()
+
+st.title(t("page.indicators"))
+if project is None:
+    st.stop()
+
+# Filters: the period and the target group (the municipality is the sidebar's)
+left, right = st.columns(2)
+period = left.date_input(
+    t("dash.period"),
+    value=(project.start_date, min(today, project.end_date)),
+    min_value=project.start_date,
+    max_value=project.end_date,
+    format="DD.MM.YYYY",
+    key="jakso",
+    help=t("dash.period.help"),
+)
+groups = read(viewer, "clients_by_target_group", code, today)
+group_names = {
+    row["target_group"]: i18n.localized_name(row, L) for row in groups.to_dict("records")
+}
+target_group = right.selectbox(
+    t("dash.target_group"),
+    ["", *group_names],
+    format_func=lambda g: group_names.get(g, t("dash.all_groups")),
+    key="kohderyhma",
+)
+target_group = target_group or None
+start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else (
+    project.start_date,
+    today,
+)  # fmt: skip
+end = min(end, today)
+scope = names.get(code or "", t("app.region"))
+st.caption(
+    t(
+        "dash.scope",
+        scope=scope,
+        period=i18n.fmt_period(start, end, L),
+        group=group_names.get(target_group or "", t("dash.all_groups")),
+    )
+)
+
+kpis = read(viewer, "kpis", code, end, target_group)
+kpi_cards(kpis, viewer)
+if target_group:
+    st.caption(t("dash.target_group_note"))
+
+LABELS = {
+    "actual": t("chart.actual"),
+    "expected": t("chart.expected"),
+    "target": t("chart.target"),
+    "today": t("chart.today"),
+    "month": t("chart.month"),
+    "clients": t("chart.clients"),
+    "status": t("chart.status"),
+    "target_group": t("chart.target_group"),
+    "stage": t("chart.stage"),
+    "municipality": t("chart.municipality"),
+    "employers": t("chart.employers"),
+    "partnerships": t("chart.partnerships"),
+    "bonus_employers": t("chart.bonus_employers"),
+    "euros_granted": t("chart.euros_granted"),
+    "month_end": t("chart.month"),
+}
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The chart's data as the viewer may read it: chosen columns, headers in their language."""
+    return frame[list(columns)].rename(columns=columns)
+
+
+# ---- Each indicator over time -----------------------------------------------------------------
+st.header(t("dash.trajectories"))
+series = read(viewer, "indicator_series", code, start, end, target_group)
+tabs = st.tabs([i18n.localized_name(row, L) for row in kpis.to_dict("records")])
+for tab, row in zip(tabs, kpis.to_dict("records"), strict=True):
+    indicator, kind = str(row["indicator"]), str(row["kind"])
+    one = series[series["indicator"] == indicator].reset_index(drop=True)
+    if kind == "rate":
+        shown = one.assign(
+            actual_label=[
+                privacy.suppressed_label(L)
+                if viewer.suppresses_small_counts and privacy.is_small(int(d or 0))
+                else i18n.fmt_percent(a, 1, L)
+                for a, d in zip(one["actual"], one["denominator"], strict=True)
+            ]
+        )
+        shown["actual"] = [
+            None if lbl == privacy.suppressed_label(L) else a
+            for a, lbl in zip(shown["actual"], shown["actual_label"], strict=True)
+        ]
+    elif indicator in metrics.PEOPLE_INDICATORS:
+        shown = privacy.label_counts(one, "actual", viewer, L)
+    else:
+        shown = one.assign(actual_label=[i18n.fmt_int(int(a), L) for a in one["actual"]])
+    name = i18n.localized_name(row, L)
+    with tab:
+        show_chart(
+            charts.indicator_trajectory(
+                shown,
+                title=t("chart.trajectory.title", indicator=name, scope=scope),
+                kind=kind,
+                today=end,
+                labels=LABELS,
+                lang=L,
+            ),
+            _table(
+                shown,
+                {
+                    "month_end": LABELS["month"],
+                    "actual_label": LABELS["actual"],
+                    "expected": LABELS["expected"],
+                },
+            ),  # fmt: skip
+            name=f"{indicator}_{code or 'alue'}",
+            key=f"trajectory_{indicator}",
+        )
+
+# ---- Clients ------------------------------------------------------------------------------------
+st.header(t("dash.clients"))
+statuses = code_names("client_status", L)
+active = read(viewer, "active_by_status", code, start, end, target_group)
+active = privacy.label_counts(active, "clients", viewer, L)
+active["status"] = [statuses.get(s, s) for s in active["status"]]
+show_chart(
+    charts.stacked_by_month(
+        active,
+        title=t("chart.active_by_status.title", scope=scope),
+        category="status",
+        labels=LABELS,
+        lang=L,
+    ),  # fmt: skip
+    _table(
+        active,
+        {
+            "month_end": LABELS["month"],
+            "status": LABELS["status"],
+            "clients_label": LABELS["clients"],
+        },
+    ),  # fmt: skip
+    name=f"aktiiviset_tilan_mukaan_{code or 'alue'}",
+    key="active_by_status",
+)
+left, right = st.columns(2)
+with left:
+    new = privacy.label_counts(
+        read(viewer, "new_clients_per_month", code, start, end, target_group), "clients", viewer, L
+    )
+    show_chart(
+        charts.bars(
+            new,
+            title=t("chart.new_clients.title", scope=scope),
+            x="month_end",
+            y="clients",
+            labels=LABELS,
+            lang=L,
+            time_axis=True,
+        ),  # fmt: skip
+        _table(new, {"month_end": LABELS["month"], "clients_label": LABELS["clients"]}),
+        name=f"uudet_asiakkaat_{code or 'alue'}",
+        key="new_clients",
+    )
+with right:
+    by_group = privacy.label_counts(groups, "clients", viewer, L)
+    by_group["target_group"] = [group_names[g] for g in by_group["target_group"]]
+    show_chart(
+        charts.bars(
+            by_group,
+            title=t("chart.by_target_group.title", scope=scope),
+            x="target_group",
+            y="clients",
+            labels=LABELS,
+            lang=L,
+            horizontal=True,
+        ),  # fmt: skip
+        _table(
+            by_group, {"target_group": LABELS["target_group"], "clients_label": LABELS["clients"]}
+        ),
+        name=f"kohderyhmat_{code or 'alue'}",
+        key="by_target_group",
+    )
+
+# ---- Municipalities side by side (region view) -------------------------------------------------
+if code is None:
+    st.header(t("dash.municipalities"))
+    side = comparison(viewer, end, target_group)
+    pick = st.selectbox(
+        t("dash.indicator"),
+        list(kpis["indicator"]),
+        format_func=lambda i: i18n.localized_name(
+            kpis[kpis["indicator"] == i].iloc[0].to_dict(), L
+        ),
+        key="vertailu",
+    )
+    one = side[side["indicator"] == pick].reset_index(drop=True)
+    kind = str(kpis[kpis["indicator"] == pick]["kind"].iloc[0])
+    if kind == "rate":
+        one = one.assign(actual_label=[i18n.fmt_percent(a, 1, L) for a in one["actual"]])
+    elif pick in metrics.PEOPLE_INDICATORS:
+        one = privacy.label_counts(one, "actual", viewer, L)
+    else:
+        one = one.assign(actual_label=[i18n.fmt_int(int(a), L) for a in one["actual"]])
+    show_chart(
+        charts.against_target(
+            one, title=t("chart.against_target.title"), kind=kind, labels=LABELS, lang=L
+        ),  # fmt: skip
+        _table(
+            one,
+            {
+                "name": LABELS["municipality"],
+                "actual_label": LABELS["actual"],
+                "expected": LABELS["expected"],
+                "target": LABELS["target"],
+            },
+        ),  # fmt: skip
+        name=f"kunnat_{pick}",
+        key="against_target",
+    )
+
+# ---- Outcomes ----------------------------------------------------------------------------------
+st.header(t("dash.outcomes"))
+funnel = read(viewer, "outcome_funnel", code, end, target_group)
+funnel = privacy.label_counts(funnel, "clients", viewer, L)
+funnel["stage"] = [t(f"funnel.{s}") for s in funnel["stage"]]
+funnel["target_group"] = [group_names.get(g, t("dash.all_groups")) for g in funnel["target_group"]]
+show_chart(
+    charts.bars(
+        funnel,
+        title=t("chart.funnel.title", scope=scope),
+        x="stage",
+        y="clients",
+        labels=LABELS,
+        lang=L,
+        color="target_group",
+    ),  # fmt: skip
+    _table(
+        funnel,
+        {
+            "target_group": LABELS["target_group"],
+            "stage": LABELS["stage"],
+            "clients_label": LABELS["clients"],
+        },
+    ),  # fmt: skip
+    name=f"tulokset_{code or 'alue'}",
+    key="funnel",
+)
+
+# ---- Employers ---------------------------------------------------------------------------------
+st.header(t("dash.employers"))
+employers = read(viewer, "employer_series", code, start, end)
+left, right = st.columns(2)
+with left:
+    show_chart(
+        charts.employer_lines(
+            employers, title=t("chart.employers.title", scope=scope), labels=LABELS, lang=L
+        ),  # fmt: skip
+        _table(
+            employers,
+            {
+                "month_end": LABELS["month"],
+                "partnerships": LABELS["partnerships"],
+                "bonus_employers": LABELS["bonus_employers"],
+            },
+        ),  # fmt: skip
+        name=f"tyonantajat_{code or 'alue'}",
+        key="employers",
+    )
+with right:
+    euros = employers.assign(
+        euros_granted_label=[i18n.fmt_euro(v, 0, L) for v in employers["euros_granted"]]
+    )
+    show_chart(
+        charts.bars(
+            euros,
+            title=t("chart.euros.title", scope=scope),
+            x="month_end",
+            y="euros_granted",
+            labels=LABELS,
+            lang=L,
+            time_axis=True,
+            value_format=",.0f",
+        ),  # fmt: skip
+        _table(
+            euros, {"month_end": LABELS["month"], "euros_granted_label": LABELS["euros_granted"]}
+        ),
+        name=f"myonnetyt_eurot_{code or 'alue'}",
+        key="euros",
+    )

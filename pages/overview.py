@@ -7,6 +7,7 @@ import streamlit as st
 from polku import i18n, metrics
 from polku.ui import data
 from polku.ui.cards import Card, metric_row
+from polku.ui.dashboard import kpi_cards, read
 from polku.ui.state import actor, lang, municipality, t
 from polku.ui.tables import names
 
@@ -28,6 +29,9 @@ if project is not None:
     )
 
 counts = data.overview(viewer, code, as_of)
+
+st.subheader(t("overview.targets"))
+kpi_cards(read(viewer, "kpis", code, as_of), viewer)
 
 st.subheader(t("overview.clients"))
 metric_row(

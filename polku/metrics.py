@@ -1014,6 +1014,19 @@ def indicators(db: Database) -> pd.DataFrame:
     return _frame(db, stmt, ["code", "kind", "target", "name_fi", "name_en", "note"])
 
 
+CODE_LISTS = ("client_status", "target_group", "service", "operating_model", "outcome_type")
+
+
+def code_list(db: Database, table: str) -> pd.DataFrame:
+    """A code list of the project definition (statuses, target groups, ...): code, name_fi,
+    name_en, in the plan's order."""
+    if table not in CODE_LISTS:
+        raise ValueError(f"not a code list: {table}")
+    t = metadata.tables[table].c
+    stmt = select(t.code, t.name_fi, t.name_en).order_by(t.position)
+    return _frame(db, stmt, ["code", "name_fi", "name_en"])
+
+
 def budget(db: Database) -> pd.DataFrame:
     """The budget lines: code, kind (cost / financing), amount (€, Decimal), share, names."""
     b = _budget_line.c

@@ -1,0 +1,166 @@
+"""The dashboards' Streamlit parts: cached indicator reads, KPI cards, and charts with their
+data table and PNG / SVG / CSV downloads.
+
+Every read asks polku/access.py before the cache is consulted; the cached values are
+aggregates, the same for every viewer allowed to see them. Suppression for directors is
+applied after the cache, where a number meets its viewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import vl_convert as vlc
+
+from polku import i18n, metrics, privacy
+from polku.access import Actor, Permission, check
+from polku.ui.data import TTL
+from polku.ui.resources import database_url, engine_for
+from polku.ui.state import lang, t
+
+# metrics functions the dashboards read, by name: (db, actor, municipality, *args)
+_READS: dict[str, Callable[..., Any]] = {
+    "kpis": metrics.kpis,
+    "indicator_series": metrics.indicator_series,
+    "active_by_status": metrics.active_by_status,
+    "new_clients_per_month": metrics.new_clients_per_month,
+    "clients_by_target_group": metrics.clients_by_target_group,
+    "outcome_funnel": metrics.outcome_funnel,
+    "employer_series": metrics.employer_series,
+}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
+def _read(url: str, name: str, municipality: str | None, args: tuple, _actor: Actor) -> Any:
+    return _READS[name](engine_for(url), _actor, municipality, *args)
+
+
+def read(actor: Actor, name: str, municipality: str | None, *args: Any) -> Any:
+    """metrics.<name>(engine, actor, municipality, *args), cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _read(database_url(), name, municipality, args, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _comparison(url: str, as_of: date, target_group: str | None, _actor: Actor) -> pd.DataFrame:
+    return metrics.municipality_comparison(engine_for(url), _actor, as_of, target_group)
+
+
+def comparison(actor: Actor, as_of: date, target_group: str | None) -> pd.DataFrame:
+    check(actor, Permission.READ_AGGREGATES, None)
+    return _comparison(database_url(), as_of, target_group, actor)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _code_list(url: str, table: str) -> pd.DataFrame:
+    return metrics.code_list(engine_for(url), table)
+
+
+def code_names(table: str, language: str) -> dict[str, str]:
+    """Code -> name in the language, of a code list of the project definition."""
+    frame = _code_list(database_url(), table)
+    return {row["code"]: i18n.localized_name(row, language) for row in frame.to_dict("records")}
+
+
+# ---------------------------------------------------------------------------------------------
+# KPI cards
+
+
+def _value_text(row: dict[Any, Any], actor: Actor) -> str:
+    if row["kind"] == "rate":
+        if privacy.is_small(int(row["denominator"] or 0)) and actor.suppresses_small_counts:
+            return privacy.suppressed_label(lang())
+        return i18n.fmt_percent(row["actual"], 1, lang())
+    if row["indicator"] in metrics.PEOPLE_INDICATORS:
+        return privacy.fmt_count(int(row["actual"]), actor, lang())
+    return i18n.fmt_int(int(row["actual"]), lang())
+
+
+def _number(value: float, kind: str) -> str:
+    if kind == "rate":
+        return i18n.fmt_percent(value, 0, lang())
+    return i18n.fmt_int(round(value), lang())
+
+
+def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
+    """One card per indicator: actual, target, share of target, expected by the day, and
+    whether it is ahead or behind; the rate with its numerator and denominator."""
+    rows = frame.to_dict("records")
+    for start in range(0, len(rows), 3):
+        for column, row in zip(st.columns(3), rows[start : start + 3], strict=False):
+            with column, st.container(border=True, height="stretch"):
+                kind = str(row["kind"])
+                name = i18n.localized_name(row, lang())
+                ahead = bool(row["ahead"])
+                st.metric(
+                    name,
+                    _value_text(row, actor),
+                    delta=t("kpi.ahead") if ahead else t("kpi.behind"),
+                    delta_color="green" if ahead else "orange",
+                    delta_arrow="up" if ahead else "down",
+                    help=t("kpi.help.rate" if kind == "rate" else "kpi.help.count"),
+                )
+                share = row["share_of_target"]
+                st.caption(
+                    t(
+                        "kpi.target_line",
+                        target=_number(float(row["target"]), kind),
+                        share=i18n.fmt_percent(float(share or 0), 0, lang()),
+                        expected=_number(float(row["expected"]), kind),
+                    )
+                )
+                if kind == "rate":
+                    numerator, denominator = int(row["numerator"]), int(row["denominator"])
+                    st.caption(
+                        t(
+                            "kpi.rate_parts",
+                            numerator=privacy.fmt_count(numerator, actor, lang()),
+                            denominator=privacy.fmt_count(denominator, actor, lang()),
+                        )
+                    )
+                else:
+                    st.progress(min(float(share or 0), 1.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def _png(spec: dict) -> bytes:
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+def _svg(spec: dict) -> bytes:
+    return vlc.vegalite_to_svg(spec).encode("utf-8")
+
+
+def show_chart(chart: alt.Chart | alt.LayerChart, data: pd.DataFrame, name: str, key: str) -> None:
+    """The chart, its data as a table, and downloads: PNG, SVG (made only when asked) and CSV.
+
+    `data` is what the viewer may see (suppressed counts as "< 5"); it is also the CSV."""
+    st.altair_chart(chart, width="stretch")
+    spec = chart.to_dict()
+    with st.expander(t("chart.show_data")):
+        st.dataframe(data, hide_index=True, width="stretch")
+    columns = st.columns([1, 1, 1, 5])
+    downloads = (
+        ("PNG", "png", "image/png", lambda: _png(spec)),
+        ("SVG", "svg", "image/svg+xml", lambda: _svg(spec)),
+        ("CSV", "csv", "text/csv", lambda: data.to_csv(index=False, sep=";").encode("utf-8-sig")),
+    )
+    for column, (label, suffix, mime, make) in zip(columns, downloads, strict=False):
+        with column:
+            st.download_button(
+                label,
+                data=make,
+                file_name=f"{name}.{suffix}",
+                mime=mime,
+                key=f"{key}_{suffix}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
