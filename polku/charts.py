@@ -229,7 +229,11 @@ def indicator_trajectory(
             legend=None,
         ),
         tooltip=[
-            alt.Tooltip("month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])),
+            alt.Tooltip(
+                "month_end:T",
+                title=labels["month"],
+                format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+            ),
             alt.Tooltip("actual_label:N", title=labels["actual"]),
             alt.Tooltip("expected:Q", title=labels["expected"], format=value_format),
         ],
@@ -264,7 +268,11 @@ def stacked_by_month(
             ),
             order=alt.Order(f"{category}:N"),
             tooltip=[
-                alt.Tooltip("month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])),
+                alt.Tooltip(
+                    "month_end:T",
+                    title=labels["month"],
+                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+                ),
                 alt.Tooltip(f"{category}:N", title=labels[category]),
                 alt.Tooltip("clients_label:N", title=labels["clients"]),
             ],
@@ -368,7 +376,11 @@ def employer_lines(
             y=alt.Y("employers:Q", title=labels["employers"], axis=alt.Axis(format=",.0f")),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
             tooltip=[
-                alt.Tooltip("month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])),
+                alt.Tooltip(
+                    "month_end:T",
+                    title=labels["month"],
+                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+                ),
                 alt.Tooltip("series:N", title=None),
                 alt.Tooltip("employers:Q", title=labels["employers"], format=",.0f"),
             ],

@@ -278,7 +278,9 @@ _FI: dict[str, str] = {
     "chart.active_by_status.title": "Mukana olevat asiakkaat tilan mukaan kuun lopussa, {scope}",
     "chart.new_clients.title": "Uudet asiakkaat kuukausittain, {scope}",
     "chart.by_target_group.title": "Asiakkaat kohderyhmittäin, {scope}",
-    "chart.against_target.title": "Kunnat: toteuma (palkki), tavoitepolku nyt (oranssi) ja tavoite (musta)",
+    "chart.against_target.title": (
+        "Kunnat: toteuma (palkki), tavoitepolku nyt (oranssi) ja tavoite (musta)"
+    ),
     "chart.funnel.title": "Aloittaneista tuloksiin kohderyhmittäin, {scope}",
     "chart.employers.title": "Kumppanuudet ja työllistämislisän saaneet työnantajat, {scope}",
     "chart.euros.title": "Myönnetyt työllistämislisät euroina kuukausittain, {scope}",
@@ -685,7 +687,9 @@ _EN: dict[str, str] = {
     "dash.target_group": "Target group",
     "dash.all_groups": "All target groups",
     "dash.scope": "{scope} · {period} · {group}",
-    "dash.target_group_note": "Targets cover all clients; a target group's figures are part of them.",
+    "dash.target_group_note": (
+        "Targets cover all clients; a target group's figures are part of them."
+    ),
     "dash.trajectories": "Targets over time",
     "dash.clients": "Clients",
     "dash.municipalities": "Municipalities side by side",
@@ -724,7 +728,9 @@ _EN: dict[str, str] = {
     "chart.active_by_status.title": "Active clients by status at month end, {scope}",
     "chart.new_clients.title": "New clients per month, {scope}",
     "chart.by_target_group.title": "Clients by target group, {scope}",
-    "chart.against_target.title": "Municipalities: actual (bar), trajectory now (orange) and target (black)",
+    "chart.against_target.title": (
+        "Municipalities: actual (bar), trajectory now (orange) and target (black)"
+    ),
     "chart.funnel.title": "From entry to outcomes by target group, {scope}",
     "chart.employers.title": "Partnerships and employers granted the bonus, {scope}",
     "chart.euros.title": "Employment bonus granted per month in euros, {scope}",
