@@ -32,10 +32,7 @@ period = left.date_input(
     key="jakso",
     help=t("dash.period.help"),
 )
-groups = read(viewer, "clients_by_target_group", code, today)
-group_names = {
-    row["target_group"]: i18n.localized_name(row, L) for row in groups.to_dict("records")
-}
+group_names = code_names("target_group", L)
 target_group = right.selectbox(
     t("dash.target_group"),
     ["", *group_names],
@@ -179,6 +176,7 @@ with left:
         key="new_clients",
     )
 with right:
+    groups = read(viewer, "clients_by_target_group", code, end)
     by_group = privacy.label_counts(groups, "clients", viewer, L)
     by_group["target_group"] = [group_names[g] for g in by_group["target_group"]]
     show_chart(
