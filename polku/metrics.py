@@ -16,14 +16,16 @@ the number to a viewer (polku/privacy.py), so analysts and exports see the true 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 from sqlalchemy import (
     Connection,
     Date,
@@ -919,6 +921,76 @@ COMPARISON_COLUMNS = [
     "numerator",
     "denominator",
 ]
+
+
+SURVIVAL_COLUMNS = ["target_group", "day", "not_yet_employed", "at_risk", "clients"]
+
+
+def time_to_employment(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    as_of: date,
+    target_group: str | None = None,
+) -> pd.DataFrame:
+    """The share of clients not yet employed at a company, by days since entry (Kaplan–Meier,
+    through scipy.stats.ecdf): employment at a company is the event; a client who left
+    without it, or is still in the project on `as_of`, is censored then. One curve for all
+    clients (target_group "") and one per target group, each step with the clients still at
+    risk. Columns: target_group, day, not_yet_employed, at_risk, clients."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c, o = _client.c, _outcome.c
+    first_job = (
+        select(o.client_id, func.min(o.outcome_date).label("day"))
+        .where((o.outcome_type_code == OUTCOME_COMPANY) & (o.outcome_date <= as_of))
+        .group_by(o.client_id)
+        .subquery()
+    )
+    groups = [None] if target_group else [None, *_target_group_codes(db)]
+    frames = []
+    with _connect(db) as conn:
+        for group in groups:
+            stmt = (
+                select(c.entry_date, c.exit_date, first_job.c.day)
+                .outerjoin(first_job, first_job.c.client_id == c.id)
+                .where(_client_scope(municipality, target_group or group) & (c.entry_date <= as_of))
+            )
+            rows = conn.execute(stmt).all()
+            frames.append(_survival(rows, as_of, group or target_group or ""))
+    return (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SURVIVAL_COLUMNS)
+    )
+
+
+def _survival(rows: Sequence[Any], as_of: date, group: str) -> pd.DataFrame:
+    """One Kaplan–Meier curve from (entry, exit, first company job) rows."""
+    if not rows:
+        return pd.DataFrame(columns=SURVIVAL_COLUMNS)
+    durations, observed = [], []
+    for entry, exit_date, job in rows:
+        if job is not None:
+            durations.append((job - entry).days)
+            observed.append(True)
+        else:
+            durations.append(
+                ((exit_date if exit_date and exit_date <= as_of else as_of) - entry).days
+            )
+            observed.append(False)
+    days = np.asarray(durations, dtype=float)
+    events = np.asarray(observed)
+    if events.any():
+        data = stats.CensoredData.right_censored(days, ~events)
+        sf = stats.ecdf(data).sf
+        steps, survival = sf.quantiles, sf.probabilities
+    else:
+        steps, survival = np.asarray([0.0]), np.asarray([1.0])
+    at_risk = [int((days >= d).sum()) for d in steps]
+    curve = pd.DataFrame(
+        {"target_group": group, "day": np.concatenate([[0], steps]).astype(int),
+         "not_yet_employed": np.concatenate([[1.0], survival]),
+         "at_risk": [len(days), *at_risk], "clients": len(days)}
+    )  # fmt: skip
+    return curve.drop_duplicates("day", keep="last").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -271,3 +271,17 @@ def test_the_cli_refuses_an_unknown_municipality_and_a_bad_date(db_url: str) -> 
     assert polku("kpis", "--municipality", "999", database_url=db_url).returncode == 1
     bad = polku("kpis", "--as-of", "29.11.2026", database_url=db_url)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_time_to_employment_is_a_kaplan_meier_curve(data: Engine) -> None:
+    """Joensuu: E is employed at a company 169 days after entry; A, B and C are censored at
+    the day (A), their exit (B, C). Kaplan–Meier: at day 169 three are at risk (A 242 days, B
+    212, E 169; C left at 92), so the share not yet employed drops to 1 - 1/3 = 2/3."""
+    curve = metrics.time_to_employment(data, ANALYST, "167", AS_OF, target_group=None)
+    overall = curve[curve["target_group"] == ""].set_index("day")
+    assert overall["clients"].iloc[0] == 4
+    assert overall.loc[0, "not_yet_employed"] == 1.0
+    assert overall.loc[169, "not_yet_employed"] == pytest.approx(2 / 3)
+    assert overall.loc[169, "at_risk"] == 3
+    youth = curve[curve["target_group"] == "youth"]
+    assert set(youth["not_yet_employed"]) == {1.0}  # no young person employed yet
