@@ -390,7 +390,16 @@ def _items_frame(rows: Iterable[Any]) -> pd.DataFrame:
         )
     return _with_none(
         pd.DataFrame(records, columns=ITEM_COLUMNS),
-        ["municipality", "template_item_id", "owner", "due_date", "note", "evidence_url"],
+        [
+            "municipality",
+            "template_item_id",
+            "owner",
+            "due_date",
+            "note",
+            "evidence_url",
+            "created_by",
+            "updated_by",
+        ],
     )
 
 
@@ -720,7 +729,7 @@ def _conflict(
 
 def _stored(value: Any) -> Any:
     """A value as the database would hold it, for comparing with what a user saw."""
-    if _missing(value):
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, pd.Timestamp | datetime):
         return value.date()
@@ -874,6 +883,43 @@ class ItemEdit:
     version: int
     changes: Mapping[str, Any]
     seen: Mapping[str, Any] = field(default_factory=dict)
+
+
+def edits_from_editor(
+    loaded: pd.DataFrame,
+    edited_rows: Mapping[Any, Mapping[str, Any]],
+    edited: pd.DataFrame | None = None,
+    versions: Mapping[int, int] | None = None,
+    decode: Mapping[str, Mapping[Any, Any]] | None = None,
+) -> list[ItemEdit]:
+    """Turn a table editor's edit state into ItemEdits: only cells whose value differs from
+    what was loaded, with the version loaded (or the one in `versions`, e.g. after the user
+    chose to overwrite a conflicting save) and what the user saw.
+
+    `loaded` holds the item rows as shown (ITEM_COLUMNS, positional order), `edited_rows` maps
+    a row position to {column: value}, `edited` is the editor's returned frame (its values
+    are typed: dates as dates), used where given. `decode` maps a column's shown values back
+    to stored ones (e.g. status labels to codes)."""
+    versions = versions or {}
+    decode = decode or {}
+    out = []
+    for position, cells in sorted(edited_rows.items(), key=lambda kv: int(kv[0])):
+        index = int(position)
+        row = loaded.iloc[index]
+        item_id = int(row["id"])
+        allowed = OWN_ITEM_FIELDS if bool(row["own"]) else EDITABLE_FIELDS
+        changes = {}
+        for name, raw in cells.items():
+            if name not in allowed:
+                continue
+            value = edited.iloc[index][name] if edited is not None else raw
+            value = decode.get(name, {}).get(value, value)
+            if _as_text(_stored(value)) != _as_text(_stored(row[name])):
+                changes[name] = None if _missing(value) else value
+        if changes:
+            seen = {name: _stored(row[name]) for name in allowed}
+            out.append(ItemEdit(item_id, versions.get(item_id, int(row["version"])), changes, seen))
+    return out
 
 
 def _item_rows(conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:

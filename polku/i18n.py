@@ -363,7 +363,7 @@ _FI: dict[str, str] = {
         "Vaihe on valmis, kun sen kaikki pakolliset tehtävät ovat valmiita tai eivät koske kuntaa."
     ),
     "checklists.save": "Tallenna muutokset",
-    "checklists.saved": "Tallennettu: {count} tehtävää.",
+    "checklists.saved": "Tallennettu {count} tehtävän muutokset.",
     "checklists.nothing_to_save": "Ei tallennettavia muutoksia.",
     "checklists.pending": "Tallentamattomia muutoksia {count} tehtävässä. Tallenna ne tai hylkää.",
     "checklists.discard": "Hylkää muutokset",
@@ -392,6 +392,7 @@ _FI: dict[str, str] = {
     "checklists.own.remove.button": "Poista",
     "checklists.own.removed": "Tehtävä ”{item}” poistettu.",
     "checklists.own.none": "Et ole lisännyt omia tehtäviä tähän vaihelistaan.",
+    "checklists.own.locked": "Tallenna tai hylkää ensin taulukoihin tekemäsi muutokset.",
     "checklists.setup.title": "Toimintamalli ja palvelut",
     "checklists.setup.entity": "Toimintamalli ja palvelut",
     "checklists.setup.operating_model": "Paikallinen toimintamalli",
@@ -401,6 +402,11 @@ _FI: dict[str, str] = {
     "checklists.setup.save": "Tallenna toimintamalli ja palvelut",
     "checklists.setup.saved": "Toimintamalli ja palvelut tallennettu.",
     "checklists.setup.updated": "Päivitetty {when} ({who})",
+    "checklists.setup.changed": (
+        "{who} muutti toimintamallia tai palveluja {when}. Lomakkeessa ovat tiedot sellaisina "
+        "kuin avasit ne."
+    ),
+    "checklists.setup.refresh": "Näytä uusimmat tiedot",
     "checklists.history.title": "Muutoshistoria",
     "checklists.history.recent": "Viimeisimmät muutokset",
     "checklists.history.item": "Tehtävän historia",
@@ -811,7 +817,7 @@ _EN: dict[str, str] = {
         "A phase is complete when every required item is done or does not apply."
     ),
     "checklists.save": "Save changes",
-    "checklists.saved": "Saved: {count} items.",
+    "checklists.saved": "Saved the changes of {count} items.",
     "checklists.nothing_to_save": "No changes to save.",
     "checklists.pending": "Unsaved changes in {count} items. Save or discard them.",
     "checklists.discard": "Discard changes",
@@ -840,6 +846,7 @@ _EN: dict[str, str] = {
     "checklists.own.remove.button": "Remove",
     "checklists.own.removed": "Item “{item}” removed.",
     "checklists.own.none": "You have added no items of your own to this checklist.",
+    "checklists.own.locked": "Save or discard the changes in the tables first.",
     "checklists.setup.title": "Operating model and services",
     "checklists.setup.entity": "Operating model and services",
     "checklists.setup.operating_model": "Local operating model",
@@ -849,6 +856,11 @@ _EN: dict[str, str] = {
     "checklists.setup.save": "Save operating model and services",
     "checklists.setup.saved": "Operating model and services saved.",
     "checklists.setup.updated": "Updated {when} ({who})",
+    "checklists.setup.changed": (
+        "{who} changed the operating model or services at {when}. The form shows them as they "
+        "were when you opened it."
+    ),
+    "checklists.setup.refresh": "Show the latest",
     "checklists.history.title": "History",
     "checklists.history.recent": "Recent changes",
     "checklists.history.item": "History of an item",

@@ -889,3 +889,30 @@ def test_changes_and_moments_read_in_finnish_and_english() -> None:
     moment = datetime(2026, 11, 29, 12, 5)  # naive: UTC, as SQLite gives it
     assert checklists.fmt_moment(moment) == "29.11.2026 klo 14.05"
     assert checklists.fmt_moment(moment, "en") == "29 Nov 2026 14:05"
+
+
+# --- the table editor's edit state ------------------------------------------------------------
+
+
+def test_edits_from_an_editor_keep_only_changed_cells_with_the_version_read(engine: Engine) -> None:
+    phase_id = int(_phases(engine).loc["mapping", "phase_id"])
+    own = checklists.add_item(engine, COORDINATOR, JOENSUU, phase_id, "Oma").item_id
+    loaded = _items(engine)
+    loaded = loaded[loaded["phase"] == "mapping"].reset_index(drop=True)
+    assert list(loaded["id"])[-1] == own
+    edited_rows = {
+        0: {"status": "Valmis", "owner": "", "note": "Muistio"},  # owner was empty already
+        1: {"due_date": "2027-03-01T00:00:00", "title": "Ei saa muuttua"},  # a template item
+        2: {"status": "Ei aloitettu", "title": "Oma tehtävä"},  # status unchanged
+    }
+    decode = {"status": {"Valmis": "done", "Ei aloitettu": "not_started"}}
+    edits = checklists.edits_from_editor(loaded, edited_rows, decode=decode, versions={own: 7})
+    assert [(e.item_id, e.version, dict(e.changes)) for e in edits] == [
+        (int(loaded.loc[0, "id"]), 1, {"status": "done", "note": "Muistio"}),
+        (int(loaded.loc[1, "id"]), 1, {"due_date": "2027-03-01T00:00:00"}),
+        (own, 7, {"title": "Oma tehtävä"}),
+    ]
+    assert edits[0].seen["status"] == "not_started"
+    assert (
+        checklists.edits_from_editor(loaded, {0: {"status": "Ei aloitettu"}}, decode=decode) == []
+    )
