@@ -1,0 +1,56 @@
+"""What analysts' notebooks start from: open a database or a Parquet snapshot, act as an
+analyst, and read the data dictionary. The numbers themselves come from polku/metrics.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+import models
+from polku import db
+from polku.access import ANALYST, Actor
+
+
+def open_source(source: str | Path) -> Engine:
+    """An engine on a database URL, or on a Parquet snapshot directory (loaded into a
+    temporary SQLite database, so every function of polku/metrics.py works unchanged)."""
+    path = Path(str(source))
+    if path.is_dir():
+        from polku.exports import open_snapshot  # only snapshots need pyarrow's reader
+
+        return open_snapshot(path)
+    return db.make_engine(str(source))
+
+
+def analyst(email: str | None = None) -> Actor:
+    """The notebook's user: an analyst (all pseudonymous data, read-only)."""
+    return Actor(email=email or os.environ.get("POLKU_USER", "analyytikko@notebook"), role=ANALYST)
+
+
+def data_dictionary() -> pd.DataFrame:
+    """Every table and column of the data model: table, column, type, required, key, and the
+    table's description (the comment above its class in models.py)."""
+    descriptions = {
+        cls.__tablename__: (inspect.getcomments(cls) or "").lstrip("# ").strip()
+        for cls in vars(models).values()
+        if isinstance(cls, type) and hasattr(cls, "__tablename__") and hasattr(cls, "__table__")
+    }
+    rows = [
+        {
+            "table": table.name,
+            "column": column.name,
+            "type": str(column.type),
+            "required": not column.nullable,
+            "key": bool(column.primary_key),
+            "references": ", ".join(fk.target_fullname for fk in column.foreign_keys),
+            "table_description": descriptions.get(table.name, ""),
+        }
+        for table in models.metadata.sorted_tables
+        for column in table.columns
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,77 @@
+"""The analyst notebooks: stored without outputs, run top to bottom on sample data (through
+nbclient, as nbmake does), take their data from one parameter, and show the dashboard's
+numbers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from polku import analysis, cli, metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+AS_OF = date(2026, 11, 29)
+
+
+def test_there_are_notebooks_and_they_are_stored_without_outputs() -> None:
+    assert len(NOTEBOOKS) >= 3
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path.name
+        tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1 and "SOURCE" in tagged[0].source, path.name
+
+
+def test_notebooks_import_polku_and_never_define_a_table() -> None:
+    for path in NOTEBOOKS:
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        assert "from polku import" in text
+        assert "table=True" not in text and "CREATE TABLE" not in text.upper()
+
+
+@pytest.fixture
+def sample_url(db_url: str) -> str:
+    """A database with the project definition and seeded sample data, on each backend."""
+    assert cli.main(["init", "--sample", "--scale", "0.2", "--database-url", db_url]) == 0
+    return db_url
+
+
+def run(path: Path, source: str) -> nbformat.NotebookNode:
+    """Execute the notebook top to bottom with its parameters cell pointing at `source`."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += f"\nSOURCE = {source!r}\nAS_OF = {AS_OF.isoformat()!r}"
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+    ).execute()
+    return notebook
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_notebook_runs_top_to_bottom(path: Path, sample_url: str) -> None:
+    executed = run(path, sample_url)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+
+
+def test_the_getting_started_notebook_shows_the_dashboards_numbers(sample_url: str) -> None:
+    executed = run(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb", sample_url)
+    cell = next(c for c in executed.cells if "kpis" in c.metadata.get("tags", []))
+    shown = {row["indicator"]: row for row in json.loads(cell.outputs[0]["text"])}
+    engine = analysis.open_source(sample_url)
+    dashboard = metrics.kpis(engine, analysis.analyst(), None, AS_OF).set_index("indicator")
+    engine.dispose()
+    assert set(shown) == set(dashboard.index)
+    for code, row in shown.items():
+        assert row["actual"] == pytest.approx(dashboard.loc[code, "actual"])
+        assert row["expected"] == pytest.approx(dashboard.loc[code, "expected"])
+    assert shown["clients"]["actual"] > 0
