@@ -470,6 +470,166 @@ _FI: dict[str, str] = {
     "checklists.error.phase": "{item}: vaihetta ei ole tällä vaihelistalla.",
     "checklists.error.operating_model": "Tuntematon toimintamalli: {value}",
     "checklists.error.service": "Tuntematon palvelu: {value}",
+    # Import, export and data entry (polku/ingest.py, polku/exports.py, polku/forms.py)
+    "kind.employers": "Työnantajat",
+    "kind.clients": "Asiakkaat",
+    "kind.episodes": "Tilajaksot",
+    "kind.outcomes": "Tulokset",
+    "kind.partnerships": "Kumppanuussopimukset",
+    "kind.grants": "Työllistämislisät",
+    "kind.costs": "Kustannukset",
+    "ingest.at.cell": "rivi {row}, sarake {column}: {reason}",
+    "ingest.at.row": "rivi {row}: {reason}",
+    "ingest.at.column": "sarake {column}: {reason}",
+    "ingest.error.empty": "Tiedosto on tyhjä.",
+    "ingest.error.xls": (
+        "Vanhaa .xls-muotoa ei voi lukea. Tallenna tiedosto Excelissä muodossa .xlsx tai CSV."
+    ),
+    "ingest.error.no_header": "Ensimmäisellä rivillä ei ole sarakeotsikoita.",
+    "ingest.error.bad_line": (
+        "rivillä on eri määrä sarakkeita kuin otsikkorivillä (tarkista erotinmerkit ja "
+        "lainausmerkit)"
+    ),
+    "ingest.error.bad_xlsx": (
+        "Excel-tiedostoa ei voi lukea: tiedosto on vioittunut tai väärää muotoa."
+    ),
+    "ingest.error.date": "päivämäärä ”{value}” ei kelpaa (muoto 1.3.2026 tai 2026-03-01)",
+    "ingest.error.number": "”{value}” ei ole luku",
+    "ingest.error.integer": "”{value}” ei ole kokonaisluku",
+    "ingest.error.bool": "”{value}” ei ole kyllä tai ei",
+    "ingest.error.required": "arvo puuttuu",
+    "ingest.error.too_long": "enintään {max} merkkiä (nyt {length})",
+    "ingest.error.outside_period": "päivämäärä ei ole hankekaudella {period}",
+    "ingest.error.future": "päivämäärä {value} on tulevaisuudessa",
+    "ingest.error.business_id": (
+        "Y-tunnus ”{value}” ei kelpaa: muoto 1234567-8 ja oikea tarkistusnumero"
+    ),
+    "ingest.error.client_code": (
+        "asiakastunnuksessa saa olla vain kirjaimia, numeroita, viivoja ja alaviivoja"
+    ),
+    "ingest.error.hetu": (
+        "solussa on henkilötunnus. Henkilötunnuksia ei saa tuoda Polkuun: koko tiedosto hylätään"
+    ),
+    "ingest.error.hetu_like": (
+        "solu muistuttaa henkilötunnusta. Henkilötunnuksia ei saa tuoda Polkuun: koko "
+        "tiedosto hylätään"
+    ),
+    "ingest.warning.hetu": (
+        "teksti muistuttaa henkilötunnusta. Tarkista, ettei siinä ole henkilötietoja"
+    ),
+    "ingest.error.unknown.municipality": "tuntematon kunta ”{value}” ({allowed})",
+    "ingest.error.unknown.client_status": "tuntematon tila ”{value}” (sallitut: {allowed})",
+    "ingest.error.unknown.target_group": ("tuntematon kohderyhmä ”{value}” (sallitut: {allowed})"),
+    "ingest.error.unknown.outcome_type": "tuntematon tulos ”{value}” (sallitut: {allowed})",
+    "ingest.error.unknown.budget_line": (
+        "tuntematon kustannusrivi ”{value}” (sallitut: {allowed})"
+    ),
+    "ingest.error.unknown.gender": "tuntematon sukupuoli ”{value}” (sallitut: {allowed})",
+    "ingest.error.unknown.education_level": (
+        "tuntematon koulutustaso ”{value}” (sallitut: {allowed})"
+    ),
+    "ingest.error.unknown.labour_status": (
+        "tuntematon työmarkkina-asema ”{value}” (sallitut: {allowed})"
+    ),
+    "ingest.error.unknown.employer_type": (
+        "tuntematon työnantajatyyppi ”{value}” (sallitut: {allowed})"
+    ),
+    "ingest.error.unknown.contract_type": (
+        "tuntematon sopimustyyppi ”{value}” (sallitut: {allowed})"
+    ),
+    "ingest.error.unknown.decision": "tuntematon päätös ”{value}” (sallitut: {allowed})",
+    "ingest.see_template": "katso sallitut arvot tuontipohjan ohjeesta",
+    "ingest.error.range": "arvon on oltava välillä {low}–{high}",
+    "ingest.error.range_open": "arvon on oltava suurempi kuin {low} ja enintään {high}",
+    "ingest.error.minimum": "arvon on oltava vähintään {low}",
+    "ingest.error.maximum": "arvon on oltava enintään {high}",
+    "ingest.warning.no_header": "sarakkeella ei ole otsikkoa: se ohitetaan",
+    "ingest.warning.unknown_column": "tuntematon sarake ohitetaan",
+    "ingest.error.duplicate_column": "sarake on tiedostossa kahdesti (myös ”{first}”)",
+    "ingest.error.missing_column": "pakollinen sarake puuttuu",
+    "ingest.error.duplicate_key": "sama tunniste kuin rivillä {first}",
+    "ingest.error.not_yours": "sinulla ei ole oikeutta muokata kunnan {municipality} tietoja",
+    "ingest.error.unknown_client": ("asiakasta ”{value}” ei ole Polussa (tuo asiakkaat ensin)"),
+    "ingest.error.unknown_employer": (
+        "työnantajaa ”{value}” ei ole Polussa (tuo työnantajat ensin)"
+    ),
+    "ingest.error.ambiguous_employer": (
+        "Polussa on useita työnantajia nimellä ”{value}”: anna Y-tunnus"
+    ),
+    "ingest.error.employer_required": "anna työnantajan Y-tunnus tai nimi",
+    "ingest.error.exit_before_entry": "päättymispäivä on ennen aloituspäivää {entry}",
+    "ingest.error.goal_without_exit": (
+        "tavoitteen saavuttaminen kirjataan vasta, kun asiakkaalla on päättymispäivä"
+    ),
+    "ingest.error.end_before_start": "loppupäivä on ennen alkupäivää {start}",
+    "ingest.error.before_entry": "päivämäärä on ennen asiakkaan aloituspäivää {entry}",
+    "ingest.error.business_id_required": (
+        "Y-tunnus puuttuu: vain yksityishenkilöllä ei ole Y-tunnusta"
+    ),
+    "ingest.error.de_minimis": (
+        "työnantajan {employer} de minimis -tuet nousisivat kolmen vuoden aikana "
+        "{total}:oon, yli enimmäismäärän {ceiling}"
+    ),
+    "ingest.warning.de_minimis": (
+        "työnantajan {employer} de minimis -tuet ovat kolmen vuoden aikana {total} "
+        "(enimmäismäärä {ceiling})"
+    ),
+    "ingest.error.amount": (
+        "summa ei ole euroa kuukaudessa × kuukaudet = {expected}; jätä sarake tyhjäksi, niin "
+        "summa lasketaan"
+    ),
+    "ingest.error.decision_date_required": "myönnetyllä tai hylätyllä päätöksellä on päätöspäivä",
+    "ingest.error.decision_before_application": "päätöspäivä on ennen hakemuspäivää",
+    "ingest.summary.dry_run": (
+        "{kind}: {rows} riviä tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
+        "{changed} muuttuu, {unchanged} ennallaan."
+    ),
+    "ingest.summary.done": (
+        "{kind}: {rows} riviä tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
+    ),
+    "ingest.summary.refused": (
+        "{kind}: tiedostossa on {errors} virhettä, mitään ei tallennettu. Korjaa virheet ja "
+        "tuo tiedosto uudelleen."
+    ),
+    "ingest.yes": "kyllä",
+    "ingest.no": "ei",
+    "ingest.type.text": "teksti",
+    "ingest.type.client_code": (
+        "pseudonyymi asiakastunnus (kirjaimia, numeroita, viivoja); ei nimiä eikä henkilötunnuksia"
+    ),
+    "ingest.type.date": "päivämäärä, 1.3.2026 tai 2026-03-01",
+    "ingest.type.decimal": "luku, desimaalipilkku tai -piste (1 234,50)",
+    "ingest.type.int": "kokonaisluku",
+    "ingest.type.bool": "kyllä tai ei",
+    "ingest.type.choice": "koodi tai nimi:",
+    "ingest.type.choices": "koodit tai nimet pilkulla eroteltuina:",
+    "ingest.type.business_id": "Y-tunnus, 1234567-8",
+    "ingest.type.codes": "{set}",
+    "ingest.set.municipality": "kuntanumero (167) tai kunnan nimi",
+    "ingest.set.client_status": "asiakkaan tila hankkeen määrittelystä (Hanke-sivu)",
+    "ingest.set.target_group": "kohderyhmät hankkeen määrittelystä (Hanke-sivu)",
+    "ingest.set.outcome_type": "tulokset hankkeen määrittelystä",
+    "ingest.set.budget_line": "budjetin kustannusrivi (salaries = palkkakulut)",
+    "ingest.set.gender": "female / male / other (nainen / mies / muu)",
+    "ingest.set.education_level": "isced_0_2 / isced_3_4 / isced_5_8",
+    "ingest.set.labour_status": (
+        "unemployed / long_term_unemployed / inactive / employed (työtön, pitkäaikaistyötön, "
+        "työvoiman ulkopuolella, työssä)"
+    ),
+    "ingest.set.employer_type": (
+        "company / association / foundation / private_person / public (yritys, yhdistys, "
+        "säätiö, yksityishenkilö, julkinen toimija)"
+    ),
+    "ingest.set.contract_type": (
+        "fixed_term / permanent (määräaikainen, toistaiseksi voimassa oleva)"
+    ),
+    "ingest.set.decision": "pending / granted / refused (käsittelyssä, myönnetty, hylätty)",
+    "ingest.template.guide": "Ohje",
+    "ingest.template.col.header": "Sarake",
+    "ingest.template.col.name": "Englanniksi",
+    "ingest.template.col.required": "Pakollinen",
+    "ingest.template.col.content": "Sisältö",
+    # End of import, export and data entry
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
     "role.coordinator": "Koordinaattori",
@@ -922,6 +1082,150 @@ _EN: dict[str, str] = {
     "checklists.error.phase": "{item}: the phase is not on this checklist.",
     "checklists.error.operating_model": "Unknown operating model: {value}",
     "checklists.error.service": "Unknown service: {value}",
+    # Import, export and data entry (polku/ingest.py, polku/exports.py, polku/forms.py)
+    "kind.employers": "Employers",
+    "kind.clients": "Clients",
+    "kind.episodes": "Status episodes",
+    "kind.outcomes": "Outcomes",
+    "kind.partnerships": "Partnership agreements",
+    "kind.grants": "Employment bonuses",
+    "kind.costs": "Costs",
+    "ingest.at.cell": "row {row}, column {column}: {reason}",
+    "ingest.at.row": "row {row}: {reason}",
+    "ingest.at.column": "column {column}: {reason}",
+    "ingest.error.empty": "The file is empty.",
+    "ingest.error.xls": (
+        "The old .xls format cannot be read. Save the file in Excel as .xlsx or CSV."
+    ),
+    "ingest.error.no_header": "The first row holds no column headers.",
+    "ingest.error.bad_line": (
+        "the row has a different number of columns than the header row (check the separators "
+        "and quotes)"
+    ),
+    "ingest.error.bad_xlsx": "The Excel file cannot be read: it is damaged or not an .xlsx file.",
+    "ingest.error.date": "the date “{value}” is not valid (write 1.3.2026 or 2026-03-01)",
+    "ingest.error.number": "“{value}” is not a number",
+    "ingest.error.integer": "“{value}” is not a whole number",
+    "ingest.error.bool": "“{value}” is not yes or no",
+    "ingest.error.required": "the value is missing",
+    "ingest.error.too_long": "at most {max} characters (now {length})",
+    "ingest.error.outside_period": "the date is not within the project period {period}",
+    "ingest.error.future": "the date {value} is in the future",
+    "ingest.error.business_id": (
+        "the business ID “{value}” is not valid: format 1234567-8 with the right check digit"
+    ),
+    "ingest.error.client_code": (
+        "a client code holds only letters, digits, hyphens and underscores"
+    ),
+    "ingest.error.hetu": (
+        "the cell holds a personal identity code. Identity codes must not enter Polku: the "
+        "whole file is refused"
+    ),
+    "ingest.error.hetu_like": (
+        "the cell resembles a personal identity code. Identity codes must not enter Polku: "
+        "the whole file is refused"
+    ),
+    "ingest.warning.hetu": (
+        "the text resembles a personal identity code. Make sure it holds no personal data"
+    ),
+    "ingest.error.unknown.municipality": "unknown municipality “{value}” ({allowed})",
+    "ingest.error.unknown.client_status": "unknown status “{value}” (allowed: {allowed})",
+    "ingest.error.unknown.target_group": "unknown target group “{value}” (allowed: {allowed})",
+    "ingest.error.unknown.outcome_type": "unknown outcome “{value}” (allowed: {allowed})",
+    "ingest.error.unknown.budget_line": "unknown cost line “{value}” (allowed: {allowed})",
+    "ingest.error.unknown.gender": "unknown gender “{value}” (allowed: {allowed})",
+    "ingest.error.unknown.education_level": (
+        "unknown education level “{value}” (allowed: {allowed})"
+    ),
+    "ingest.error.unknown.labour_status": (
+        "unknown labour-market status “{value}” (allowed: {allowed})"
+    ),
+    "ingest.error.unknown.employer_type": ("unknown employer type “{value}” (allowed: {allowed})"),
+    "ingest.error.unknown.contract_type": ("unknown contract type “{value}” (allowed: {allowed})"),
+    "ingest.error.unknown.decision": "unknown decision “{value}” (allowed: {allowed})",
+    "ingest.see_template": "see the allowed values in the template's guide",
+    "ingest.error.range": "the value must be from {low} to {high}",
+    "ingest.error.range_open": "the value must be above {low} and at most {high}",
+    "ingest.error.minimum": "the value must be at least {low}",
+    "ingest.error.maximum": "the value must be at most {high}",
+    "ingest.warning.no_header": "the column has no header: it is ignored",
+    "ingest.warning.unknown_column": "unknown column, ignored",
+    "ingest.error.duplicate_column": "the column is in the file twice (also “{first}”)",
+    "ingest.error.missing_column": "a required column is missing",
+    "ingest.error.duplicate_key": "the same identifier as on row {first}",
+    "ingest.error.not_yours": "you may not edit the data of {municipality}",
+    "ingest.error.unknown_client": "the client “{value}” is not in Polku (import clients first)",
+    "ingest.error.unknown_employer": (
+        "the employer “{value}” is not in Polku (import employers first)"
+    ),
+    "ingest.error.ambiguous_employer": (
+        "Polku has several employers named “{value}”: give the business ID"
+    ),
+    "ingest.error.employer_required": "give the employer's business ID or name",
+    "ingest.error.exit_before_entry": "the exit date is before the entry date {entry}",
+    "ingest.error.goal_without_exit": (
+        "whether the plan goal was reached is recorded once the client has an exit date"
+    ),
+    "ingest.error.end_before_start": "the end date is before the start date {start}",
+    "ingest.error.before_entry": "the date is before the client's entry date {entry}",
+    "ingest.error.business_id_required": (
+        "the business ID is missing: only a private person has none"
+    ),
+    "ingest.error.de_minimis": (
+        "the de minimis aid of {employer} would reach {total} over three years, above the "
+        "ceiling of {ceiling}"
+    ),
+    "ingest.warning.de_minimis": (
+        "the de minimis aid of {employer} is {total} over three years (ceiling {ceiling})"
+    ),
+    "ingest.error.amount": (
+        "the amount is not euros per month × months = {expected}; leave the column empty and "
+        "the amount is computed"
+    ),
+    "ingest.error.decision_date_required": "a granted or refused decision has a decision date",
+    "ingest.error.decision_before_application": "the decision date is before the application date",
+    "ingest.summary.dry_run": (
+        "{kind}: {rows} rows checked, no errors. Saving adds {added}, changes {changed}, "
+        "leaves {unchanged} as they are."
+    ),
+    "ingest.summary.done": (
+        "{kind}: {rows} rows imported: {added} added, {changed} changed, {unchanged} unchanged."
+    ),
+    "ingest.summary.refused": (
+        "{kind}: the file has {errors} errors, nothing was saved. Correct them and import the "
+        "file again."
+    ),
+    "ingest.yes": "yes",
+    "ingest.no": "no",
+    "ingest.type.text": "text",
+    "ingest.type.client_code": (
+        "pseudonymous client code (letters, digits, hyphens); no names or identity codes"
+    ),
+    "ingest.type.date": "date, 1.3.2026 or 2026-03-01",
+    "ingest.type.decimal": "number, decimal comma or point (1 234,50)",
+    "ingest.type.int": "whole number",
+    "ingest.type.bool": "yes or no (kyllä / ei)",
+    "ingest.type.choice": "code or name:",
+    "ingest.type.choices": "codes or names separated by commas:",
+    "ingest.type.business_id": "business ID (Y-tunnus), 1234567-8",
+    "ingest.type.codes": "{set}",
+    "ingest.set.municipality": "municipality number (167) or name",
+    "ingest.set.client_status": "a client status of the project definition (Project page)",
+    "ingest.set.target_group": "target groups of the project definition (Project page)",
+    "ingest.set.outcome_type": "outcomes of the project definition",
+    "ingest.set.budget_line": "a cost line of the budget (salaries)",
+    "ingest.set.gender": "female / male / other",
+    "ingest.set.education_level": "isced_0_2 / isced_3_4 / isced_5_8",
+    "ingest.set.labour_status": "unemployed / long_term_unemployed / inactive / employed",
+    "ingest.set.employer_type": ("company / association / foundation / private_person / public"),
+    "ingest.set.contract_type": "fixed_term / permanent",
+    "ingest.set.decision": "pending / granted / refused",
+    "ingest.template.guide": "Guide",
+    "ingest.template.col.header": "Column",
+    "ingest.template.col.name": "In English",
+    "ingest.template.col.required": "Required",
+    "ingest.template.col.content": "Content",
+    # End of import, export and data entry
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",
     "role.director": "Director",

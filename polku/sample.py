@@ -54,6 +54,7 @@ from models import (
     WorkPackage,
     metadata,
 )
+from polku.validation import business_id_check_digit
 
 # The fixed "today" of the sample, so a seed gives the same data whenever it is run
 SAMPLE_AS_OF = date(2026, 11, 29)
@@ -179,7 +180,6 @@ CHECKLIST_NOTES = {
 # The region-wide package (WP2) is in its second phase: launch done, employment bonus under way
 REGION_CURRENT_PHASE = 1
 
-BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 CODE_ALPHABET = string.ascii_uppercase + string.digits
 CENT = Decimal("0.01")
 
@@ -395,16 +395,6 @@ def _allocate(total: int, municipalities: list[_Municipality]) -> dict[str, int]
     for code in by_remainder[: total - sum(counts.values())]:
         counts[code] += 1
     return counts
-
-
-def business_id_check_digit(digits: str) -> int | None:
-    """The Y-tunnus check digit of seven digits, or None when the number is never issued."""
-    remainder = sum(int(d) * w for d, w in zip(digits, BUSINESS_ID_WEIGHTS, strict=True)) % 11
-    if remainder == 0:
-        return 0
-    if remainder == 1:
-        return None
-    return 11 - remainder
 
 
 def _business_id(rng: random.Random, used: set[str]) -> str:

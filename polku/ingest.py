@@ -1,0 +1,2111 @@
+"""CSV and Excel import: parse office files, validate every row, upsert in one transaction.
+
+Seven kinds of data come in (KINDS): clients, status episodes, outcomes, employers,
+partnership agreements, employment-bonus grants and cost entries. Each kind has a template
+with Finnish column headers (English names and common variants accepted, see `Column`);
+`data/sample/<kind>.csv` is a valid example of each.
+
+The flow is `import_file(...)`: read the bytes (UTF-8 with or without BOM, or Windows-1252;
+comma, semicolon or tab; or an .xlsx workbook) → scan every cell for personal identity codes
+→ map the headers → parse the values (decimal commas, dates as 1.3.2026 or 2026-03-01) →
+check the rules (polku/forms.py checks the same rules for a form) → match each row to the
+database by its natural key → write the new and changed rows, with audit rows, in ONE
+transaction. Any problem and nothing is written: the preview (`dry_run=True`) is the same
+run, rolled back. Importing the same file twice changes nothing.
+
+Problems name the row as the user sees it in the file (the header is row 1, the first data
+row 2), the column by its header in the file, and the reason by a key of the string catalog.
+A cell's value is never echoed when it looks like a personal identity code.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
+
+import models
+from models import metadata
+from polku import audit, i18n, metrics, privacy
+from polku.access import Actor, Permission, row_scope
+from polku.config import ROOT
+from polku.validation import is_valid_business_id, normalise_business_id
+
+ERROR, WARNING = "error", "warning"
+SAMPLE_DIR = ROOT / "data" / "sample"
+# The order in which kinds depend on each other (a grant names a client and an employer)
+IMPORT_ORDER = ("employers", "clients", "episodes", "outcomes", "partnerships", "grants", "costs")
+# As the CHECK constraints of models.Client and models.BonusGrant
+BIRTH_YEARS = (1940, 2015)
+MAX_WEEKLY_HOURS = Decimal(60)
+# EU de minimis regulation 2023/2831: at most 300 000 € to one undertaking over three years
+DE_MINIMIS_CEILING = Decimal(300_000)
+DE_MINIMIS_YEARS = 3
+# A warning (not a refusal) once an employer's de minimis aid passes this share of the ceiling
+DE_MINIMIS_WARNING_SHARE = Decimal("0.8")
+CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+CENT = Decimal("0.01")
+# Rows written per statement between progress reports
+CHUNK = 5000
+
+Progress = Callable[[float], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong, where: `row` as the user sees it in the file (None: the whole file or a
+    form), `column` the header as in the file, `field` the canonical column name (forms show
+    the message next to that field), `key` and `params` the reason in the string catalog."""
+
+    row: int | None
+    column: str | None
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    severity: str = ERROR
+    field: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def reason(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return i18n.t(self.key, lang, **{k: _fmt(v, lang) for k, v in self.params.items()})
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """ "rivi 7, sarake Aloituspäivä: <reason>" (the CLI's line)."""
+        reason = self.reason(lang)
+        if self.row is not None and self.column:
+            return i18n.t("ingest.at.cell", lang, row=self.row, column=self.column, reason=reason)
+        if self.row is not None:
+            return i18n.t("ingest.at.row", lang, row=self.row, reason=reason)
+        if self.column:
+            return i18n.t("ingest.at.column", lang, column=self.column, reason=reason)
+        return reason
+
+
+def _fmt(value: Any, lang: str) -> str:
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], date):
+        return i18n.fmt_period(value[0], value[1], lang)
+    if isinstance(value, date):
+        return i18n.fmt_date(value, lang)
+    if isinstance(value, Decimal):
+        return i18n.fmt_euro(value, 2, lang)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return i18n.fmt_int(value, lang)
+    return str(value)
+
+
+def problems_frame(problems: Sequence[Problem], lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The problems as a table: row, column, severity, reason (in `lang`)."""
+    return pd.DataFrame(
+        [
+            {
+                "row": p.row,
+                "column": p.column or "",
+                "severity": p.severity,
+                "reason": p.reason(lang),
+            }
+            for p in problems
+        ],
+        columns=["row", "column", "severity", "reason"],
+    ).astype({"row": "Int64"})
+
+
+# ---------------------------------------------------------------------------------------------
+# The kinds of data and their columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import file. `name` is the canonical (English) name, `header` the
+    Finnish header of the template; `aliases` are other headers accepted (compared without
+    case, accents, spaces or punctuation). `db` names the column of the kind's table it
+    fills directly, if any."""
+
+    name: str
+    header: str
+    type: str  # text | client_code | date | decimal | int | bool | choice | choices | business_id
+    aliases: tuple[str, ...] = ()
+    required: bool = False  # a value on every row
+    choices: str | None = None  # the code set of a choice: municipality, client_status, ...
+    in_period: bool = False
+    not_future: bool = False
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    exclusive_minimum: bool = False
+    default: Any = None
+    db: str | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of data: its table, columns and natural key (canonical column names)."""
+
+    name: str
+    table: str
+    sheet: str  # the Finnish sheet name in workbooks (exports, templates)
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    # Columns of which at least one must be in the file (the employer: Y-tunnus or name)
+    one_of: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+def _col(name: str, header: str, type_: str, aliases: str = "", **options: Any) -> Column:
+    """A column; `aliases` are other accepted headers separated by "|"."""
+    options.setdefault("db", name)
+    return Column(name, header, type_, tuple(a for a in aliases.split("|") if a), **options)
+
+
+_CLIENT = "asiakas|asiakaskoodi|asiakasnumero|client|client_code"
+_BUSINESS_ID = "ytunnus|y_tunnus|business_id|employer_business_id"
+_EMPLOYER = "työnantajan nimi|employer|employer_name"
+_MUNICIPALITY = "kuntakoodi|kuntanumero|kotikunta|municipality_code"
+_NOTE = "lisätiedot|huomautus|note"
+_PAST = {"in_period": True, "not_future": True}
+
+# Table-like declarations: one column per line or two, not one argument per line
+# fmt: off
+KINDS: dict[str, Kind] = {
+    "employers": Kind(
+        "employers",
+        "employer",
+        "Työnantajat",
+        (
+            _col("business_id", "Y-tunnus", "business_id", _BUSINESS_ID),
+            _col("name", "Nimi", "text", "työnantaja|" + _EMPLOYER, required=True),
+            _col(
+                "employer_type", "Tyyppi", "choice", "työnantajatyyppi|type",
+                required=True, choices="employer_type",
+            ),
+            _col(
+                "municipality", "Kunta", "choice", _MUNICIPALITY,
+                choices="municipality", db="municipality_code",
+            ),
+        ),
+        key=("business_id", "name", "municipality"),
+        one_of=("business_id",),
+    ),
+    "clients": Kind(
+        "clients",
+        "client",
+        "Asiakkaat",
+        (
+            _col(
+                "client_code", "Asiakastunnus", "client_code", _CLIENT + "|code",
+                required=True, db="code",
+            ),
+            _col(
+                "municipality", "Kunta", "choice", _MUNICIPALITY,
+                required=True, choices="municipality", db="municipality_code",
+            ),
+            _col(
+                "birth_year", "Syntymävuosi", "int", "born", required=True,
+                minimum=Decimal(BIRTH_YEARS[0]), maximum=Decimal(BIRTH_YEARS[1]),
+            ),
+            _col("gender", "Sukupuoli", "choice", choices="gender"),
+            _col(
+                "education_level", "Koulutustaso", "choice", "koulutus|education",
+                choices="education_level",
+            ),
+            _col(
+                "labour_status_at_entry", "Työmarkkina-asema", "choice",
+                "työmarkkina-asema alussa|labour_status", choices="labour_status",
+            ),
+            _col(
+                "unemployment_months", "Työttömyyskuukaudet", "int",
+                "työttömyys kk|työttömyyden kesto kk", minimum=Decimal(0),
+            ),
+            _col(
+                "target_groups", "Kohderyhmät", "choices", "kohderyhmä|target_group",
+                choices="target_group", db=None,
+            ),
+            _col(
+                "entry_date", "Aloituspäivä", "date", "aloituspvm|aloitus|entry",
+                required=True, **_PAST,
+            ),
+            _col(
+                "exit_date", "Päättymispäivä", "date",
+                "päättymispvm|lopetuspäivä|lopetuspvm|exit", **_PAST,
+            ),
+            _col(
+                "plan_goal", "Suunnitelman tavoite", "text",
+                "tavoite|työllistymissuunnitelman tavoite|goal",
+            ),
+            _col("plan_goal_reached", "Tavoite saavutettu", "bool", "goal_reached"),
+        ),
+        key=("client_code",),
+    ),
+    "episodes": Kind(
+        "episodes",
+        "status_episode",
+        "Tilajaksot",
+        (
+            _col("client_code", "Asiakastunnus", "client_code", _CLIENT, required=True, db=None),
+            _col(
+                "status", "Tila", "choice", "tilakoodi|status_code",
+                required=True, choices="client_status", db="status_code",
+            ),
+            _col(
+                "start_date", "Alkupäivä", "date", "alkupvm|alkaen|alku|start",
+                required=True, **_PAST,
+            ),
+            _col("end_date", "Loppupäivä", "date", "loppupvm|päättyen|loppu|end", **_PAST),
+        ),
+        key=("client_code", "status", "start_date"),
+    ),
+    "outcomes": Kind(
+        "outcomes",
+        "outcome",
+        "Tulokset",
+        (
+            _col("client_code", "Asiakastunnus", "client_code", _CLIENT, required=True, db=None),
+            _col(
+                "outcome_type", "Tulos", "choice", "tulostyyppi|tuloslaji|outcome",
+                required=True, choices="outcome_type", db="outcome_type_code",
+            ),
+            _col(
+                "outcome_date", "Päivämäärä", "date", "pvm|päivä|tulospäivä|date",
+                required=True, **_PAST,
+            ),
+            _col(
+                "business_id", "Työnantajan Y-tunnus", "business_id", "y-tunnus|" + _BUSINESS_ID,
+                db=None,
+            ),
+            _col("employer_name", "Työnantaja", "text", _EMPLOYER, db=None),
+            _col("note", "Lisätieto", "text", _NOTE),
+        ),
+        key=("client_code", "outcome_type", "outcome_date"),
+    ),
+    "partnerships": Kind(
+        "partnerships",
+        "partnership_agreement",
+        "Kumppanuussopimukset",
+        (
+            _col("business_id", "Y-tunnus", "business_id", _BUSINESS_ID, db=None),
+            _col("employer_name", "Työnantaja", "text", _EMPLOYER, db=None),
+            _col("signed_on", "Allekirjoituspäivä", "date", "allekirjoitettu|signed", **_PAST),
+            _col(
+                "start_date", "Alkupäivä", "date", "alkupvm|voimassa alkaen|start",
+                required=True, **_PAST,
+            ),
+            # A planned end may lie ahead and past the project: only its order is checked
+            _col("end_date", "Loppupäivä", "date", "loppupvm|voimassa asti|end"),
+            _col("note", "Lisätieto", "text", _NOTE),
+        ),
+        key=("business_id", "employer_name", "start_date"),
+        one_of=("business_id", "employer_name"),
+    ),
+    "grants": Kind(
+        "grants",
+        "bonus_grant",
+        "Työllistämislisät",
+        (
+            _col("business_id", "Y-tunnus", "business_id", _BUSINESS_ID, db=None),
+            _col("employer_name", "Työnantaja", "text", _EMPLOYER, db=None),
+            _col("client_code", "Asiakastunnus", "client_code", _CLIENT, required=True, db=None),
+            # Employment may start after the application: in the project, possibly ahead
+            _col(
+                "employment_start", "Työsuhde alkaa", "date", "työsuhteen alku",
+                required=True, in_period=True,
+            ),
+            _col("employment_end", "Työsuhde päättyy", "date", "työsuhteen loppu"),
+            _col(
+                "contract_type", "Sopimustyyppi", "choice", "työsopimus|sopimus|contract",
+                required=True, choices="contract_type",
+            ),
+            _col(
+                "weekly_hours", "Viikkotunnit", "decimal", "tuntia viikossa|h/vko|hours",
+                required=True, minimum=Decimal(0), exclusive_minimum=True,
+                maximum=MAX_WEEKLY_HOURS,
+            ),
+            _col(
+                "monthly_amount", "Euroa kuukaudessa", "decimal", "€/kk|eur/kk|kuukausisumma",
+                required=True, minimum=Decimal(0),
+            ),
+            _col("months", "Kuukaudet", "int", "kk|kuukausia", required=True, minimum=Decimal(1)),
+            _col("amount", "Summa", "decimal", "yhteensä|total", minimum=Decimal(0)),
+            _col(
+                "application_date", "Hakemuspäivä", "date", "hakemuspvm|haettu",
+                required=True, **_PAST,
+            ),
+            _col("decision_date", "Päätöspäivä", "date", "päätöspvm", **_PAST),
+            _col("decision", "Päätös", "choice", choices="decision", default="pending"),
+            _col(
+                "de_minimis_amount", "De minimis -tuki", "decimal", "de minimis",
+                minimum=Decimal(0),
+            ),
+            _col(
+                "employed_after_6_months", "Työssä 6 kk jälkeen", "bool",
+                "työssä 6 kk|employed_6_months",
+            ),
+            _col(
+                "employed_after_12_months", "Työssä 12 kk jälkeen", "bool",
+                "työssä 12 kk|employed_12_months",
+            ),
+        ),
+        key=("business_id", "employer_name", "client_code", "employment_start"),
+        one_of=("business_id", "employer_name"),
+    ),
+    "costs": Kind(
+        "costs",
+        "cost_entry",
+        "Kustannukset",
+        (
+            _col(
+                "budget_line", "Budjettirivi", "choice", "budjetti|kustannuslaji|budget_line_code",
+                required=True, choices="budget_line", db="budget_line_code",
+            ),
+            _col(
+                "municipality", "Kunta", "choice", _MUNICIPALITY,
+                choices="municipality", db="municipality_code",
+            ),
+            _col(
+                "booked_on", "Kirjauspäivä", "date", "kirjauspvm|päivämäärä|pvm|date",
+                required=True, **_PAST,
+            ),
+            _col("amount", "Summa", "decimal", "euroa|määrä", required=True),
+            _col("description", "Kuvaus", "text", "selite", required=True),
+        ),
+        key=("budget_line", "municipality", "booked_on", "description"),
+    ),
+}
+# fmt: on
+
+KIND_NAMES = tuple(KINDS)
+
+
+def normalise_header(text: str) -> str:
+    """A header compared without case, accents, spaces or punctuation: "Y-tunnus" → "ytunnus"."""
+    text = str(text).casefold().replace("€", "eur")
+    text = text.translate(str.maketrans("äöåéü", "aoaeu"))
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _header_names(kind: Kind) -> dict[str, str]:
+    """Normalised header → canonical column name, for every accepted header of the kind."""
+    names: dict[str, str] = {}
+    for column in kind.columns:
+        for text in (column.header, column.name, *column.aliases):
+            names.setdefault(normalise_header(text), column.name)
+    return names
+
+
+def max_length(kind: Kind, column: Column) -> int | None:
+    """The column's maximum length in the database, where it has one."""
+    table = metadata.tables[kind.table]
+    if column.db is None or column.db not in table.c:
+        if column.type == "client_code":
+            return getattr(metadata.tables["client"].c.code.type, "length", None)
+        if column.name == "employer_name":
+            return getattr(metadata.tables["employer"].c.name.type, "length", None)
+        return None
+    return getattr(table.c[column.db].type, "length", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files: bytes → cells as text
+
+
+@dataclass
+class RawTable:
+    """The cells of a file as text (None for empty), its headers as written, and each data
+    row's number as the user sees it (the header is row 1)."""
+
+    headers: list[str]
+    cells: pd.DataFrame  # columns 0..n-1, object dtype
+    rows: list[int]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: list[Problem] = field(default_factory=list)
+
+
+class FileUnreadable(ValueError):
+    """The file cannot be read at all; `problem` says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.key)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    Windows-1252 (what Excel on Finnish Windows saves as "CSV")."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """`;`, `,` or tab: whichever separates the header line into the most fields."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts: dict[str, int] = {}
+    for candidate in (";", ",", "\t"):
+        try:
+            counts[candidate] = len(next(csv.reader([first], delimiter=candidate)))
+        except (csv.Error, StopIteration):
+            counts[candidate] = 1
+    best = max(counts.values())
+    # Ties (a one-column file) go to the semicolon, Finnish Excel's own separator
+    return next(c for c in (";", ",", "\t") if counts[c] == best)
+
+
+def _is_xlsx(data: bytes, filename: str) -> bool:
+    return data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm"))
+
+
+def read_table(data: bytes, filename: str = "", kind: str | None = None) -> RawTable:
+    """The cells of a CSV or .xlsx file; FileUnreadable when there are none to read."""
+    if not data.strip():
+        raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
+    if filename.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileUnreadable(Problem(None, None, "ingest.error.xls"))
+    if _is_xlsx(data, filename):
+        return _read_xlsx(data, kind)
+    return _read_csv(data)
+
+
+def _table_from_rows(rows: list[list[str | None]], **info: Any) -> RawTable:
+    if not rows:
+        raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
+    width = max(len(r) for r in rows)
+    frame = pd.DataFrame(
+        [r + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object
+    )
+    return _split_header(frame, **info)
+
+
+def _split_header(frame: pd.DataFrame, **info: Any) -> RawTable:
+    frame = frame.astype(object).map(_clean_cell).astype(object)
+    # pandas infers a string dtype with NaN for gaps: the cells are text or None
+    frame = frame.where(frame.notna(), None)
+    headers = [str(h).strip() if h is not None else "" for h in frame.iloc[0]]
+    cells = frame.iloc[1:]
+    # Blank lines are dropped but keep their place in the numbering
+    cells = cells[cells.notna().any(axis=1)]
+    rows = [int(i) + 1 for i in cells.index]
+    if not any(headers):
+        raise FileUnreadable(Problem(1, None, "ingest.error.no_header"))
+    return RawTable(headers, cells.reset_index(drop=True), rows, **info)
+
+
+def _clean_cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    # Undo the formula neutralisation of our own CSV exports: '=... was =...
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def _read_csv(data: bytes) -> RawTable:
+    text, encoding = decode(data)
+    delimiter = sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        row = int(line[1]) if line else None
+        raise FileUnreadable(Problem(row, None, "ingest.error.bad_line")) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise FileUnreadable(Problem(None, None, "ingest.error.empty")) from exc
+    return _split_header(frame, encoding=encoding, delimiter=delimiter)
+
+
+def _xlsx_text(value: Any) -> str | None:
+    """An Excel cell as the text a CSV would hold: dates ISO, whole numbers without ".0"."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def pick_sheet(names: Sequence[str], kind: str | None) -> str:
+    """The sheet named after the kind (its code or Finnish name), else the first."""
+    if kind in KINDS:
+        wanted = {normalise_header(kind), normalise_header(KINDS[kind].sheet)}
+        for name in names:
+            if normalise_header(name) in wanted:
+                return name
+    return names[0]
+
+
+def _read_xlsx(data: bytes, kind: str | None) -> RawTable:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileUnreadable(Problem(None, None, "ingest.error.bad_xlsx")) from exc
+    try:
+        sheet = pick_sheet(book.sheetnames, kind)
+        rows = [
+            [_xlsx_text(v) for v in row]
+            for row in book[sheet].iter_rows(min_row=1, values_only=True)
+        ]
+    finally:
+        book.close()
+    # Trailing empty rows and columns that Excel keeps in a sheet's dimensions
+    while rows and all(v is None or not str(v).strip() for v in rows[-1]):
+        rows.pop()
+    return _table_from_rows([list(r) for r in rows], sheet=sheet)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing text cells into values
+
+
+@dataclass
+class _Lookups:
+    """The code sets of a database: codes, and label → code for what people write."""
+
+    codes: dict[str, list[str]]
+    labels: dict[str, dict[str, str]]
+    names: dict[str, dict[str, str]]  # code → Finnish name, for messages
+    period: tuple[date, date]
+
+
+def _norm_label(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def load_lookups(conn: Connection) -> _Lookups:
+    """Every code set a kind refers to, read once per import."""
+    codes: dict[str, list[str]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    names: dict[str, dict[str, str]] = {}
+    m = metadata.tables["municipality"].c
+    rows = conn.execute(select(m.code, m.name).order_by(m.code)).all()
+    codes["municipality"] = [r.code for r in rows]
+    names["municipality"] = {r.code: r.name for r in rows}
+    labels["municipality"] = {_norm_label(r.name): r.code for r in rows}
+    tables = {
+        "client_status": "client_status",
+        "target_group": "target_group",
+        "outcome_type": "outcome_type",
+        "budget_line": "budget_line",
+    }
+    for set_name, table_name in tables.items():
+        t = metadata.tables[table_name]
+        stmt = select(t.c.code, t.c.name_fi, t.c.name_en).order_by(t.c.position)
+        if table_name == "budget_line":
+            stmt = stmt.where(t.c.kind == "cost")
+        found = conn.execute(stmt).all()
+        codes[set_name] = [r.code for r in found]
+        names[set_name] = {r.code: r.name_fi for r in found}
+        labels[set_name] = {
+            _norm_label(label): r.code for r in found for label in (r.name_en, r.name_fi) if label
+        }
+    for set_name in ("gender", "education_level", "labour_status", "employer_type"):
+        _fixed(set_name, i18n.CODE_SETS[set_name], codes, labels, names)
+    _fixed("contract_type", models.CONTRACT_TYPES, codes, labels, names)
+    _fixed("decision", models.DECISIONS, codes, labels, names)
+    p = metadata.tables["project"].c
+    period = conn.execute(select(p.start_date, p.end_date).where(p.id == 1)).first()
+    if period is None:
+        raise LookupError("the project definition is not loaded: run `python -m polku init`")
+    return _Lookups(codes, labels, names, (period[0], period[1]))
+
+
+def _fixed(
+    set_name: str,
+    values: Iterable[str],
+    codes: dict[str, list[str]],
+    labels: dict[str, dict[str, str]],
+    names: dict[str, dict[str, str]],
+) -> None:
+    codes[set_name] = list(values)
+    names[set_name] = {c: i18n.code_label(set_name, c, "fi") for c in values}
+    labels[set_name] = {
+        _norm_label(i18n.code_label(set_name, c, lang)): c for c in values for lang in ("en", "fi")
+    }
+
+
+def _to_code(value: str, set_name: str, lookups: _Lookups) -> str:
+    """The code a cell means: the code itself (any case), a label in Finnish or English, or
+    for a municipality a number whose leading zero a spreadsheet dropped ("90" → "090")."""
+    known = lookups.codes[set_name]
+    if value in known:
+        return value
+    if set_name == "municipality" and value.isdigit() and value.zfill(3) in known:
+        return value.zfill(3)
+    folded = _norm_label(value)
+    for code in known:
+        if code.casefold() == folded:
+            return code
+    return lookups.labels[set_name].get(folded, value)
+
+
+_ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+_FI_DATE = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
+_TRUE = {"kyllä", "kylla", "k", "joo", "on", "yes", "y", "true", "tosi", "1", "x"}
+_FALSE = {"ei", "e", "no", "n", "false", "epätosi", "0"}
+_INT = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+_DECIMAL = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+class _Unparsed:
+    """A cell that did not parse; the problem is recorded, the value is left out."""
+
+
+UNPARSED = _Unparsed()
+
+
+def parse_dates(text: pd.Series) -> list[date | None | _Unparsed]:
+    """Dates written 1.3.2026, 01.03.2026 or 2026-03-01 (vectorised); impossible dates such as
+    31.2.2026 do not parse."""
+    strings = text.astype(object).where(text.notna(), "").astype(str)
+    iso = strings.str.extract(_ISO_DATE)
+    fin = strings.str.extract(_FI_DATE)
+    year = pd.to_numeric(iso[0].fillna(fin[2]), errors="coerce")
+    month = pd.to_numeric(iso[1].fillna(fin[1]), errors="coerce")
+    day = pd.to_numeric(iso[2].fillna(fin[0]), errors="coerce")
+    stamps = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
+    )
+    out: list[date | None | _Unparsed] = []
+    for present, stamp in zip(text.notna(), stamps, strict=True):
+        if not present:
+            out.append(None)
+        elif pd.isna(stamp):
+            out.append(UNPARSED)
+        else:
+            out.append(stamp.date())
+    return out
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A number as offices write it: 1 234,50 · 1234.5 · 1.234,50 · 1 234,50 €."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]|eur$", "", text.casefold())
+    if "," in cleaned and "." in cleaned:
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    if not _DECIMAL.match(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def parse_bool(text: str) -> bool | None:
+    folded = text.casefold()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation and matching
+
+
+@dataclass
+class _Context:
+    conn: Connection
+    actor: Actor
+    scope: frozenset[str] | None  # municipalities the actor may edit; None: all
+    lookups: _Lookups
+    today: date
+    kind: Kind
+    headers: dict[str, str]  # canonical column → header as in the file
+    present: set[str]
+    problems: list[Problem] = field(default_factory=list)
+    scan_hetu: bool = False  # forms: check text values here (files are scanned cell by cell)
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name) or self.kind.column(name).header
+
+    def add(
+        self, row: int | None, column: str | None, key: str, severity: str = ERROR, **params: Any
+    ) -> None:
+        if row is not None and column is not None and (row, column) in self.bad_cells:
+            return  # one problem per cell: the first says what is wrong
+        self.problems.append(
+            Problem(
+                row,
+                self.header(column) if column else None,
+                key,
+                params,
+                severity,
+                column,
+            )
+        )
+        if severity == ERROR and row is not None and column is not None:
+            self.bad_cells.add((row, column))
+
+    @property
+    def errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def may_edit(self, municipality: str | None, *, region_ok: bool = False) -> bool:
+        """Whether the actor may edit rows of `municipality`; `region_ok`: rows of no
+        municipality are open to every editor (employers)."""
+        if self.scope is None:
+            return True
+        if municipality is None:
+            return region_ok
+        return municipality in self.scope
+
+    def municipality_name(self, code: str | None) -> str:
+        if code is None:
+            return i18n.t("app.region")
+        return self.lookups.names["municipality"].get(code, code)
+
+
+Record = dict[str, Any]
+
+
+def _parse(ctx: _Context, raw: RawTable, mapping: dict[str, int]) -> list[Record]:
+    """Typed values of the mapped columns, one record per data row (key "_row": its number)."""
+    columns: dict[str, list[Any]] = {}
+    for name, index in mapping.items():
+        column = ctx.kind.column(name)
+        text: pd.Series = raw.cells[index]
+        if column.type == "date":
+            values: list[Any] = parse_dates(text)
+        elif column.type in ("decimal", "int"):
+            values = [_parse_number(v, column.type) for v in text]
+        elif column.type == "bool":
+            values = [
+                None if v is None else (b if (b := parse_bool(v)) is not None else UNPARSED)
+                for v in text
+            ]
+        elif column.type == "choice":
+            set_name = column.choices or ""
+            values = [None if v is None else _to_code(v, set_name, ctx.lookups) for v in text]
+        elif column.type == "choices":
+            set_name = column.choices or ""
+            values = [
+                None
+                if v is None
+                else tuple(
+                    _to_code(part.strip(), set_name, ctx.lookups)
+                    for part in re.split(r"[,;|]", v)
+                    if part.strip()
+                )
+                for v in text
+            ]
+        elif column.type == "business_id":
+            values = [None if v is None else normalise_business_id(v) for v in text]
+        else:
+            values = list(text)
+        columns[name] = values
+        for row, value, cell in zip(raw.rows, values, text, strict=True):
+            if value is UNPARSED:
+                key = {
+                    "date": "ingest.error.date",
+                    "decimal": "ingest.error.number",
+                    "int": "ingest.error.integer",
+                    "bool": "ingest.error.bool",
+                }[column.type]
+                ctx.add(row, name, key, value=cell)
+    records = []
+    for i, row in enumerate(raw.rows):
+        record: Record = {"_row": row}
+        for name, values in columns.items():
+            value = values[i]
+            record[name] = None if value is UNPARSED else value
+        records.append(record)
+    return records
+
+
+def _parse_number(text: str | None, kind: str) -> Any:
+    if text is None:
+        return None
+    if kind == "int":
+        if not _INT.match(text.replace(" ", "")):
+            return UNPARSED
+        return int(re.split(r"[.,]", text.replace(" ", ""))[0])
+    value = parse_decimal(text)
+    return UNPARSED if value is None else value
+
+
+def _field_rules(ctx: _Context, records: list[Record]) -> None:
+    """The rules of single values: required, code sets, dates, ranges, lengths, formats."""
+    start, end = ctx.lookups.period
+    for column in ctx.kind.columns:
+        name = column.name
+        if name not in ctx.present:
+            continue
+        limit = max_length(ctx.kind, column)
+        allowed = set(ctx.lookups.codes.get(column.choices or "", []))
+        for record in records:
+            row, value = record["_row"], record.get(name)
+            if value is None or value == ():
+                if column.required and (row, name) not in ctx.bad_cells:
+                    ctx.add(row, name, "ingest.error.required")
+                continue
+            if isinstance(value, str):
+                if limit is not None and len(value) > limit:
+                    ctx.add(row, name, "ingest.error.too_long", max=limit, length=len(value))
+                if ctx.scan_hetu:
+                    _hetu_rule(ctx, row, name, value)
+            if column.type == "choice" and value not in allowed:
+                _unknown_code(ctx, row, column, value)
+            elif column.type == "choices":
+                for part in value:
+                    if part not in allowed:
+                        _unknown_code(ctx, row, column, part)
+            elif column.type == "date":
+                if column.in_period and not start <= value <= end:
+                    ctx.add(row, name, "ingest.error.outside_period", period=(start, end))
+                elif column.not_future and value > ctx.today:
+                    ctx.add(row, name, "ingest.error.future", value=value)
+            elif column.type in ("decimal", "int"):
+                _range_rule(ctx, row, column, value)
+            elif column.type == "business_id":
+                if not is_valid_business_id(value):
+                    ctx.add(row, name, "ingest.error.business_id", value=value)
+            elif column.type == "client_code" and not CLIENT_CODE.match(value):
+                ctx.add(row, name, "ingest.error.client_code")
+
+
+def _hetu_rule(ctx: _Context, row: int | None, name: str, value: str) -> None:
+    verdict = privacy.hetu_verdict(value)
+    if verdict == "refuse":
+        ctx.add(row, name, "ingest.error.hetu")
+    elif verdict == "warn":
+        ctx.add(row, name, "ingest.warning.hetu", WARNING)
+
+
+def _unknown_code(ctx: _Context, row: int, column: Column, value: str) -> None:
+    known = ctx.lookups.codes.get(column.choices or "", [])
+    key = f"ingest.error.unknown.{column.choices}"
+    if len(known) <= 10:
+        ctx.add(row, column.name, key, value=value, allowed=", ".join(known))
+    else:
+        ctx.add(row, column.name, key, value=value, allowed=i18n.t("ingest.see_template"))
+
+
+def _range_rule(ctx: _Context, row: int, column: Column, value: Decimal | int) -> None:
+    low, high = column.minimum, column.maximum
+    too_low = low is not None and (value <= low if column.exclusive_minimum else value < low)
+    too_high = high is not None and value > high
+    if not (too_low or too_high):
+        return
+    if column.exclusive_minimum and high is not None:
+        ctx.add(row, column.name, "ingest.error.range_open", low=_num(low), high=_num(high))
+    elif low is not None and high is not None:
+        ctx.add(row, column.name, "ingest.error.range", low=_num(low), high=_num(high))
+    elif low is not None:
+        ctx.add(row, column.name, "ingest.error.minimum", low=_num(low))
+    else:
+        ctx.add(row, column.name, "ingest.error.maximum", high=_num(high))
+
+
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _scan_cells(raw: RawTable, ctx: _Context, mapping: dict[str, int]) -> None:
+    """Every cell of the file, mapped or not, looked at for a personal identity code; found
+    cells are emptied so their value never reaches a message or the preview."""
+    by_index = {index: name for name, index in mapping.items()}
+    prefilter = r"\d{6}\s?[-+A-Fa-fU-Yu-y\u2010-\u2015\u2212\s]\s?\d{3}[0-9A-Za-z]"
+    for index in range(len(raw.cells.columns)):
+        column = raw.cells.iloc[:, index]
+        candidates = column.astype(object).where(column.notna(), "").astype(str)
+        hits = candidates.str.contains(prefilter, regex=True).to_numpy()
+        for found in hits.nonzero()[0]:
+            position = int(found)
+            value = str(column.iloc[position])
+            verdict = privacy.hetu_verdict(value)
+            if verdict is None:
+                continue
+            row = raw.rows[position]
+            name = by_index.get(index)
+            key = "ingest.error.hetu" if verdict == "refuse" else "ingest.error.hetu_like"
+            header = raw.headers[index] or f"#{index + 1}"
+            ctx.problems.append(Problem(row, header, key, {}, ERROR, name))
+            if name is not None:
+                ctx.bad_cells.add((row, name))
+            raw.cells.iat[position, index] = None
+
+
+def _map_headers(raw: RawTable, ctx: _Context) -> dict[str, int]:
+    """Canonical column → index in the file; problems for missing, doubled and unknown ones."""
+    accepted = _header_names(ctx.kind)
+    mapping: dict[str, int] = {}
+    for index, header in enumerate(raw.headers):
+        if not header:
+            if raw.cells[index].notna().any():
+                ctx.problems.append(
+                    Problem(None, f"#{index + 1}", "ingest.warning.no_header", {}, WARNING)
+                )
+            continue
+        name = accepted.get(normalise_header(header))
+        if name is None:
+            ctx.problems.append(Problem(None, header, "ingest.warning.unknown_column", {}, WARNING))
+        elif name in mapping:
+            first = raw.headers[mapping[name]]
+            ctx.problems.append(
+                Problem(None, header, "ingest.error.duplicate_column", {"first": first}, ERROR)
+            )
+        else:
+            mapping[name] = index
+            ctx.headers[name] = header
+    for column in ctx.kind.columns:
+        if column.required and column.name not in mapping:
+            ctx.problems.append(
+                Problem(None, column.header, "ingest.error.missing_column", {}, ERROR, column.name)
+            )
+    if ctx.kind.one_of and not any(name in mapping for name in ctx.kind.one_of):
+        headers = " / ".join(ctx.kind.column(n).header for n in ctx.kind.one_of)
+        ctx.problems.append(
+            Problem(None, headers, "ingest.error.missing_column", {}, ERROR, ctx.kind.one_of[0])
+        )
+    ctx.present = set(mapping)
+    return mapping
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan: rows to insert and to update, matched by natural key
+
+
+@dataclass
+class Plan:
+    """What a commit writes: rows to insert, rows to update (id, new values, old values of
+    the changed fields) and the count of rows already as in the file."""
+
+    kind: Kind
+    inserts: list[Record] = field(default_factory=list)
+    updates: list[tuple[int, Record, Record]] = field(default_factory=list)
+    unchanged: int = 0
+    actions: dict[int, str] = field(default_factory=dict)  # row → added / changed / unchanged
+    # Clients: target groups to add and remove, by client code
+    groups_add: dict[str, set[str]] = field(default_factory=dict)
+    groups_remove: dict[str, set[str]] = field(default_factory=dict)
+    audit_ids: dict[int, str] = field(default_factory=dict)  # row → entity id for the audit
+    municipalities: dict[int, str | None] = field(default_factory=dict)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        try:
+            return a is not None and b is not None and Decimal(a) == Decimal(b)
+        except (InvalidOperation, TypeError):
+            return False
+    if isinstance(a, datetime):
+        a = a.date()
+    if isinstance(b, datetime):
+        b = b.date()
+    return bool(a == b) and (a is None) == (b is None)
+
+
+def _effective(record: Record, old: Record | None, present: set[str], defaults: Record) -> Record:
+    """The row as it would be stored: the file's values where the file has the column, the
+    stored row's values elsewhere (a new row: the defaults)."""
+    out: Record = {}
+    for column, value in defaults.items():
+        if column in present:
+            out[column] = record.get(column)
+        elif old is not None:
+            out[column] = old.get(column)
+        else:
+            out[column] = value
+    return out
+
+
+def _plan_rows(
+    ctx: _Context,
+    plan: Plan,
+    records: list[Record],
+    key_of: Callable[[Record], tuple | None],
+    existing: Mapping[tuple, Record],
+    values: Callable[[Record], Record],
+    present_db: set[str],
+    defaults: Record,
+    check: Callable[[Record, Record, Record | None], None] | None = None,
+) -> list[tuple[Record, Record, Record | None]]:
+    """Split the valid records into inserts, updates and unchanged rows; `check` sees each
+    record with its effective values and the stored row. Duplicate keys are problems."""
+    seen: dict[tuple, int] = {}
+    matched = []
+    for record in records:
+        key = key_of(record)
+        if key is None:
+            continue
+        row = record["_row"]
+        if key in seen:
+            ctx.add(
+                row,
+                _key_column(ctx),
+                "ingest.error.duplicate_key",
+                first=seen[key],
+            )
+            continue
+        seen[key] = row
+        old = existing.get(key)
+        new = _effective(values(record), old, present_db, defaults)
+        if check is not None:
+            check(record, new, old)
+        matched.append((record, new, old))
+    if ctx.errors:
+        return matched
+    for record, new, old in matched:
+        row = record["_row"]
+        if old is None:
+            plan.inserts.append({**new, "_row": row})
+            plan.actions[row] = "added"
+            continue
+        changed = {c: old.get(c) for c in new if not _same(new[c], old.get(c))}
+        if changed:
+            plan.updates.append((int(old["id"]), {**new, "_row": row}, changed))
+            plan.actions[row] = "changed"
+        else:
+            plan.unchanged += 1
+            plan.actions[row] = "unchanged"
+    return matched
+
+
+def _key_column(ctx: _Context) -> str:
+    return next((n for n in ctx.kind.key if n in ctx.present), ctx.kind.key[0])
+
+
+def _scope_problem(ctx: _Context, row: int, column: str, municipality: str | None) -> None:
+    ctx.add(row, column, "ingest.error.not_yours", municipality=ctx.municipality_name(municipality))
+
+
+def _rows(conn: Connection, table: Table, *columns: str) -> list[Record]:
+    cols = [table.c[c] for c in columns] if columns else list(table.c)
+    return [dict(r._mapping) for r in conn.execute(select(*cols))]
+
+
+@dataclass(frozen=True)
+class _ClientRef:
+    id: int
+    municipality: str
+    entry_date: date
+    exit_date: date | None
+
+
+def _client_refs(conn: Connection) -> dict[str, _ClientRef]:
+    c = metadata.tables["client"].c
+    stmt = select(c.id, c.code, c.municipality_code, c.entry_date, c.exit_date)
+    return {
+        r.code: _ClientRef(r.id, r.municipality_code, r.entry_date, r.exit_date)
+        for r in conn.execute(stmt)
+    }
+
+
+def _resolve_client(
+    ctx: _Context, record: Record, clients: Mapping[str, _ClientRef]
+) -> _ClientRef | None:
+    """The client a row names, if it exists and the actor may edit its municipality."""
+    code = record.get("client_code")
+    if code is None:
+        return None
+    row = record["_row"]
+    client = clients.get(code)
+    if client is None:
+        ctx.add(row, "client_code", "ingest.error.unknown_client", value=code)
+        return None
+    if not ctx.may_edit(client.municipality):
+        _scope_problem(ctx, row, "client_code", client.municipality)
+        return None
+    return client
+
+
+@dataclass
+class _Employers:
+    by_id: dict[int, Record]
+    by_business_id: dict[str, Record]
+    by_name: dict[str, list[Record]]
+
+
+def _employers(conn: Connection) -> _Employers:
+    rows = _rows(conn, metadata.tables["employer"])
+    by_name: dict[str, list[Record]] = defaultdict(list)
+    for r in rows:
+        by_name[_norm_label(r["name"])].append(r)
+    return _Employers(
+        {r["id"]: r for r in rows},
+        {r["business_id"]: r for r in rows if r["business_id"]},
+        dict(by_name),
+    )
+
+
+def _resolve_employer(
+    ctx: _Context, record: Record, employers: _Employers, *, required: bool
+) -> Record | None:
+    """The employer a row names by Y-tunnus, or by name when it has none (private persons)."""
+    row = record["_row"]
+    business_id, name = record.get("business_id"), record.get("employer_name")
+    if business_id is not None:
+        if (row, "business_id") in ctx.bad_cells:
+            return None
+        found = employers.by_business_id.get(business_id)
+        if found is None:
+            ctx.add(row, "business_id", "ingest.error.unknown_employer", value=business_id)
+        return found
+    if name is not None:
+        if (row, "employer_name") in ctx.bad_cells:
+            return None
+        candidates = employers.by_name.get(_norm_label(name), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        key = "ingest.error.ambiguous_employer" if candidates else "ingest.error.unknown_employer"
+        ctx.add(row, "employer_name", key, value=name)
+        return None
+    if required:
+        column = "business_id" if "business_id" in ctx.present else "employer_name"
+        ctx.add(row, column, "ingest.error.employer_required")
+    return None
+
+
+def _defaults(kind: Kind, columns: Iterable[str]) -> Record:
+    by_db = {c.db: c.default for c in kind.columns if c.db}
+    return {c: by_db.get(c) for c in columns}
+
+
+def _present_db(ctx: _Context) -> set[str]:
+    return {c.db for c in ctx.kind.columns if c.name in ctx.present and c.db}
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+_CLIENT_VALUES = (
+    "municipality_code",
+    "birth_year",
+    "gender",
+    "education_level",
+    "labour_status_at_entry",
+    "unemployment_months",
+    "entry_date",
+    "exit_date",
+    "plan_goal",
+    "plan_goal_reached",
+)
+
+
+def _plan_clients(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["client"]
+    existing = {(r["code"],): r for r in _rows(ctx.conn, table, "id", "code", *_CLIENT_VALUES)}
+    groups: dict[int, set[str]] = defaultdict(set)
+    if "target_groups" in ctx.present:
+        ctg = metadata.tables["client_target_group"]
+        for r in ctx.conn.execute(select(ctg.c.client_id, ctg.c.target_group_code)):
+            groups[r.client_id].add(r.target_group_code)
+
+    def key_of(record: Record) -> tuple | None:
+        code = record.get("client_code")
+        return None if code is None or (record["_row"], "client_code") in ctx.bad_cells else (code,)
+
+    def values(record: Record) -> Record:
+        return {
+            "code": record.get("client_code"),
+            **{column: record.get(_CLIENT_FIELD.get(column, column)) for column in _CLIENT_VALUES},
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        municipality = new["municipality_code"]
+        column = "municipality" if "municipality" in ctx.present else "client_code"
+        if municipality is not None and not ctx.may_edit(municipality):
+            _scope_problem(ctx, row, column, municipality)
+        elif old is not None and not ctx.may_edit(old["municipality_code"]):
+            _scope_problem(ctx, row, "client_code", old["municipality_code"])
+        entry, exit_ = new["entry_date"], new["exit_date"]
+        if entry is not None and exit_ is not None and exit_ < entry:
+            where = "exit_date" if "exit_date" in ctx.present else "entry_date"
+            ctx.add(row, where, "ingest.error.exit_before_entry", entry=entry)
+        if new["plan_goal_reached"] is not None and exit_ is None:
+            where = "plan_goal_reached" if "plan_goal_reached" in ctx.present else "exit_date"
+            ctx.add(row, where, "ingest.error.goal_without_exit")
+        plan.audit_ids[row] = new["code"]
+        plan.municipalities[row] = municipality
+
+    present = {"code"} | {c for c in _CLIENT_VALUES if _CLIENT_FIELD.get(c, c) in ctx.present}
+    defaults = _defaults(ctx.kind, ("code", *_CLIENT_VALUES))
+    matched = _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+    if ctx.errors or "target_groups" not in ctx.present:
+        return
+    for record, new, old in matched:
+        wanted = set(record.get("target_groups") or ())
+        have = groups.get(int(old["id"]), set()) if old is not None else set()
+        code, row = new["code"], record["_row"]
+        if wanted - have:
+            plan.groups_add[code] = wanted - have
+        if have - wanted:
+            plan.groups_remove[code] = have - wanted
+        if wanted != have and plan.actions.get(row) == "unchanged":
+            plan.unchanged -= 1
+            plan.actions[row] = "changed"
+            assert old is not None
+            plan.updates.append((int(old["id"]), {**new, "_row": row}, {}))
+    # Clients whose only change is their groups are updated with their own values: harmless
+
+
+_CLIENT_FIELD = {"municipality_code": "municipality"}
+
+
+# --- episodes, outcomes, partnerships, grants, costs, employers ------------------------------
+
+
+def _plan_episodes(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["status_episode"]
+    clients = _client_refs(ctx.conn)
+    existing = {
+        (r["client_id"], r["status_code"], r["start_date"]): r
+        for r in _rows(ctx.conn, table, "id", "client_id", "status_code", "start_date", "end_date")
+    }
+    resolved = _resolve_clients(ctx, records, clients)
+
+    def key_of(record: Record) -> tuple | None:
+        client = resolved.get(record["_row"])
+        if client is None or record.get("status") is None or record.get("start_date") is None:
+            return None
+        return (client.id, record["status"], record["start_date"])
+
+    def values(record: Record) -> Record:
+        client = resolved[record["_row"]]
+        return {
+            "client_id": client.id,
+            "status_code": record["status"],
+            "start_date": record["start_date"],
+            "end_date": record.get("end_date"),
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        if new["end_date"] is not None and new["end_date"] < new["start_date"]:
+            ctx.add(row, "end_date", "ingest.error.end_before_start", start=new["start_date"])
+        client = resolved[row]
+        plan.audit_ids[row] = f"{record['client_code']}/{new['status_code']}/{new['start_date']}"
+        plan.municipalities[row] = client.municipality
+
+    present = {"client_id", "status_code", "start_date"} | _present_db(ctx)
+    columns = ("client_id", "status_code", "start_date", "end_date")
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+
+
+def _resolve_clients(
+    ctx: _Context, records: list[Record], clients: Mapping[str, _ClientRef]
+) -> dict[int, _ClientRef]:
+    resolved = {}
+    for record in records:
+        if (record["_row"], "client_code") in ctx.bad_cells:
+            continue
+        client = _resolve_client(ctx, record, clients)
+        if client is not None:
+            resolved[record["_row"]] = client
+    return resolved
+
+
+def _plan_outcomes(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["outcome"]
+    clients = _client_refs(ctx.conn)
+    employers = _employers(ctx.conn)
+    existing = {
+        (r["client_id"], r["outcome_type_code"], r["outcome_date"]): r
+        for r in _rows(ctx.conn, table)
+    }
+    resolved = _resolve_clients(ctx, records, clients)
+    employer_ids: dict[int, int | None] = {}
+    for record in records:
+        found = _resolve_employer(ctx, record, employers, required=False)
+        employer_ids[record["_row"]] = None if found is None else int(found["id"])
+
+    def key_of(record: Record) -> tuple | None:
+        client = resolved.get(record["_row"])
+        if client is None or record.get("outcome_type") is None or not record.get("outcome_date"):
+            return None
+        return (client.id, record["outcome_type"], record["outcome_date"])
+
+    def values(record: Record) -> Record:
+        return {
+            "client_id": resolved[record["_row"]].id,
+            "outcome_type_code": record["outcome_type"],
+            "outcome_date": record["outcome_date"],
+            "employer_id": employer_ids.get(record["_row"]),
+            "note": record.get("note"),
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        client = resolved[row]
+        if new["outcome_date"] < client.entry_date:
+            ctx.add(row, "outcome_date", "ingest.error.before_entry", entry=client.entry_date)
+        parts = (record["client_code"], new["outcome_type_code"], new["outcome_date"])
+        plan.audit_ids[row] = "/".join(str(p) for p in parts)
+        plan.municipalities[row] = client.municipality
+
+    present = {"client_id", "outcome_type_code", "outcome_date"} | _present_db(ctx)
+    if {"business_id", "employer_name"} & ctx.present:
+        present.add("employer_id")
+    columns = ("client_id", "outcome_type_code", "outcome_date", "employer_id", "note")
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+
+
+def _plan_employers(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    employers = _employers(ctx.conn)
+    existing: dict[tuple, Record] = {}
+    for r in employers.by_id.values():
+        if r["business_id"]:
+            existing[("id", r["business_id"])] = r
+        else:
+            existing[("name", _norm_label(r["name"]), r["municipality_code"])] = r
+
+    def key_of(record: Record) -> tuple | None:
+        row = record["_row"]
+        if record.get("business_id") is not None:
+            if (row, "business_id") in ctx.bad_cells:
+                return None
+            return ("id", record["business_id"])
+        if record.get("name") is None or (row, "municipality") in ctx.bad_cells:
+            return None
+        return ("name", _norm_label(record["name"]), record.get("municipality"))
+
+    def values(record: Record) -> Record:
+        return {
+            "business_id": record.get("business_id"),
+            "name": record.get("name"),
+            "employer_type": record.get("employer_type"),
+            "municipality_code": record.get("municipality"),
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        if new["business_id"] is None and new["employer_type"] not in (None, "private_person"):
+            ctx.add(row, "business_id", "ingest.error.business_id_required")
+        if not ctx.may_edit(new["municipality_code"], region_ok=True):
+            _scope_problem(ctx, row, "municipality", new["municipality_code"])
+        elif old is not None and not ctx.may_edit(old["municipality_code"], region_ok=True):
+            _scope_problem(ctx, row, "name", old["municipality_code"])
+        plan.audit_ids[row] = new["business_id"] or new["name"]
+        plan.municipalities[row] = new["municipality_code"]
+
+    columns = ("business_id", "name", "employer_type", "municipality_code")
+    present = {"business_id", "name"} | _present_db(ctx)
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+
+
+def _plan_partnerships(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["partnership_agreement"]
+    employers = _employers(ctx.conn)
+    existing = {(r["employer_id"], r["start_date"]): r for r in _rows(ctx.conn, table)}
+    resolved: dict[int, Record] = {}
+    for record in records:
+        found = _resolve_employer(ctx, record, employers, required=True)
+        if found is None:
+            continue
+        row = record["_row"]
+        column = "business_id" if record.get("business_id") else "employer_name"
+        if not ctx.may_edit(found["municipality_code"], region_ok=True):
+            _scope_problem(ctx, row, column, found["municipality_code"])
+        else:
+            resolved[row] = found
+
+    def key_of(record: Record) -> tuple | None:
+        employer = resolved.get(record["_row"])
+        if employer is None or record.get("start_date") is None:
+            return None
+        return (employer["id"], record["start_date"])
+
+    def values(record: Record) -> Record:
+        return {
+            "employer_id": resolved[record["_row"]]["id"],
+            "signed_on": record.get("signed_on"),
+            "start_date": record["start_date"],
+            "end_date": record.get("end_date"),
+            "note": record.get("note"),
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        if new["end_date"] is not None and new["end_date"] < new["start_date"]:
+            ctx.add(row, "end_date", "ingest.error.end_before_start", start=new["start_date"])
+        employer = resolved[row]
+        plan.audit_ids[row] = f"{employer['business_id'] or employer['name']}/{new['start_date']}"
+        plan.municipalities[row] = employer["municipality_code"]
+
+    columns = ("employer_id", "signed_on", "start_date", "end_date", "note")
+    present = {"employer_id", "start_date"} | _present_db(ctx)
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+
+
+_GRANT_VALUES = (
+    "employment_end",
+    "contract_type",
+    "weekly_hours",
+    "monthly_amount",
+    "months",
+    "amount",
+    "application_date",
+    "decision_date",
+    "decision",
+    "de_minimis_amount",
+    "employed_after_6_months",
+    "employed_after_12_months",
+)
+
+
+def grant_amount(monthly_amount: Decimal, months: int) -> Decimal:
+    """The bonus granted: € per month × months, to the cent."""
+    return (Decimal(monthly_amount) * months).quantize(CENT)
+
+
+def _aid_date(grant: Mapping[str, Any]) -> date:
+    return grant.get("decision_date") or grant["application_date"]
+
+
+def de_minimis_total(
+    grants: Iterable[Mapping[str, Any]], on: date, years: int = DE_MINIMIS_YEARS
+) -> Decimal:
+    """De minimis aid of not refused grants dated within `years` years up to `on`."""
+    since = _years_before(on, years)
+    return sum(
+        (
+            Decimal(g["de_minimis_amount"])
+            for g in grants
+            if g.get("de_minimis_amount") is not None
+            and g.get("decision") != "refused"
+            and since < _aid_date(g) <= on
+        ),
+        Decimal(0),
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _de_minimis_rule(
+    ctx: _Context, row: int, new: Record, employer_grants: list[Record], name: str
+) -> None:
+    """Refuse a grant that takes the employer's de minimis aid over the ceiling; warn near it."""
+    if new.get("de_minimis_amount") is None or new.get("decision") == "refused":
+        return
+    total = de_minimis_total(employer_grants, _aid_date(new))
+    if total > DE_MINIMIS_CEILING:
+        ctx.add(
+            row,
+            "de_minimis_amount",
+            "ingest.error.de_minimis",
+            employer=name,
+            total=total,
+            ceiling=DE_MINIMIS_CEILING,
+        )
+    elif total > DE_MINIMIS_CEILING * DE_MINIMIS_WARNING_SHARE:
+        ctx.add(
+            row,
+            "de_minimis_amount",
+            "ingest.warning.de_minimis",
+            WARNING,
+            employer=name,
+            total=total,
+            ceiling=DE_MINIMIS_CEILING,
+        )
+
+
+def _plan_grants(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["bonus_grant"]
+    clients = _client_refs(ctx.conn)
+    employers = _employers(ctx.conn)
+    stored = _rows(ctx.conn, table)
+    existing = {(r["employer_id"], r["client_id"], r["employment_start"]): r for r in stored}
+    resolved_clients = _resolve_clients(ctx, records, clients)
+    resolved_employers: dict[int, Record] = {}
+    for record in records:
+        found = _resolve_employer(ctx, record, employers, required=True)
+        if found is not None:
+            resolved_employers[record["_row"]] = found
+
+    def key_of(record: Record) -> tuple | None:
+        row = record["_row"]
+        client, employer = resolved_clients.get(row), resolved_employers.get(row)
+        if client is None or employer is None or record.get("employment_start") is None:
+            return None
+        return (employer["id"], client.id, record["employment_start"])
+
+    def values(record: Record) -> Record:
+        row = record["_row"]
+        out = {
+            "employer_id": resolved_employers[row]["id"],
+            "client_id": resolved_clients[row].id,
+            "employment_start": record["employment_start"],
+        }
+        out.update({c: record.get(c) for c in _GRANT_VALUES})
+        return out
+
+    checked: list[tuple[int, Record]] = []
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        if "amount" not in ctx.present:
+            new["amount"] = None  # computed from the terms, whatever was stored before
+        _grant_rules(ctx, row, new)
+        plan.audit_ids[row] = "/".join(
+            str(v)
+            for v in (
+                resolved_employers[row]["business_id"] or resolved_employers[row]["name"],
+                record["client_code"],
+                new["employment_start"],
+            )
+        )
+        plan.municipalities[row] = resolved_clients[row].municipality
+        checked.append((row, new))
+
+    columns = ("employer_id", "client_id", "employment_start", *_GRANT_VALUES)
+    present = {"employer_id", "client_id", "employment_start"} | _present_db(ctx)
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+    # De minimis over the stored grants and the file's, a file row replacing its stored twin
+    keys = {(n["employer_id"], n["client_id"], n["employment_start"]) for _, n in checked}
+    by_employer: dict[int, list[Record]] = defaultdict(list)
+    for g in stored:
+        if (g["employer_id"], g["client_id"], g["employment_start"]) not in keys:
+            by_employer[g["employer_id"]].append(g)
+    for _, new in checked:
+        by_employer[new["employer_id"]].append(new)
+    for row, new in checked:
+        employer = employers.by_id[new["employer_id"]]
+        _de_minimis_rule(ctx, row, new, by_employer[new["employer_id"]], employer["name"])
+
+
+def _grant_rules(ctx: _Context, row: int | None, new: Record) -> None:
+    """The rules between a grant's values (the database's CHECK constraints, said in words)."""
+    start, end = new.get("employment_start"), new.get("employment_end")
+    if start is not None and end is not None and end < start:
+        ctx.add(row, "employment_end", "ingest.error.end_before_start", start=start)
+    if new.get("monthly_amount") is not None and new.get("months") is not None:
+        expected = grant_amount(new["monthly_amount"], new["months"])
+        if new.get("amount") is None:
+            new["amount"] = expected
+        elif not _same(new["amount"], expected):
+            ctx.add(row, "amount", "ingest.error.amount", expected=expected)
+    decision = new.get("decision") or "pending"
+    new["decision"] = decision
+    if decision != "pending" and new.get("decision_date") is None:
+        ctx.add(row, "decision_date", "ingest.error.decision_date_required")
+    application, decided = new.get("application_date"), new.get("decision_date")
+    if application is not None and decided is not None and decided < application:
+        ctx.add(row, "decision_date", "ingest.error.decision_before_application")
+
+
+def _plan_costs(ctx: _Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["cost_entry"]
+    columns = ("budget_line_code", "municipality_code", "booked_on", "description")
+    existing = {
+        tuple(r[c] for c in columns): r for r in _rows(ctx.conn, table, "id", *columns, "amount")
+    }
+
+    def key_of(record: Record) -> tuple | None:
+        row = record["_row"]
+        if any((row, n) in ctx.bad_cells for n in ctx.kind.key):
+            return None
+        key = tuple(record.get(n) for n in ctx.kind.key)
+        return None if None in (key[0], key[2], key[3]) else key
+
+    def values(record: Record) -> Record:
+        return {
+            "budget_line_code": record["budget_line"],
+            "municipality_code": record.get("municipality"),
+            "booked_on": record["booked_on"],
+            "description": record["description"],
+            "amount": record.get("amount"),
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        if not ctx.may_edit(new["municipality_code"]):
+            where = "municipality" if "municipality" in ctx.present else "budget_line"
+            _scope_problem(ctx, row, where, new["municipality_code"])
+        plan.audit_ids[row] = "/".join(
+            str(new[c] or "-") for c in ("budget_line_code", "municipality_code", "booked_on")
+        )
+        plan.municipalities[row] = new["municipality_code"]
+
+    present = {*columns, "amount"}
+    defaults = _defaults(ctx.kind, (*columns, "amount"))
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+
+
+_PLANNERS: dict[str, Callable[[_Context, list[Record], Plan], None]] = {
+    "clients": _plan_clients,
+    "episodes": _plan_episodes,
+    "outcomes": _plan_outcomes,
+    "employers": _plan_employers,
+    "partnerships": _plan_partnerships,
+    "grants": _plan_grants,
+    "costs": _plan_costs,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _write(ctx: _Context, plan: Plan, progress: Progress | None, *, action: str) -> None:
+    """Insert and update the planned rows and their audit rows, in the caller's transaction."""
+    conn, table = ctx.conn, metadata.tables[ctx.kind.table]
+    total = max(1, len(plan.inserts) + len(plan.updates))
+    done = 0
+    inserts = [{k: v for k, v in r.items() if k != "_row"} for r in plan.inserts]
+    if ctx.kind.name == "costs":
+        for r in inserts:
+            r["created_by"] = ctx.actor.email
+    for start in range(0, len(inserts), CHUNK):
+        conn.execute(insert(table), inserts[start : start + CHUNK])
+        done += len(inserts[start : start + CHUNK])
+        _report(progress, done / total)
+    if plan.updates:
+        columns = [c for c in plan.updates[0][1] if c != "_row"]
+        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
+        if "updated_at" in table.c:
+            values["updated_at"] = func.now()
+        stmt = update(table).where(table.c.id == bindparam("v__id")).values(values)
+        params = [
+            {"v__id": id_, **{f"v_{c}": new[c] for c in columns}} for id_, new, _ in plan.updates
+        ]
+        for start in range(0, len(params), CHUNK):
+            conn.execute(stmt, params[start : start + CHUNK])
+            done += len(params[start : start + CHUNK])
+            _report(progress, done / total)
+    if plan.groups_add or plan.groups_remove:
+        _write_groups(conn, plan)
+    _audit_rows(ctx, plan, action)
+
+
+def _report(progress: Progress | None, share: float) -> None:
+    if progress is not None:
+        progress(min(1.0, 0.5 + 0.5 * share))
+
+
+def _write_groups(conn: Connection, plan: Plan) -> None:
+    c = metadata.tables["client"].c
+    ctg = metadata.tables["client_target_group"]
+    codes = set(plan.groups_add) | set(plan.groups_remove)
+    ids = {r.code: r.id for r in conn.execute(select(c.code, c.id)) if r.code in codes}
+    removed = [
+        {"v_client": ids[code], "v_group": g} for code, gs in plan.groups_remove.items() for g in gs
+    ]
+    if removed:
+        conn.execute(
+            delete(ctg).where(
+                ctg.c.client_id == bindparam("v_client"),
+                ctg.c.target_group_code == bindparam("v_group"),
+            ),
+            removed,
+        )
+    added = [
+        {"client_id": ids[code], "target_group_code": g}
+        for code, gs in plan.groups_add.items()
+        for g in sorted(gs)
+    ]
+    for start in range(0, len(added), CHUNK):
+        conn.execute(insert(ctg), added[start : start + CHUNK])
+
+
+def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
+    """One audit row per added entity and per changed field; never personal data (client
+    codes are pseudonyms; free text was checked for identity codes)."""
+    entity = ctx.kind.table
+    rows: list[Record] = []
+    base = {"user_email": ctx.actor.email, "entity": entity, "detail": None}
+    for record in plan.inserts:
+        row = record["_row"]
+        rows.append(
+            {
+                **base,
+                "action": f"{action}_add",
+                "entity_id": _text(plan.audit_ids.get(row), 60),
+                "field": None,
+                "old_value": None,
+                "new_value": None,
+                "municipality_code": plan.municipalities.get(row),
+            }
+        )
+    for _, new, changed in plan.updates:
+        row = new["_row"]
+        entity_id = _text(plan.audit_ids.get(row), 60)
+        for name, old in changed.items():
+            rows.append(
+                {
+                    **base,
+                    "action": f"{action}_change",
+                    "entity_id": entity_id,
+                    "field": name,
+                    "old_value": _text(old),
+                    "new_value": _text(new[name]),
+                    "municipality_code": plan.municipalities.get(row),
+                }
+            )
+    homes = {plan.audit_ids.get(row): m for row, m in plan.municipalities.items()}
+    for code in sorted(set(plan.groups_add) | set(plan.groups_remove)):
+        rows.append(
+            {
+                **base,
+                "action": f"{action}_change",
+                "entity_id": code,
+                "field": "target_groups",
+                "old_value": _text(",".join(sorted(plan.groups_remove.get(code, ())))),
+                "new_value": _text(",".join(sorted(plan.groups_add.get(code, ())))),
+                "municipality_code": homes.get(code),
+                "detail": "removed → added",
+            }
+        )
+    audit_table = metadata.tables["audit_log"]
+    for start in range(0, len(rows), CHUNK):
+        ctx.conn.execute(insert(audit_table), rows[start : start + CHUNK])
+
+
+def _text(value: Any, limit: int = audit.MAX_VALUE) -> str | None:
+    text = audit._text(value)  # one text form of values for the whole audit log
+    return None if text is None else text[:limit]
+
+
+# ---------------------------------------------------------------------------------------------
+# The import
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did. `preview` holds the parsed rows (canonical columns, "_row"
+    the row number, "_action" added / changed / unchanged)."""
+
+    kind: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    committed: bool = False
+    dry_run: bool = False
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        key = "ingest.summary.dry_run" if self.dry_run else "ingest.summary.done"
+        if not self.ok:
+            key = "ingest.summary.refused"
+        return i18n.t(
+            key,
+            lang,
+            kind=i18n.t(f"kind.{self.kind}", lang),
+            rows=i18n.fmt_int(self.rows, lang),
+            added=i18n.fmt_int(self.added, lang),
+            changed=i18n.fmt_int(self.changed, lang),
+            unchanged=i18n.fmt_int(self.unchanged, lang),
+            errors=i18n.fmt_int(len(self.errors), lang),
+        )
+
+
+def import_scope(actor: Actor | None) -> frozenset[str] | None:
+    """The municipalities whose rows the actor may import (None: all); AccessDenied for a
+    role that edits nothing (directors, analysts)."""
+    return row_scope(actor, Permission.EDIT)
+
+
+def import_file(
+    engine: Engine,
+    actor: Actor | None,
+    kind: str,
+    data: bytes,
+    filename: str = "",
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Validate the file and, without problems and unless `dry_run`, write it in one
+    transaction. A report with errors has written nothing."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    scope = import_scope(actor)
+    assert actor is not None
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    try:
+        raw = read_table(data, filename, kind)
+    except FileUnreadable as unreadable:
+        report.problems = [unreadable.problem]
+        return report
+    report.rows = len(raw.rows)
+    report.encoding, report.delimiter, report.sheet = raw.encoding, raw.delimiter, raw.sheet
+    _report_stage(progress, 0.05)
+    with engine.connect() as conn, conn.begin() as transaction:
+        ctx = _Context(
+            conn=conn,
+            actor=actor,
+            scope=scope,
+            lookups=load_lookups(conn),
+            today=today or _today(),
+            kind=KINDS[kind],
+            headers={},
+            present=set(),
+        )
+        ctx.problems.extend(raw.notes)
+        mapping = _map_headers(raw, ctx)
+        _scan_cells(raw, ctx, mapping)
+        _report_stage(progress, 0.1)
+        records = _parse(ctx, raw, mapping)
+        _report_stage(progress, 0.2)
+        plan = Plan(KINDS[kind])
+        if not any(p.is_error and p.row is None for p in ctx.problems):
+            _field_rules(ctx, records)
+            _report_stage(progress, 0.3)
+            _PLANNERS[kind](ctx, records, plan)
+        _report_stage(progress, 0.5)
+        report.problems = _sorted(ctx.problems)
+        report.preview = _preview(records, plan, raw.rows, ctx)
+        if ctx.errors:
+            transaction.rollback()
+            return report
+        report.added, report.changed = len(plan.inserts), len(plan.updates)
+        report.unchanged = plan.unchanged
+        if dry_run:
+            transaction.rollback()
+            return report
+        _write(ctx, plan, progress, action="import")
+        audit_table = metadata.tables["audit_log"]
+        conn.execute(
+            insert(audit_table),
+            [
+                {
+                    "user_email": actor.email,
+                    "action": "import",
+                    "entity": kind,
+                    "detail": (
+                        f"kind={kind} rows={report.rows} added={report.added} "
+                        f"changed={report.changed} unchanged={report.unchanged}"
+                    ),
+                }
+            ],
+        )
+        transaction.commit()
+    report.committed = True
+    _report_stage(progress, 1.0)
+    return report
+
+
+def _report_stage(progress: Progress | None, share: float) -> None:
+    if progress is not None:
+        progress(share)
+
+
+def _today() -> date:
+    return metrics.today()
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.severity != ERROR))
+
+
+def _preview(records: list[Record], plan: Plan, rows: list[int], ctx: _Context) -> pd.DataFrame:
+    names = [c.name for c in ctx.kind.columns if c.name in ctx.present]
+    frame = pd.DataFrame(
+        [{name: r.get(name) for name in names} for r in records], columns=names, dtype=object
+    )
+    if "target_groups" in frame:
+        frame["target_groups"] = [",".join(v) if v else None for v in frame["target_groups"]]
+    failed = {p.row for p in ctx.problems if p.is_error and p.row is not None}
+    frame.insert(0, "_row", rows)
+    frame["_action"] = ["error" if row in failed else plan.actions.get(row, "") for row in rows]
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Forms: the same rules for one record (polku/forms.py)
+
+
+class FormInvalid(ValueError):
+    """A form's values break rules; `problems` name the fields."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.key for p in problems))
+
+
+def check_record(
+    conn: Connection,
+    actor: Actor,
+    kind: str,
+    record: Record,
+    *,
+    today: date | None = None,
+) -> tuple[Plan, list[Problem]]:
+    """Check one record of `kind` (canonical names, typed values) with the import's rules and
+    plan its upsert; the problems (errors and warnings) name fields, not rows."""
+    spec = KINDS[kind]
+    ctx = _Context(
+        conn=conn,
+        actor=actor,
+        scope=import_scope(actor),
+        lookups=load_lookups(conn),
+        today=today or _today(),
+        kind=spec,
+        headers={},
+        present={c.name for c in spec.columns if c.name in record},
+        scan_hetu=True,
+    )
+    records = [{**record, "_row": 0}]
+    _field_rules(ctx, records)
+    plan = Plan(spec)
+    _PLANNERS[kind](ctx, records, plan)
+    problems = [replace_row(p) for p in ctx.problems]
+    return plan, problems
+
+
+def replace_row(problem: Problem) -> Problem:
+    """A form's problem: no row, the field's own name."""
+    return Problem(
+        None, problem.field, problem.key, problem.params, problem.severity, problem.field
+    )
+
+
+def write_plan(conn: Connection, actor: Actor, plan: Plan, *, action: str) -> None:
+    """Write a checked form's plan with its audit rows, in the caller's transaction."""
+    ctx = _Context(
+        conn=conn,
+        actor=actor,
+        scope=None,
+        lookups=_Lookups({}, {}, {}, (date.min, date.max)),
+        today=date.min,
+        kind=plan.kind,
+        headers={},
+        present=set(),
+    )
+    _write(ctx, plan, None, action=action)
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates and examples
+
+
+def template_csv(kind: str) -> bytes:
+    """The kind's template: the Finnish headers, semicolon-separated, UTF-8 with BOM (Excel)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(KINDS[kind].headers)
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def columns_frame(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The kind's columns for people: header, English name, required, what goes in."""
+    spec = KINDS[kind]
+    rows = []
+    for column in spec.columns:
+        required = column.required or (column.name in spec.one_of)
+        content = i18n.t(f"ingest.type.{column.type}", lang)
+        if column.choices:
+            codes = i18n.t(f"ingest.set.{column.choices}", lang)
+            content = f"{content} {i18n.t('ingest.type.codes', lang, set=codes)}"
+        rows.append(
+            {
+                "header": column.header,
+                "name": column.name,
+                "required": i18n.t("ingest.yes" if required else "ingest.no", lang),
+                "content": content,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=["header", "name", "required", "content"])
+
+
+def template_xlsx(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+    """The template as a workbook: the kind's sheet with headers, and a sheet of instructions."""
+    spec = KINDS[kind]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = spec.sheet
+    sheet.append(spec.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(spec.headers, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(header) + 4)
+    guide = book.create_sheet(i18n.t("ingest.template.guide", lang))
+    frame = columns_frame(kind, lang)
+    guide.append([i18n.t(f"ingest.template.col.{c}", lang) for c in frame.columns])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for values in frame.itertuples(index=False):
+        guide.append(list(values))
+    for letter, width in zip("ABCD", (26, 26, 10, 70), strict=True):
+        guide.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sample_path(kind: str) -> Path:
+    """The example file of the kind (valid, synthetic)."""
+    return SAMPLE_DIR / f"{kind}.csv"
