@@ -33,11 +33,12 @@ SETUP_SNAPSHOT_KEY = f"vaihelista_setup_snapshot_{scope}"
 SETUP_CONFLICT_KEY = f"vaihelista_setup_conflict_{scope}"
 EDITOR_COLUMNS = ["item", "required", "status", "owner", "due_date", "note", "evidence_url"]
 EDITOR_COLUMNS += ["updated"]
+# The status column shows labels; a save maps them back to codes
 STATUS_LABELS = {
-    code: i18n.code_label("checklist_status", code, language)
-    for code in checklists.CHECKLIST_STATUSES
+    status: i18n.code_label("checklist_status", status, language)
+    for status in checklists.CHECKLIST_STATUSES
 }
-STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
+STATUS_CODES = {label: status for status, label in STATUS_LABELS.items()}
 
 
 def localized(row: Any, prefix: str = "name") -> str:

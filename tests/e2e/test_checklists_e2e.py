@@ -1,0 +1,111 @@
+"""Phase checklists in a real browser: Chromium marks an item done in the table editor
+(Streamlit's glide-data-grid), saves, and sees the phase's progress and the region's matrix
+change. Demo mode (the app acts as the admin) keeps sign-in out of this test; sign-in itself
+is tested in test_signin.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import AppServer, polku, wait_for_app
+
+if TYPE_CHECKING:
+    from tests.conftest import Backend
+
+ADMIN = "paakayttaja@toimi.example"
+# Streamlit's data editor: a canvas grid with a screen-reader table behind it; the status
+# column is the third one (item, required, status, ...) and rows sit under a header row
+STATUS_COLUMN = 2
+HEADER_HEIGHT = 35
+ROW_HEIGHT = 35
+
+
+@pytest.fixture(scope="module")
+def checklist_app(sqlite_backend: Backend, app_factory: Callable[..., AppServer]) -> AppServer:
+    """The app in demo mode on a fresh database: the plan's checklists, nothing done yet."""
+    url = sqlite_backend.prepared()
+    polku("user", "add", ADMIN, "--role", "admin", "--name", "Pää Käyttäjä", database_url=url)
+    return app_factory(url, demo=True)
+
+
+def open_checklists(page: Page, app: AppServer) -> None:
+    """The app's front page, then Vaihelistat from the menu (as a user gets there)."""
+    page.goto(app.url)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Vaihelistat").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Vaihelistat", level=1)).to_be_visible()
+
+
+def pick_municipality(page: Page, name: str) -> None:
+    picker = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Kunta")
+    picker.click()
+    page.get_by_role("option", name=name, exact=True).click()
+    wait_for_app(page)
+
+
+def matrix_cell(page: Page, municipality: str) -> Locator:
+    """The row of `municipality` in the matrix's table (the heatmap's accessible twin)."""
+    table = page.get_by_test_id("stTable")
+    return table.locator("tr").filter(has=page.locator("th", has_text=municipality))
+
+
+def set_status(page: Page, grid: Locator, row: int, label: str) -> None:
+    """Select the row's first cell, move to the status column, Enter opens the cell's
+    dropdown; type the option and Enter picks it (the editor then reruns the app)."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 40, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT / 2)
+    cell = grid.get_by_test_id(f"glide-cell-{STATUS_COLUMN}-{row}")
+    for _ in range(STATUS_COLUMN):
+        page.keyboard.press("ArrowRight")
+    expect(cell).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    dropdown = page.locator("#portal .glide-select input")
+    expect(dropdown).to_be_focused()
+    page.keyboard.type(label)
+    expect(page.locator("#portal").get_by_text(label, exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(cell).to_have_text(label)
+    wait_for_app(page)
+
+
+def test_marking_an_item_done_moves_the_phase_and_the_region_matrix(
+    page: Page, checklist_app: AppServer
+) -> None:
+    open_checklists(page, checklist_app)
+    # The whole region: Joensuu is in its first phase with nothing done
+    heatmap = page.get_by_test_id("stVegaLiteChart").or_(
+        page.get_by_test_id("stArrowVegaLiteChart")
+    )
+    expect(heatmap.first).to_be_visible()
+    expect(matrix_cell(page, "Joensuu")).to_contain_text("\u25b6 0 / 2")
+
+    pick_municipality(page, "Joensuu")
+    first_phase = page.get_by_test_id("stProgress").first
+    expect(first_phase).to_contain_text("0 / 2 valmiina")
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.get_by_test_id("glide-cell-0-0")).to_have_text(
+        "Kuntakohtaisen tilanteen selvittäminen"
+    )
+
+    set_status(page, grid, 0, "Valmis")
+    expect(page.get_by_text("Tallentamattomia muutoksia 1 tehtävässä.")).to_be_visible()
+    expect(first_phase).to_contain_text("0 / 2 valmiina")  # nothing saved yet
+
+    page.get_by_role("button", name="Tallenna muutokset").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Tallennettu 1 tehtävän muutokset.")).to_be_visible()
+    expect(page.get_by_test_id("stProgress").first).to_contain_text("1 / 2 valmiina")
+    expect(page.get_by_test_id("stDataFrame").first.get_by_test_id("glide-cell-2-0")).to_have_text(
+        "Valmis"
+    )
+
+    pick_municipality(page, "Koko alue")
+    expect(matrix_cell(page, "Joensuu")).to_contain_text("\u25b6 1 / 2")
+    expect(matrix_cell(page, "Lieksa")).to_contain_text("\u25b6 0 / 2")
