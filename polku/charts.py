@@ -36,7 +36,8 @@ def phase_cell_label(done: int, total: int, current: bool, complete: bool) -> st
 
 def phase_matrix_frame(matrix: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The matrix as drawn and tabled: municipality, phase (numbered name), position, done,
-    total, share, current, label ("▶ 3 / 6") and state (complete / current phase / upcoming).
+    total, share (and as text: "50 %"), current, label ("▶ 3 / 6") and state (complete /
+    current phase / upcoming).
 
     `matrix` has the columns of polku.checklists.region_matrix (counts, no client rows)."""
     phase_names = [
@@ -62,6 +63,7 @@ def phase_matrix_frame(matrix: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) 
             "done": matrix["done"].astype("int64"),
             "total": matrix["total"].astype("int64"),
             "share": matrix["share"].astype(float).round(4),
+            "share_label": [i18n.fmt_percent(share, 0, lang) for share in matrix["share"]],
             "current": matrix["current"].astype(bool),
             "label": [
                 phase_cell_label(d, t, c, k)
@@ -102,7 +104,7 @@ def phase_heatmap(
         alt.Tooltip("phase:N", title=t("checklists.col.phase")),
         alt.Tooltip("done:Q", title=t("checklists.col.done")),
         alt.Tooltip("total:Q", title=t("checklists.col.total")),
-        alt.Tooltip("share:Q", title=t("checklists.chart.share"), format=".0%"),
+        alt.Tooltip("share_label:N", title=t("checklists.chart.share")),
         alt.Tooltip("state:N", title=t("checklists.chart.state")),
     ]
     base = alt.Chart(data)
@@ -129,11 +131,15 @@ def phase_heatmap(
         color=alt.condition(alt.datum.share > DARK_CELL, alt.value("white"), alt.value("#1f1f1f")),
         tooltip=tooltip,
     )
-    return alt.LayerChart(
+    chart = alt.LayerChart(
         layer=[cells, current, labels],
         title=title or t("checklists.chart.title"),
         height=max(120, 30 * len(municipalities)),
     )
+    # The legend's percentages in the viewer's number format: 50 % in Finnish
+    locale = _LOCALES.get(lang, _LOCALES["fi"])
+    percent = "\u00a0%" if i18n.language(lang) == "fi" else "%"
+    return chart.configure(locale={**locale, "number": {**locale["number"], "percent": percent}})
 
 
 # ---------------------------------------------------------------------------------------------

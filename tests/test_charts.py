@@ -101,10 +101,9 @@ def test_tooltips_name_the_cell_and_its_counts() -> None:
         ("phase", "Vaihe"),
         ("done", "Valmiina"),
         ("total", "Yhteensä"),
-        ("share", "Valmiina"),
+        ("share_label", "Valmiina"),
         ("state", "Vaiheen tila"),
     ]
-    assert tooltip[4]["format"] == ".0%"
 
 
 def test_the_chart_carries_only_the_aggregated_cells() -> None:
@@ -118,6 +117,7 @@ def test_the_chart_carries_only_the_aggregated_cells() -> None:
         "done",
         "total",
         "share",
+        "share_label",
         "current",
         "label",
         "state",
@@ -129,6 +129,15 @@ def test_the_chart_carries_only_the_aggregated_cells() -> None:
         (0, 1, 0.0),
     ]
     assert [v["state"] for v in values] == ["Valmis", "Nykyinen vaihe", "Nykyinen vaihe", "Tulossa"]
+    assert [v["share_label"] for v in values] == ["100\u00a0%", "0\u00a0%", "50\u00a0%", "0\u00a0%"]
+
+
+def test_numbers_follow_the_viewers_language() -> None:
+    fi = _spec("fi")["config"]["locale"]["number"]
+    assert (fi["decimal"], fi["thousands"], fi["percent"]) == (",", "\u00a0", "\u00a0%")
+    en = _spec("en")
+    assert en["config"]["locale"]["number"]["percent"] == "%"
+    assert {v["share_label"] for v in _values(en)} == {"100%", "0%", "50%"}
 
 
 def test_english_labels() -> None:
