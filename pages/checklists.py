@@ -528,7 +528,16 @@ def setup_section(editable: bool) -> None:
 # History
 
 
-def history_table(frame: pd.DataFrame, with_item: bool) -> None:
+def history_value(field: str | None, value: Any, names_of: dict[str, dict[str, str]]) -> str:
+    """An audit value as a person reads it: phases, operating models and services by name."""
+    if field in names_of and isinstance(value, str) and value:
+        return ", ".join(names_of[field].get(part, part) for part in value.split(","))
+    return checklists.fmt_value(field or "", value, language)
+
+
+def history_table(
+    frame: pd.DataFrame, with_item: bool, names_of: dict[str, dict[str, str]]
+) -> None:
     if frame.empty:
         st.caption(t("checklists.history.empty"))
         return
@@ -543,11 +552,11 @@ def history_table(frame: pd.DataFrame, with_item: bool) -> None:
             ],
             "field": [checklists.field_label(f, language) if f else "" for f in frame["field"]],
             "old": [
-                checklists.fmt_value(f, v, language)
+                history_value(f, v, names_of)
                 for f, v in zip(frame["field"], frame["old_value"], strict=True)
             ],
             "new": [
-                checklists.fmt_value(f, v, language)
+                history_value(f, v, names_of)
                 for f, v in zip(frame["field"], frame["new_value"], strict=True)
             ],
         }
@@ -570,11 +579,17 @@ def history_table(frame: pd.DataFrame, with_item: bool) -> None:
     )
 
 
-def history_section(items: pd.DataFrame) -> None:
+def history_section(items: pd.DataFrame, phases: pd.DataFrame) -> None:
     st.header(t("checklists.history.title"))
+    models, services = checklists.setup_choices(engine)
+    names_of = {
+        "phase_id": {str(r["phase_id"]): localized(r) for _, r in phases.iterrows()},
+        "operating_model_code": {r["code"]: localized(r) for _, r in models.iterrows()},
+        "services": {r["code"]: localized(r) for _, r in services.iterrows()},
+    }
     if code is not None:
         st.subheader(t("checklists.history.recent"))
-        history_table(checklists.recent_changes(engine, viewer, code), with_item=True)
+        history_table(checklists.recent_changes(engine, viewer, code), True, names_of)
     st.subheader(t("checklists.history.item"))
     labels = {
         int(r["id"]): f"{int(r['phase_position'])}. {localized(r, 'phase_name')} · {localized(r)}"
@@ -587,7 +602,7 @@ def history_section(items: pd.DataFrame) -> None:
         key=f"vaihelista_history_{scope}",
     )
     if pick is not None:
-        history_table(checklists.item_history(engine, viewer, int(pick)), with_item=False)
+        history_table(checklists.item_history(engine, viewer, int(pick)), False, names_of)
 
 
 # =============================================================================================
@@ -703,4 +718,4 @@ if code is None:
     deadlines_section()
 else:
     setup_section(editable)
-history_section(checklist.items)
+history_section(checklist.items, checklist.phases)

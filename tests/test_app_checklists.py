@@ -272,6 +272,9 @@ def test_a_coordinator_adds_an_own_item_and_edits_the_setup(people: str) -> None
     assert at.success[0].value == _fi("checklists.setup.saved")
     recent = _table(at, "item", "field")  # the municipality's recent changes
     assert set(recent["item"]) >= {"Kuntakierros", _fi("checklists.setup.entity")}
+    # Codes in the audit log are shown by name
+    assert "Malli paikallisten toimijoiden kanssa" in set(recent["new"])
+    assert "Kartoitusvaihe" in set(recent["new"])
 
 
 def test_the_history_of_an_item(people: str) -> None:
