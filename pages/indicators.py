@@ -111,14 +111,8 @@ for tab, row in zip(tabs, kpis.to_dict("records"), strict=True):
     name = i18n.localized_name(row, L)
     with tab:
         show_chart(
-            charts.indicator_trajectory(
-                shown,
-                title=t("chart.trajectory.title", indicator=name, scope=scope),
-                kind=kind,
-                today=end,
-                labels=LABELS,
-                lang=L,
-            ),
+            charts.indicator_trajectory,
+            shown,
             _table(
                 shown,
                 {
@@ -129,6 +123,11 @@ for tab, row in zip(tabs, kpis.to_dict("records"), strict=True):
             ),  # fmt: skip
             name=f"{indicator}_{code or 'alue'}",
             key=f"trajectory_{indicator}",
+            title=t("chart.trajectory.title", indicator=name, scope=scope),
+            kind=kind,
+            today=end,
+            labels=LABELS,
+            lang=L,
         )
 
 # ---- Clients ------------------------------------------------------------------------------------
@@ -138,13 +137,8 @@ active = read(viewer, "active_by_status", code, start, end, target_group)
 active = privacy.label_counts(active, "clients", viewer, L)
 active["status"] = [statuses.get(s, s) for s in active["status"]]
 show_chart(
-    charts.stacked_by_month(
-        active,
-        title=t("chart.active_by_status.title", scope=scope),
-        category="status",
-        labels=LABELS,
-        lang=L,
-    ),  # fmt: skip
+    charts.stacked_by_month,
+    active,
     _table(
         active,
         {
@@ -155,6 +149,10 @@ show_chart(
     ),  # fmt: skip
     name=f"aktiiviset_tilan_mukaan_{code or 'alue'}",
     key="active_by_status",
+    title=t("chart.active_by_status.title", scope=scope),
+    category="status",
+    labels=LABELS,
+    lang=L,
 )
 left, right = st.columns(2)
 with left:
@@ -162,38 +160,36 @@ with left:
         read(viewer, "new_clients_per_month", code, start, end, target_group), "clients", viewer, L
     )
     show_chart(
-        charts.bars(
-            new,
-            title=t("chart.new_clients.title", scope=scope),
-            x="month_end",
-            y="clients",
-            labels=LABELS,
-            lang=L,
-            time_axis=True,
-        ),  # fmt: skip
+        charts.bars,
+        new,
         _table(new, {"month_end": LABELS["month"], "clients_label": LABELS["clients"]}),
         name=f"uudet_asiakkaat_{code or 'alue'}",
         key="new_clients",
+        title=t("chart.new_clients.title", scope=scope),
+        x="month_end",
+        y="clients",
+        labels=LABELS,
+        lang=L,
+        time_axis=True,
     )
 with right:
     groups = read(viewer, "clients_by_target_group", code, end)
     by_group = privacy.label_counts(groups, "clients", viewer, L)
     by_group["target_group"] = [group_names[g] for g in by_group["target_group"]]
     show_chart(
-        charts.bars(
-            by_group,
-            title=t("chart.by_target_group.title", scope=scope),
-            x="target_group",
-            y="clients",
-            labels=LABELS,
-            lang=L,
-            horizontal=True,
-        ),  # fmt: skip
+        charts.bars,
+        by_group,
         _table(
             by_group, {"target_group": LABELS["target_group"], "clients_label": LABELS["clients"]}
         ),
         name=f"kohderyhmat_{code or 'alue'}",
         key="by_target_group",
+        title=t("chart.by_target_group.title", scope=scope),
+        x="target_group",
+        y="clients",
+        labels=LABELS,
+        lang=L,
+        horizontal=True,
     )
 
 # ---- Municipalities side by side (region view) -------------------------------------------------
@@ -217,9 +213,8 @@ if code is None:
     else:
         one = one.assign(actual_label=[i18n.fmt_int(int(a), L) for a in one["actual"]])
     show_chart(
-        charts.against_target(
-            one, title=t("chart.against_target.title"), kind=kind, labels=LABELS, lang=L
-        ),  # fmt: skip
+        charts.against_target,
+        one,
         _table(
             one,
             {
@@ -231,6 +226,10 @@ if code is None:
         ),  # fmt: skip
         name=f"kunnat_{pick}",
         key="against_target",
+        title=t("chart.against_target.title"),
+        kind=kind,
+        labels=LABELS,
+        lang=L,
     )
 
 # ---- Outcomes ----------------------------------------------------------------------------------
@@ -240,15 +239,8 @@ funnel = privacy.label_counts(funnel, "clients", viewer, L)
 funnel["stage"] = [t(f"funnel.{s}") for s in funnel["stage"]]
 funnel["target_group"] = [group_names.get(g, t("dash.all_groups")) for g in funnel["target_group"]]
 show_chart(
-    charts.bars(
-        funnel,
-        title=t("chart.funnel.title", scope=scope),
-        x="stage",
-        y="clients",
-        labels=LABELS,
-        lang=L,
-        color="target_group",
-    ),  # fmt: skip
+    charts.bars,
+    funnel,
     _table(
         funnel,
         {
@@ -259,6 +251,12 @@ show_chart(
     ),  # fmt: skip
     name=f"tulokset_{code or 'alue'}",
     key="funnel",
+    title=t("chart.funnel.title", scope=scope),
+    x="stage",
+    y="clients",
+    labels=LABELS,
+    lang=L,
+    color="target_group",
 )
 
 # ---- Employers ---------------------------------------------------------------------------------
@@ -267,9 +265,8 @@ employers = read(viewer, "employer_series", code, start, end)
 left, right = st.columns(2)
 with left:
     show_chart(
-        charts.employer_lines(
-            employers, title=t("chart.employers.title", scope=scope), labels=LABELS, lang=L
-        ),  # fmt: skip
+        charts.employer_lines,
+        employers,
         _table(
             employers,
             {
@@ -280,25 +277,27 @@ with left:
         ),  # fmt: skip
         name=f"tyonantajat_{code or 'alue'}",
         key="employers",
+        title=t("chart.employers.title", scope=scope),
+        labels=LABELS,
+        lang=L,
     )
 with right:
     euros = employers.assign(
         euros_granted_label=[i18n.fmt_euro(v, 0, L) for v in employers["euros_granted"]]
     )
     show_chart(
-        charts.bars(
-            euros,
-            title=t("chart.euros.title", scope=scope),
-            x="month_end",
-            y="euros_granted",
-            labels=LABELS,
-            lang=L,
-            time_axis=True,
-            value_format=",.0f",
-        ),  # fmt: skip
+        charts.bars,
+        euros,
         _table(
             euros, {"month_end": LABELS["month"], "euros_granted_label": LABELS["euros_granted"]}
         ),
         name=f"myonnetyt_eurot_{code or 'alue'}",
         key="euros",
+        title=t("chart.euros.title", scope=scope),
+        x="month_end",
+        y="euros_granted",
+        labels=LABELS,
+        lang=L,
+        time_axis=True,
+        value_format=",.0f",
     )

@@ -16,8 +16,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 import vl_convert as vlc
+from streamlit.elements.vega_charts import (
+    _convert_altair_to_vega_lite_spec as _altair_to_spec,  # st.altair_chart's own conversion
+)
 
-from polku import i18n, metrics, privacy
+from polku import charts, i18n, metrics, privacy
 from polku.access import Actor, Permission, check
 from polku.ui.data import TTL
 from polku.ui.resources import database_url, engine_for
@@ -139,18 +142,33 @@ def _svg(spec: dict) -> bytes:
     return vlc.vegalite_to_svg(spec).encode("utf-8")
 
 
-def show_chart(chart: alt.Chart | alt.LayerChart, data: pd.DataFrame, name: str, key: str) -> None:
-    """The chart, its data as a table, and downloads: PNG, SVG (made only when asked) and CSV.
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
+def _chart_spec(builder: str, frame: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
+    """The spec st.altair_chart would send for charts.<builder>(frame, **options), its data as
+    Arrow: building and converting an Altair chart costs more than drawing it, so once per data."""
+    return _altair_to_spec(getattr(charts, builder)(frame, **options))
+
+
+def show_chart(
+    build: Callable[..., alt.TopLevelMixin],
+    frame: pd.DataFrame,
+    data: pd.DataFrame,
+    *,
+    name: str,
+    key: str,
+    **options: Any,
+) -> None:
+    """The chart `build(frame, **options)` draws (a polku.charts builder), its data as a table,
+    and downloads: PNG, SVG and CSV, each made only when asked.
 
     `data` is what the viewer may see (suppressed counts as "< 5"); it is also the CSV."""
-    st.altair_chart(chart, width="stretch")
-    spec = chart.to_dict()
+    st.vega_lite_chart(spec=_chart_spec(build.__name__, frame, options), width="stretch")
     with st.expander(t("chart.show_data")):
         st.dataframe(data, hide_index=True, width="stretch")
     columns = st.columns([1, 1, 1, 5])
     downloads = (
-        ("PNG", "png", "image/png", lambda: _png(spec)),
-        ("SVG", "svg", "image/svg+xml", lambda: _svg(spec)),
+        ("PNG", "png", "image/png", lambda: _png(build(frame, **options).to_dict())),
+        ("SVG", "svg", "image/svg+xml", lambda: _svg(build(frame, **options).to_dict())),
         ("CSV", "csv", "text/csv", lambda: data.to_csv(index=False, sep=";").encode("utf-8-sig")),
     )
     for column, (label, suffix, mime, make) in zip(columns, downloads, strict=False):
