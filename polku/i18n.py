@@ -629,6 +629,11 @@ _FI: dict[str, str] = {
     "ingest.template.col.name": "Englanniksi",
     "ingest.template.col.required": "Pakollinen",
     "ingest.template.col.content": "Sisältö",
+    "export.info.title": "Polun tietojen vienti",
+    "export.info.created": "Luotu",
+    "export.info.role": "Viejän rooli",
+    "export.info.scope": "Kunnat",
+    "export.scope.all": "kaikki kunnat",
     # End of import, export and data entry
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
@@ -1225,6 +1230,11 @@ _EN: dict[str, str] = {
     "ingest.template.col.name": "In English",
     "ingest.template.col.required": "Required",
     "ingest.template.col.content": "Content",
+    "export.info.title": "Export of Polku data",
+    "export.info.created": "Created",
+    "export.info.role": "Role of the exporter",
+    "export.info.scope": "Municipalities",
+    "export.scope.all": "all municipalities",
     # End of import, export and data entry
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",

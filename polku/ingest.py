@@ -437,7 +437,7 @@ class RawTable:
     row's number as the user sees it (the header is row 1)."""
 
     headers: list[str]
-    cells: pd.DataFrame  # columns 0..n-1, object dtype
+    columns: list[list[str | None]]  # column by column, aligned with `rows`
     rows: list[int]
     encoding: str | None = None
     delimiter: str | None = None
@@ -499,51 +499,66 @@ def read_table(data: bytes, filename: str = "", kind: str | None = None) -> RawT
     return _read_csv(data)
 
 
-def _table_from_rows(rows: list[list[str | None]], **info: Any) -> RawTable:
+def _table_from_rows(rows: list[list[Any]], **info: Any) -> RawTable:
     if not rows:
         raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
     width = max(len(r) for r in rows)
-    frame = pd.DataFrame(
-        [r + [None] * (width - len(r)) for r in rows], columns=range(width), dtype=object
-    )
-    return _split_header(frame, **info)
+    padded = [r + [None] * (width - len(r)) for r in rows]
+    return _split_header([list(column) for column in zip(*padded, strict=True)], **info)
 
 
-def _split_header(frame: pd.DataFrame, **info: Any) -> RawTable:
-    frame = frame.astype(object).map(_clean_cell).astype(object)
-    # pandas infers a string dtype with NaN for gaps: the cells are text or None
-    frame = frame.where(frame.notna(), None)
-    headers = [str(h).strip() if h is not None else "" for h in frame.iloc[0]]
-    cells = frame.iloc[1:]
-    # Blank lines are dropped but keep their place in the numbering
-    cells = cells[cells.notna().any(axis=1)]
-    rows = [int(i) + 1 for i in cells.index]
+def _split_header(columns: list[list[Any]], *, text: bool = False, **info: Any) -> RawTable:
+    """Headers and data rows; `text`: every cell is already a str (CSV), a faster path."""
+    if text:
+        cleaned = [[_clean_text(v.strip()) for v in column] for column in columns]
+    else:
+        cleaned = [[_clean_cell(v) for v in column] for column in columns]
+    headers = [column[0] or "" for column in cleaned]
     if not any(headers):
         raise FileUnreadable(Problem(1, None, "ingest.error.no_header"))
-    return RawTable(headers, cells.reset_index(drop=True), rows, **info)
+    data = [column[1:] for column in cleaned]
+    count = len(data[0]) if data else 0
+    # Blank lines are dropped but keep their place in the numbering (the header is row 1)
+    keep = [
+        i for i, cells in enumerate(zip(*data, strict=True)) if any(c is not None for c in cells)
+    ]
+    if len(keep) != count:
+        data = [[column[i] for i in keep] for column in data]
+    return RawTable(headers, data, [i + 2 for i in keep], **info)
+
+
+def _clean_text(text: str) -> str | None:
+    if not text:
+        return None
+    # Undo the formula neutralisation of our own CSV exports: '=... was =...
+    return text[1:] if text[0] == "'" and text[1:2] in _FORMULA else text
 
 
 def _clean_cell(value: Any) -> str | None:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN
         return None
     text = str(value).strip()
     if not text:
         return None
     # Undo the formula neutralisation of our own CSV exports: '=... was =...
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    if text[0] == "'" and text[1:2] in _FORMULA:
         return text[1:]
     return text
+
+
+_FORMULA = {"=", "+", "-", "@", "\t", "\r"}
 
 
 def _read_csv(data: bytes) -> RawTable:
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
     try:
+        # Every cell as text, nothing inferred (object: plain Python strings, cheap to walk)
         frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             header=None,
-            dtype=str,
+            dtype=object,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -555,7 +570,8 @@ def _read_csv(data: bytes) -> RawTable:
         raise FileUnreadable(Problem(row, None, "ingest.error.bad_line")) from exc
     except pd.errors.EmptyDataError as exc:
         raise FileUnreadable(Problem(None, None, "ingest.error.empty")) from exc
-    return _split_header(frame, encoding=encoding, delimiter=delimiter)
+    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
+    return _split_header(columns, text=True, encoding=encoding, delimiter=delimiter)
 
 
 def _xlsx_text(value: Any) -> str | None:
@@ -687,8 +703,8 @@ def _to_code(value: str, set_name: str, lookups: _Lookups) -> str:
     return lookups.labels[set_name].get(folded, value)
 
 
-_ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
-_FI_DATE = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TRUE = {"kyllä", "kylla", "k", "joo", "on", "yes", "y", "true", "tosi", "1", "x"}
 _FALSE = {"ei", "e", "no", "n", "false", "epätosi", "0"}
 _INT = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
@@ -702,27 +718,20 @@ class _Unparsed:
 UNPARSED = _Unparsed()
 
 
-def parse_dates(text: pd.Series) -> list[date | None | _Unparsed]:
-    """Dates written 1.3.2026, 01.03.2026 or 2026-03-01 (vectorised); impossible dates such as
-    31.2.2026 do not parse."""
-    strings = text.astype(object).where(text.notna(), "").astype(str)
-    iso = strings.str.extract(_ISO_DATE)
-    fin = strings.str.extract(_FI_DATE)
-    year = pd.to_numeric(iso[0].fillna(fin[2]), errors="coerce")
-    month = pd.to_numeric(iso[1].fillna(fin[1]), errors="coerce")
-    day = pd.to_numeric(iso[2].fillna(fin[0]), errors="coerce")
-    stamps = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
-    )
-    out: list[date | None | _Unparsed] = []
-    for present, stamp in zip(text.notna(), stamps, strict=True):
-        if not present:
-            out.append(None)
-        elif pd.isna(stamp):
-            out.append(UNPARSED)
-        else:
-            out.append(stamp.date())
-    return out
+def parse_date(text: str) -> date | _Unparsed:
+    """A date written 1.3.2026, 01.03.2026 or 2026-03-01 (Excel's "2026-03-01 00:00:00" too);
+    impossible dates such as 31.2.2026 do not parse."""
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = match[1], match[2], match[3]
+    elif match := _FI_DATE.match(text):
+        day, month, year = match[1], match[2], match[3]
+    else:
+        return UNPARSED
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return UNPARSED
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -813,58 +822,83 @@ class _Context:
 Record = dict[str, Any]
 
 
-def _parse(ctx: _Context, raw: RawTable, mapping: dict[str, int]) -> list[Record]:
-    """Typed values of the mapped columns, one record per data row (key "_row": its number)."""
-    columns: dict[str, list[Any]] = {}
+Columns = dict[str, list[Any]]
+_NOT_YET = object()
+
+
+def _each_unique(values: Iterable[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """`convert` of every value, computed once per distinct value (files repeat themselves)."""
+    cache: dict[Any, Any] = {}
+    out: list[Any] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        result = cache.get(value, _NOT_YET)
+        if result is _NOT_YET:
+            result = cache[value] = convert(value)
+        out.append(result)
+    return out
+
+
+def _converter(ctx: _Context, column: Column) -> Callable[[str], Any] | None:
+    """Text → value for a column's type; UNPARSED when the text is no such value."""
+    set_name = column.choices or ""
+    if column.type == "date":
+        return parse_date
+    if column.type in ("decimal", "int"):
+        return lambda text: _parse_number(text, column.type)
+    if column.type == "bool":
+        return lambda text: _or_unparsed(parse_bool(text))
+    if column.type == "choice":
+        return lambda text: _to_code(text, set_name, ctx.lookups)
+    if column.type == "choices":
+        return lambda text: (
+            tuple(
+                _to_code(part.strip(), set_name, ctx.lookups)
+                for part in re.split(r"[,;|]", text)
+                if part.strip()
+            )
+            or None
+        )
+    if column.type == "business_id":
+        return normalise_business_id
+    return None
+
+
+def _or_unparsed(value: Any) -> Any:
+    return UNPARSED if value is None else value
+
+
+_PARSE_ERRORS = {
+    "date": "ingest.error.date",
+    "decimal": "ingest.error.number",
+    "int": "ingest.error.integer",
+    "bool": "ingest.error.bool",
+}
+
+
+def _parse(ctx: _Context, raw: RawTable, mapping: dict[str, int]) -> Columns:
+    """Typed values of the mapped columns (lists aligned with raw.rows); cells that do not
+    parse are problems and None."""
+    columns: Columns = {}
     for name, index in mapping.items():
         column = ctx.kind.column(name)
-        text: pd.Series = raw.cells[index]
-        if column.type == "date":
-            values: list[Any] = parse_dates(text)
-        elif column.type in ("decimal", "int"):
-            values = [_parse_number(v, column.type) for v in text]
-        elif column.type == "bool":
-            values = [
-                None if v is None else (b if (b := parse_bool(v)) is not None else UNPARSED)
-                for v in text
-            ]
-        elif column.type == "choice":
-            set_name = column.choices or ""
-            values = [None if v is None else _to_code(v, set_name, ctx.lookups) for v in text]
-        elif column.type == "choices":
-            set_name = column.choices or ""
-            values = [
-                None
-                if v is None
-                else tuple(
-                    _to_code(part.strip(), set_name, ctx.lookups)
-                    for part in re.split(r"[,;|]", v)
-                    if part.strip()
-                )
-                for v in text
-            ]
-        elif column.type == "business_id":
-            values = [None if v is None else normalise_business_id(v) for v in text]
-        else:
-            values = list(text)
-        columns[name] = values
-        for row, value, cell in zip(raw.rows, values, text, strict=True):
+        text = raw.columns[index]
+        convert = _converter(ctx, column)
+        values = text if convert is None else _each_unique(text, convert)
+        for i, value in enumerate(values):
             if value is UNPARSED:
-                key = {
-                    "date": "ingest.error.date",
-                    "decimal": "ingest.error.number",
-                    "int": "ingest.error.integer",
-                    "bool": "ingest.error.bool",
-                }[column.type]
-                ctx.add(row, name, key, value=cell)
-    records = []
-    for i, row in enumerate(raw.rows):
-        record: Record = {"_row": row}
-        for name, values in columns.items():
-            value = values[i]
-            record[name] = None if value is UNPARSED else value
-        records.append(record)
-    return records
+                ctx.add(raw.rows[i], name, _PARSE_ERRORS[column.type], value=text[i])
+                values[i] = None
+        columns[name] = values
+    return columns
+
+
+def _records(columns: Columns, rows: list[int]) -> list[Record]:
+    keys = ["_row", *columns]
+    rows_of_values = zip(rows, *columns.values(), strict=True)
+    return [dict(zip(keys, values, strict=True)) for values in rows_of_values]
 
 
 def _parse_number(text: str | None, kind: str) -> Any:
@@ -878,77 +912,83 @@ def _parse_number(text: str | None, kind: str) -> Any:
     return UNPARSED if value is None else value
 
 
-def _field_rules(ctx: _Context, records: list[Record]) -> None:
-    """The rules of single values: required, code sets, dates, ranges, lengths, formats."""
-    start, end = ctx.lookups.period
+Found = list[tuple[str, str, dict[str, Any]]]
+
+
+def _field_rules(ctx: _Context, columns: Columns, rows: list[int]) -> None:
+    """The rules of single values: required, code sets, dates, ranges, lengths, formats;
+    each distinct value is judged once."""
     for column in ctx.kind.columns:
         name = column.name
-        if name not in ctx.present:
+        if name not in columns:
             continue
         limit = max_length(ctx.kind, column)
         allowed = set(ctx.lookups.codes.get(column.choices or "", []))
-        for record in records:
-            row, value = record["_row"], record.get(name)
-            if value is None or value == ():
+        verdicts: dict[Any, Found] = {}
+        for row, value in zip(rows, columns[name], strict=True):
+            if value is None:
                 if column.required and (row, name) not in ctx.bad_cells:
                     ctx.add(row, name, "ingest.error.required")
                 continue
-            if isinstance(value, str):
-                if limit is not None and len(value) > limit:
-                    ctx.add(row, name, "ingest.error.too_long", max=limit, length=len(value))
-                if ctx.scan_hetu:
-                    _hetu_rule(ctx, row, name, value)
-            if column.type == "choice" and value not in allowed:
-                _unknown_code(ctx, row, column, value)
-            elif column.type == "choices":
-                for part in value:
-                    if part not in allowed:
-                        _unknown_code(ctx, row, column, part)
-            elif column.type == "date":
-                if column.in_period and not start <= value <= end:
-                    ctx.add(row, name, "ingest.error.outside_period", period=(start, end))
-                elif column.not_future and value > ctx.today:
-                    ctx.add(row, name, "ingest.error.future", value=value)
-            elif column.type in ("decimal", "int"):
-                _range_rule(ctx, row, column, value)
-            elif column.type == "business_id":
-                if not is_valid_business_id(value):
-                    ctx.add(row, name, "ingest.error.business_id", value=value)
-            elif column.type == "client_code" and not CLIENT_CODE.match(value):
-                ctx.add(row, name, "ingest.error.client_code")
+            found = verdicts.get(value)
+            if found is None:
+                found = verdicts[value] = _value_problems(ctx, column, value, limit, allowed)
+            for key, severity, params in found:
+                ctx.add(row, name, key, severity, **params)
 
 
-def _hetu_rule(ctx: _Context, row: int | None, name: str, value: str) -> None:
-    verdict = privacy.hetu_verdict(value)
-    if verdict == "refuse":
-        ctx.add(row, name, "ingest.error.hetu")
-    elif verdict == "warn":
-        ctx.add(row, name, "ingest.warning.hetu", WARNING)
+def _value_problems(
+    ctx: _Context, column: Column, value: Any, limit: int | None, allowed: set[str]
+) -> Found:
+    found: Found = []
+    if isinstance(value, str):
+        if limit is not None and len(value) > limit:
+            found.append(("ingest.error.too_long", ERROR, {"max": limit, "length": len(value)}))
+        if ctx.scan_hetu:
+            verdict = privacy.hetu_verdict(value)
+            if verdict == "refuse":
+                found.append(("ingest.error.hetu", ERROR, {}))
+            elif verdict == "warn":
+                found.append(("ingest.warning.hetu", WARNING, {}))
+    kind = column.type
+    if kind == "choice" and value not in allowed:
+        found.append(_unknown_code(ctx, column, value))
+    elif kind == "choices":
+        found.extend(_unknown_code(ctx, column, part) for part in value if part not in allowed)
+    elif kind == "date":
+        start, end = ctx.lookups.period
+        if column.in_period and not start <= value <= end:
+            found.append(("ingest.error.outside_period", ERROR, {"period": (start, end)}))
+        elif column.not_future and value > ctx.today:
+            found.append(("ingest.error.future", ERROR, {"value": value}))
+    elif kind in ("decimal", "int"):
+        found.extend(_range_problems(column, value))
+    elif kind == "business_id" and not is_valid_business_id(value):
+        found.append(("ingest.error.business_id", ERROR, {"value": value}))
+    elif kind == "client_code" and not CLIENT_CODE.match(value):
+        found.append(("ingest.error.client_code", ERROR, {}))
+    return found
 
 
-def _unknown_code(ctx: _Context, row: int, column: Column, value: str) -> None:
+def _unknown_code(ctx: _Context, column: Column, value: str) -> tuple[str, str, dict[str, Any]]:
     known = ctx.lookups.codes.get(column.choices or "", [])
-    key = f"ingest.error.unknown.{column.choices}"
-    if len(known) <= 10:
-        ctx.add(row, column.name, key, value=value, allowed=", ".join(known))
-    else:
-        ctx.add(row, column.name, key, value=value, allowed=i18n.t("ingest.see_template"))
+    allowed = ", ".join(known) if len(known) <= 10 else i18n.t("ingest.see_template")
+    return (f"ingest.error.unknown.{column.choices}", ERROR, {"value": value, "allowed": allowed})
 
 
-def _range_rule(ctx: _Context, row: int, column: Column, value: Decimal | int) -> None:
+def _range_problems(column: Column, value: Decimal | int) -> Found:
     low, high = column.minimum, column.maximum
     too_low = low is not None and (value <= low if column.exclusive_minimum else value < low)
     too_high = high is not None and value > high
     if not (too_low or too_high):
-        return
+        return []
     if column.exclusive_minimum and high is not None:
-        ctx.add(row, column.name, "ingest.error.range_open", low=_num(low), high=_num(high))
-    elif low is not None and high is not None:
-        ctx.add(row, column.name, "ingest.error.range", low=_num(low), high=_num(high))
-    elif low is not None:
-        ctx.add(row, column.name, "ingest.error.minimum", low=_num(low))
-    else:
-        ctx.add(row, column.name, "ingest.error.maximum", high=_num(high))
+        return [("ingest.error.range_open", ERROR, {"low": _num(low), "high": _num(high)})]
+    if low is not None and high is not None:
+        return [("ingest.error.range", ERROR, {"low": _num(low), "high": _num(high)})]
+    if low is not None:
+        return [("ingest.error.minimum", ERROR, {"low": _num(low)})]
+    return [("ingest.error.maximum", ERROR, {"high": _num(high)})]
 
 
 def _num(value: Decimal | None) -> str:
@@ -959,25 +999,22 @@ def _scan_cells(raw: RawTable, ctx: _Context, mapping: dict[str, int]) -> None:
     """Every cell of the file, mapped or not, looked at for a personal identity code; found
     cells are emptied so their value never reaches a message or the preview."""
     by_index = {index: name for name, index in mapping.items()}
-    prefilter = r"\d{6}\s?[-+A-Fa-fU-Yu-y\u2010-\u2015\u2212\s]\s?\d{3}[0-9A-Za-z]"
-    for index in range(len(raw.cells.columns)):
-        column = raw.cells.iloc[:, index]
-        candidates = column.astype(object).where(column.notna(), "").astype(str)
-        hits = candidates.str.contains(prefilter, regex=True).to_numpy()
-        for found in hits.nonzero()[0]:
-            position = int(found)
-            value = str(column.iloc[position])
+    # One search per row over its cells joined by NUL (never part of a code), then the cells
+    for position, cells in enumerate(zip(*raw.columns, strict=True)):
+        if not privacy.HETU_PATTERN.search("\0".join(c for c in cells if c)):
+            continue
+        row = raw.rows[position]
+        for index, value in enumerate(cells):
             verdict = privacy.hetu_verdict(value)
             if verdict is None:
                 continue
-            row = raw.rows[position]
             name = by_index.get(index)
             key = "ingest.error.hetu" if verdict == "refuse" else "ingest.error.hetu_like"
             header = raw.headers[index] or f"#{index + 1}"
             ctx.problems.append(Problem(row, header, key, {}, ERROR, name))
             if name is not None:
                 ctx.bad_cells.add((row, name))
-            raw.cells.iat[position, index] = None
+            raw.columns[index][position] = None
 
 
 def _map_headers(raw: RawTable, ctx: _Context) -> dict[str, int]:
@@ -986,7 +1023,7 @@ def _map_headers(raw: RawTable, ctx: _Context) -> dict[str, int]:
     mapping: dict[str, int] = {}
     for index, header in enumerate(raw.headers):
         if not header:
-            if raw.cells[index].notna().any():
+            if any(v is not None for v in raw.columns[index]):
                 ctx.problems.append(
                     Problem(None, f"#{index + 1}", "ingest.warning.no_header", {}, WARNING)
                 )
@@ -1033,35 +1070,35 @@ class Plan:
     # Clients: target groups to add and remove, by client code
     groups_add: dict[str, set[str]] = field(default_factory=dict)
     groups_remove: dict[str, set[str]] = field(default_factory=dict)
+    groups_changed: set[str] = field(default_factory=set)  # stored clients only
     audit_ids: dict[int, str] = field(default_factory=dict)  # row → entity id for the audit
     municipalities: dict[int, str | None] = field(default_factory=dict)
 
 
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, Decimal) or isinstance(b, Decimal):
-        try:
-            return a is not None and b is not None and Decimal(a) == Decimal(b)
-        except (InvalidOperation, TypeError):
-            return False
-    if isinstance(a, datetime):
-        a = a.date()
-    if isinstance(b, datetime):
-        b = b.date()
-    return bool(a == b) and (a is None) == (b is None)
+    """Whether a stored value and a new one are the same (Decimal("1.50") is 1.5)."""
+    if a is None or b is None:
+        return a is None and b is None
+    if a == b:
+        return True
+    if isinstance(a, datetime) or isinstance(b, datetime):
+        return _as_date(a) == _as_date(b)
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except (InvalidOperation, TypeError, ValueError):
+        return False
 
 
-def _effective(record: Record, old: Record | None, present: set[str], defaults: Record) -> Record:
+def _as_date(value: Any) -> Any:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _effective(values: Record, old: Record | None, absent: list[str], defaults: Record) -> Record:
     """The row as it would be stored: the file's values where the file has the column, the
     stored row's values elsewhere (a new row: the defaults)."""
-    out: Record = {}
-    for column, value in defaults.items():
-        if column in present:
-            out[column] = record.get(column)
-        elif old is not None:
-            out[column] = old.get(column)
-        else:
-            out[column] = value
-    return out
+    for column in absent:
+        values[column] = old.get(column) if old is not None else defaults[column]
+    return values
 
 
 def _plan_rows(
@@ -1079,6 +1116,7 @@ def _plan_rows(
     record with its effective values and the stored row. Duplicate keys are problems."""
     seen: dict[tuple, int] = {}
     matched = []
+    absent = [column for column in defaults if column not in present_db]
     for record in records:
         key = key_of(record)
         if key is None:
@@ -1094,7 +1132,7 @@ def _plan_rows(
             continue
         seen[key] = row
         old = existing.get(key)
-        new = _effective(values(record), old, present_db, defaults)
+        new = _effective(values(record), old, absent, defaults)
         if check is not None:
             check(record, new, old)
         matched.append((record, new, old))
@@ -1103,10 +1141,11 @@ def _plan_rows(
     for record, new, old in matched:
         row = record["_row"]
         if old is None:
-            plan.inserts.append({**new, "_row": row})
+            new["_row"] = row
+            plan.inserts.append(new)
             plan.actions[row] = "added"
             continue
-        changed = {c: old.get(c) for c in new if not _same(new[c], old.get(c))}
+        changed = {c: old.get(c) for c, v in new.items() if not _same(v, old.get(c))}
         if changed:
             plan.updates.append((int(old["id"]), {**new, "_row": row}, changed))
             plan.actions[row] = "changed"
@@ -1126,7 +1165,37 @@ def _scope_problem(ctx: _Context, row: int, column: str, municipality: str | Non
 
 def _rows(conn: Connection, table: Table, *columns: str) -> list[Record]:
     cols = [table.c[c] for c in columns] if columns else list(table.c)
-    return [dict(r._mapping) for r in conn.execute(select(*cols))]
+    keys = [c.name for c in cols]
+    return [dict(zip(keys, r, strict=True)) for r in conn.execute(select(*cols)).all()]
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[Record]) -> None:
+    """Insert `rows` (dicts with the same keys; "_row" is left out) in one executemany per
+    chunk. On SQLite the values go to the driver converted once per column type: SQLAlchemy's
+    per-row parameter handling would cost as much as SQLite's own work."""
+    if not rows:
+        return
+    columns = [name for name in rows[0] if name != "_row"]
+    if conn.dialect.name != "sqlite":
+        for start in range(0, len(rows), CHUNK):
+            chunk = [{name: r[name] for name in columns} for r in rows[start : start + CHUNK]]
+            conn.execute(insert(table), chunk)
+        return
+    processors = [
+        table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        for name in columns
+    ]
+    converters = [(i, p) for i, p in enumerate(processors) if p is not None]
+    params = []
+    for row in rows:
+        values = [row[name] for name in columns]
+        for i, process in converters:
+            if values[i] is not None:
+                values[i] = process(values[i])
+        params.append(tuple(values))
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)
 
 
 @dataclass(frozen=True)
@@ -1142,7 +1211,7 @@ def _client_refs(conn: Connection) -> dict[str, _ClientRef]:
     stmt = select(c.id, c.code, c.municipality_code, c.entry_date, c.exit_date)
     return {
         r.code: _ClientRef(r.id, r.municipality_code, r.entry_date, r.exit_date)
-        for r in conn.execute(stmt)
+        for r in conn.execute(stmt).all()
     }
 
 
@@ -1242,18 +1311,19 @@ def _plan_clients(ctx: _Context, records: list[Record], plan: Plan) -> None:
     groups: dict[int, set[str]] = defaultdict(set)
     if "target_groups" in ctx.present:
         ctg = metadata.tables["client_target_group"]
-        for r in ctx.conn.execute(select(ctg.c.client_id, ctg.c.target_group_code)):
+        for r in ctx.conn.execute(select(ctg.c.client_id, ctg.c.target_group_code)).all():
             groups[r.client_id].add(r.target_group_code)
 
     def key_of(record: Record) -> tuple | None:
         code = record.get("client_code")
         return None if code is None or (record["_row"], "client_code") in ctx.bad_cells else (code,)
 
+    pairs = [(column, _CLIENT_FIELD.get(column, column)) for column in _CLIENT_VALUES]
+
     def values(record: Record) -> Record:
-        return {
-            "code": record.get("client_code"),
-            **{column: record.get(_CLIENT_FIELD.get(column, column)) for column in _CLIENT_VALUES},
-        }
+        new = {column: record.get(name) for column, name in pairs}
+        new["code"] = record.get("client_code")
+        return new
 
     def check(record: Record, new: Record, old: Record | None) -> None:
         row = record["_row"]
@@ -1286,6 +1356,8 @@ def _plan_clients(ctx: _Context, records: list[Record], plan: Plan) -> None:
             plan.groups_add[code] = wanted - have
         if have - wanted:
             plan.groups_remove[code] = have - wanted
+        if wanted != have and old is not None:
+            plan.groups_changed.add(code)
         if wanted != have and plan.actions.get(row) == "unchanged":
             plan.unchanged -= 1
             plan.actions[row] = "changed"
@@ -1706,12 +1778,12 @@ def _write(ctx: _Context, plan: Plan, progress: Progress | None, *, action: str)
     conn, table = ctx.conn, metadata.tables[ctx.kind.table]
     total = max(1, len(plan.inserts) + len(plan.updates))
     done = 0
-    inserts = [{k: v for k, v in r.items() if k != "_row"} for r in plan.inserts]
+    inserts = plan.inserts
     if ctx.kind.name == "costs":
         for r in inserts:
             r["created_by"] = ctx.actor.email
     for start in range(0, len(inserts), CHUNK):
-        conn.execute(insert(table), inserts[start : start + CHUNK])
+        insert_rows(conn, table, inserts[start : start + CHUNK])
         done += len(inserts[start : start + CHUNK])
         _report(progress, done / total)
     if plan.updates:
@@ -1741,7 +1813,7 @@ def _write_groups(conn: Connection, plan: Plan) -> None:
     c = metadata.tables["client"].c
     ctg = metadata.tables["client_target_group"]
     codes = set(plan.groups_add) | set(plan.groups_remove)
-    ids = {r.code: r.id for r in conn.execute(select(c.code, c.id)) if r.code in codes}
+    ids = {r.code: r.id for r in conn.execute(select(c.code, c.id)).all() if r.code in codes}
     removed = [
         {"v_client": ids[code], "v_group": g} for code, gs in plan.groups_remove.items() for g in gs
     ]
@@ -1758,8 +1830,7 @@ def _write_groups(conn: Connection, plan: Plan) -> None:
         for code, gs in plan.groups_add.items()
         for g in sorted(gs)
     ]
-    for start in range(0, len(added), CHUNK):
-        conn.execute(insert(ctg), added[start : start + CHUNK])
+    insert_rows(conn, ctg, added)
 
 
 def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
@@ -1768,19 +1839,25 @@ def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
     entity = ctx.kind.table
     rows: list[Record] = []
     base = {"user_email": ctx.actor.email, "entity": entity, "detail": None}
+    # Added entities: their ids listed in a few rows per municipality, not a row each
+    added: dict[str | None, list[str]] = defaultdict(list)
     for record in plan.inserts:
         row = record["_row"]
-        rows.append(
-            {
-                **base,
-                "action": f"{action}_add",
-                "entity_id": _text(plan.audit_ids.get(row), 60),
-                "field": None,
-                "old_value": None,
-                "new_value": None,
-                "municipality_code": plan.municipalities.get(row),
-            }
-        )
+        added[plan.municipalities.get(row)].append(str(plan.audit_ids.get(row)))
+    for municipality, ids in added.items():
+        for listed in _batches(ids, audit.MAX_VALUE):
+            rows.append(
+                {
+                    **base,
+                    "action": f"{action}_add",
+                    "entity_id": listed[0][:60] if len(listed) == 1 else None,
+                    "field": None,
+                    "old_value": None,
+                    "new_value": None,
+                    "municipality_code": municipality,
+                    "detail": ", ".join(listed),
+                }
+            )
     for _, new, changed in plan.updates:
         row = new["_row"]
         entity_id = _text(plan.audit_ids.get(row), 60)
@@ -1797,7 +1874,8 @@ def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
                 }
             )
     homes = {plan.audit_ids.get(row): m for row, m in plan.municipalities.items()}
-    for code in sorted(set(plan.groups_add) | set(plan.groups_remove)):
+    # A new client's groups are part of its addition; a stored client's change is a row
+    for code in sorted(plan.groups_changed):
         rows.append(
             {
                 **base,
@@ -1813,6 +1891,20 @@ def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
     audit_table = metadata.tables["audit_log"]
     for start in range(0, len(rows), CHUNK):
         ctx.conn.execute(insert(audit_table), rows[start : start + CHUNK])
+
+
+def _batches(ids: list[str], limit: int) -> Iterable[list[str]]:
+    """The ids in lists whose ", "-joined text fits in `limit` characters."""
+    batch: list[str] = []
+    length = 0
+    for entity_id in ids:
+        if batch and length + 2 + len(entity_id) > limit:
+            yield batch
+            batch, length = [], 0
+        batch.append(entity_id[:limit])
+        length += len(entity_id) + (2 if length else 0)
+    if batch:
+        yield batch
 
 
 def _text(value: Any, limit: int = audit.MAX_VALUE) -> str | None:
@@ -1917,16 +2009,17 @@ def import_file(
         mapping = _map_headers(raw, ctx)
         _scan_cells(raw, ctx, mapping)
         _report_stage(progress, 0.1)
-        records = _parse(ctx, raw, mapping)
+        columns = _parse(ctx, raw, mapping)
+        records = _records(columns, raw.rows)
         _report_stage(progress, 0.2)
         plan = Plan(KINDS[kind])
         if not any(p.is_error and p.row is None for p in ctx.problems):
-            _field_rules(ctx, records)
+            _field_rules(ctx, columns, raw.rows)
             _report_stage(progress, 0.3)
             _PLANNERS[kind](ctx, records, plan)
         _report_stage(progress, 0.5)
         report.problems = _sorted(ctx.problems)
-        report.preview = _preview(records, plan, raw.rows, ctx)
+        report.preview = _preview(columns, plan, raw.rows, ctx)
         if ctx.errors:
             transaction.rollback()
             return report
@@ -1970,13 +2063,12 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row is not None, p.row or 0, p.severity != ERROR))
 
 
-def _preview(records: list[Record], plan: Plan, rows: list[int], ctx: _Context) -> pd.DataFrame:
-    names = [c.name for c in ctx.kind.columns if c.name in ctx.present]
-    frame = pd.DataFrame(
-        [{name: r.get(name) for name in names} for r in records], columns=names, dtype=object
-    )
-    if "target_groups" in frame:
-        frame["target_groups"] = [",".join(v) if v else None for v in frame["target_groups"]]
+def _preview(columns: Columns, plan: Plan, rows: list[int], ctx: _Context) -> pd.DataFrame:
+    names = [c.name for c in ctx.kind.columns if c.name in columns]
+    data = {name: columns[name] for name in names}
+    if "target_groups" in data:
+        data["target_groups"] = [",".join(v) if v else None for v in data["target_groups"]]
+    frame = pd.DataFrame(data, columns=names, dtype=object)
     failed = {p.row for p in ctx.problems if p.is_error and p.row is not None}
     frame.insert(0, "_row", rows)
     frame["_action"] = ["error" if row in failed else plan.actions.get(row, "") for row in rows]
@@ -2018,7 +2110,7 @@ def check_record(
         scan_hetu=True,
     )
     records = [{**record, "_row": 0}]
-    _field_rules(ctx, records)
+    _field_rules(ctx, {name: [record[name]] for name in ctx.present}, [0])
     plan = Plan(spec)
     _PLANNERS[kind](ctx, records, plan)
     problems = [replace_row(p) for p in ctx.problems]

@@ -1,0 +1,801 @@
+"""Data out of Polku: an Excel workbook, CSV files and a Parquet snapshot with a data dictionary,
+each holding only what the viewer may see; and `open_snapshot` for analysts' notebooks.
+
+- The workbook has a sheet per table and the CSV files a file per table: the seven kinds of
+  the import (polku/ingest.py) with the import templates' Finnish headers and natural keys
+  (client code, Y-tunnus), so a file exported here imports back as it is, plus the bonus
+  payments. CSV cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
+  leading apostrophe (OWASP "CSV injection"); the import takes it off again. In the workbook
+  such text is stored as text, never as a formula.
+- The Parquet snapshot holds every table (except users and the audit log) with its own ids
+  and types, `data_dictionary.csv` (table, column, type, description in Finnish and English)
+  and `manifest.json`. `open_snapshot(dir)` loads it into a fresh SQLite database migrated by
+  Alembic, so polku/metrics.py computes on it exactly as on the live database.
+
+Who sees what (polku/access.py, EXPORT): a coordinator the client rows of their
+municipalities (and the employers those rows name); analysts and admins everything;
+directors no row-level export at all. Every export is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Numeric,
+    Select,
+    Table,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from models import metadata
+from polku import audit, db, i18n, ingest
+from polku.access import Actor, Permission, row_scope
+from polku.ingest import KINDS
+
+FORMATS = ("xlsx", "csv", "parquet")
+# Tables left out of every snapshot: who may sign in, and the log of what they did
+PRIVATE_TABLES = ("app_user", "user_municipality", "audit_log")
+# Exported besides the seven kinds of the import (not importable)
+PAYMENTS = "payments"
+PAYMENT_COLUMNS = (
+    ("business_id", "Y-tunnus"),
+    ("employer_name", "Työnantaja"),
+    ("client_code", "Asiakastunnus"),
+    ("employment_start", "Työsuhde alkaa"),
+    ("paid_on", "Maksupäivä"),
+    ("amount", "Summa"),
+)
+PAYMENTS_SHEET = "Maksut"
+INFO_SHEET = "Tietoja"
+# Cells a spreadsheet would run as a formula when they start with one of these
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DICTIONARY_FILE = "data_dictionary.csv"
+MANIFEST_FILE = "manifest.json"
+SNAPSHOT_FORMAT = "polku-snapshot"
+
+Scope = frozenset[str] | None
+
+_t = metadata.tables
+
+
+def export_scope(actor: Actor | None) -> Scope:
+    """The municipalities whose rows the actor may export (None: all); AccessDenied for a
+    role that exports no rows (directors)."""
+    return row_scope(actor, Permission.EXPORT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which rows a viewer sees
+
+
+def _in_scope(column: ColumnElement[Any], scope: Scope) -> ColumnElement[bool]:
+    return true() if scope is None else column.in_(sorted(scope))
+
+
+def _visible_clients(scope: Scope) -> Select:
+    c = _t["client"].c
+    return select(c.id).where(_in_scope(c.municipality_code, scope))
+
+
+def _visible_employers(scope: Scope) -> ColumnElement[bool]:
+    """Employers of the scope's municipalities or of none, and those its client rows name."""
+    e = _t["employer"].c
+    if scope is None:
+        return true()
+    clients = _visible_clients(scope)
+    o, g = _t["outcome"].c, _t["bonus_grant"].c
+    named = (
+        select(o.employer_id)
+        .where(o.client_id.in_(clients))
+        .union(select(g.employer_id).where(g.client_id.in_(clients)))
+    )
+    return or_(
+        e.municipality_code.is_(None), e.municipality_code.in_(sorted(scope)), e.id.in_(named)
+    )
+
+
+def _row_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
+    """The rows of `table` the scope may see (every table of the snapshot)."""
+    if scope is None:
+        return true()
+    name, c = table.name, table.c
+    clients = _visible_clients(scope)
+    if name == "client":
+        return _in_scope(c.municipality_code, scope)
+    if name in ("client_target_group", "status_episode", "outcome", "bonus_grant"):
+        return c.client_id.in_(clients)
+    if name == "bonus_payment":
+        grants = select(_t["bonus_grant"].c.id).where(_t["bonus_grant"].c.client_id.in_(clients))
+        return c.grant_id.in_(grants)
+    if name == "employer":
+        return _visible_employers(scope)
+    if name == "partnership_agreement":
+        employers = select(_t["employer"].c.id).where(_visible_employers(scope))
+        return c.employer_id.in_(employers)
+    if name == "cost_entry":
+        return _in_scope(c.municipality_code, scope)
+    if name == "checklist_item":
+        return or_(c.municipality_code.is_(None), c.municipality_code.in_(sorted(scope)))
+    return true()  # the project definition and the coaching environments: no personal data
+
+
+# ---------------------------------------------------------------------------------------------
+# The seven kinds as the import reads them
+
+
+def _kind_select(kind: str, scope: Scope) -> Select:
+    c, e, g = _t["client"].c, _t["employer"].c, _t["bonus_grant"].c
+    if kind == "employers":
+        return select(
+            e.business_id, e.name, e.employer_type, e.municipality_code.label("municipality")
+        ).where(_visible_employers(scope))
+    if kind == "clients":
+        return select(
+            c.id.label("_id"),
+            c.code.label("client_code"),
+            c.municipality_code.label("municipality"),
+            c.birth_year,
+            c.gender,
+            c.education_level,
+            c.labour_status_at_entry,
+            c.unemployment_months,
+            literal(None).label("target_groups"),
+            c.entry_date,
+            c.exit_date,
+            c.plan_goal,
+            c.plan_goal_reached,
+        ).where(_in_scope(c.municipality_code, scope))
+    if kind == "episodes":
+        s = _t["status_episode"].c
+        return (
+            select(
+                c.code.label("client_code"),
+                s.status_code.label("status"),
+                s.start_date,
+                s.end_date,
+            )
+            .join_from(_t["status_episode"], _t["client"], c.id == s.client_id)
+            .where(_in_scope(c.municipality_code, scope))
+        )
+    if kind == "outcomes":
+        o = _t["outcome"].c
+        return (
+            select(
+                c.code.label("client_code"),
+                o.outcome_type_code.label("outcome_type"),
+                o.outcome_date,
+                e.business_id,
+                e.name.label("employer_name"),
+                o.note,
+            )
+            .select_from(_t["outcome"])
+            .join(_t["client"], c.id == o.client_id)
+            .outerjoin(_t["employer"], e.id == o.employer_id)
+            .where(_in_scope(c.municipality_code, scope))
+        )
+    if kind == "partnerships":
+        p = _t["partnership_agreement"].c
+        return (
+            select(
+                e.business_id,
+                e.name.label("employer_name"),
+                p.signed_on,
+                p.start_date,
+                p.end_date,
+                p.note,
+            )
+            .join_from(_t["partnership_agreement"], _t["employer"], e.id == p.employer_id)
+            .where(_visible_employers(scope))
+        )
+    if kind == "grants":
+        return (
+            select(
+                e.business_id,
+                e.name.label("employer_name"),
+                c.code.label("client_code"),
+                *(g[column.name] for column in KINDS["grants"].columns[3:]),
+            )
+            .select_from(_t["bonus_grant"])
+            .join(_t["employer"], e.id == g.employer_id)
+            .join(_t["client"], c.id == g.client_id)
+            .where(_in_scope(c.municipality_code, scope))
+        )
+    if kind == "costs":
+        k = _t["cost_entry"].c
+        return select(
+            k.budget_line_code.label("budget_line"),
+            k.municipality_code.label("municipality"),
+            k.booked_on,
+            k.amount,
+            k.description,
+        ).where(_in_scope(k.municipality_code, scope))
+    if kind == PAYMENTS:
+        pay = _t["bonus_payment"].c
+        return (
+            select(
+                e.business_id,
+                e.name.label("employer_name"),
+                c.code.label("client_code"),
+                g.employment_start,
+                pay.paid_on,
+                pay.amount,
+            )
+            .select_from(_t["bonus_payment"])
+            .join(_t["bonus_grant"], g.id == pay.grant_id)
+            .join(_t["employer"], e.id == g.employer_id)
+            .join(_t["client"], c.id == g.client_id)
+            .where(_in_scope(c.municipality_code, scope))
+        )
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def columns_of(kind: str) -> list[str]:
+    if kind == PAYMENTS:
+        return [name for name, _ in PAYMENT_COLUMNS]
+    return [c.name for c in KINDS[kind].columns]
+
+
+def headers_of(kind: str) -> list[str]:
+    if kind == PAYMENTS:
+        return [header for _, header in PAYMENT_COLUMNS]
+    return KINDS[kind].headers
+
+
+def kind_frame(database: Engine | Connection, actor: Actor | None, kind: str) -> pd.DataFrame:
+    """The rows of `kind` the actor may export, with the import's canonical column names and
+    Python values (dates, Decimals, booleans, None), sorted by every column."""
+    scope = export_scope(actor)
+    return _kind_frame(database, kind, scope)
+
+
+def _kind_frame(database: Engine | Connection, kind: str, scope: Scope) -> pd.DataFrame:
+    columns = columns_of(kind)
+    with _connect(database) as conn:
+        rows = [dict(r._mapping) for r in conn.execute(_kind_select(kind, scope))]
+        if kind == "clients":
+            ctg = _t["client_target_group"].c
+            groups: dict[int, list[str]] = {}
+            for r in conn.execute(
+                select(ctg.client_id, ctg.target_group_code).where(
+                    ctg.client_id.in_(_visible_clients(scope))
+                )
+            ):
+                groups.setdefault(r.client_id, []).append(r.target_group_code)
+            for row in rows:
+                row["target_groups"] = ",".join(sorted(groups.get(row.pop("_id"), []))) or None
+    rows.sort(key=lambda r: tuple(_sort_key(r.get(c)) for c in columns))
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _sort_key(value: Any) -> tuple[int, str]:
+    if value is None:
+        return (0, "")
+    return (1, value.isoformat() if isinstance(value, date) else str(value))
+
+
+class _connect:
+    """A connection: the caller's own, or a short-lived one from the engine."""
+
+    def __init__(self, database: Engine | Connection) -> None:
+        self.database = database
+        self.own: Connection | None = None
+
+    def __enter__(self) -> Connection:
+        if isinstance(self.database, Connection):
+            return self.database
+        self.own = self.database.connect()
+        return self.own
+
+    def __exit__(self, *exc: object) -> None:
+        if self.own is not None:
+            self.own.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(value: Any) -> str:
+    """A value as the CSV export writes it: ISO dates, decimal commas, kyllä / ei."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "kyllä" if value else "ei"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    return neutralise(str(value))
+
+
+def write_csv(frame: pd.DataFrame, headers: list[str], path: Path) -> None:
+    """Semicolon-separated, UTF-8 with BOM, CRLF: what Excel in Finland opens as it is."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(headers)
+        for row in frame.itertuples(index=False):
+            writer.writerow([csv_cell(v) for v in row])
+
+
+def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # text, never a formula
+        return cell
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _append_frame(book: Workbook, title: str, headers: list[str], frame: pd.DataFrame) -> None:
+    sheet = book.create_sheet(title)
+    assert isinstance(sheet, WriteOnlyWorksheet)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers):
+        letter = _column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 4))
+    sheet.append(header_cells)
+    for row in frame.itertuples(index=False):
+        sheet.append([_xlsx_value(sheet, v) for v in row])
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+
+
+@dataclass
+class ExportResult:
+    """The files written and the rows in each table."""
+
+    format: str
+    files: list[Path] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+EXPORT_KINDS = (*ingest.IMPORT_ORDER, PAYMENTS)
+
+
+def export(
+    engine: Engine,
+    actor: Actor | None,
+    fmt: str,
+    directory: Path | str,
+    *,
+    now: datetime | None = None,
+) -> ExportResult:
+    """Write the export of `fmt` (xlsx, csv, parquet) into `directory`, holding only what the
+    actor may see; the export is audited."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    scope = export_scope(actor)
+    assert actor is not None
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    moment = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        if fmt == "parquet":
+            result = _export_parquet(conn, actor, scope, target, moment)
+        else:
+            frames = {kind: _kind_frame(conn, kind, scope) for kind in EXPORT_KINDS}
+            result = ExportResult(fmt, rows={kind: len(f) for kind, f in frames.items()})
+            if fmt == "csv":
+                for kind, frame in frames.items():
+                    path = target / f"{kind}.csv"
+                    write_csv(frame, headers_of(kind), path)
+                    result.files.append(path)
+            else:
+                path = target / f"polku-{moment.date().isoformat()}.xlsx"
+                _write_workbook(frames, actor, scope, moment, path)
+                result.files.append(path)
+    _audit_export(engine, actor, scope, result)
+    return result
+
+
+def _write_workbook(
+    frames: Mapping[str, pd.DataFrame], actor: Actor, scope: Scope, moment: datetime, path: Path
+) -> None:
+    book = Workbook(write_only=True)
+    for kind, frame in frames.items():
+        title = PAYMENTS_SHEET if kind == PAYMENTS else KINDS[kind].sheet
+        _append_frame(book, title, headers_of(kind), frame)
+    info = pd.DataFrame(
+        [
+            ("Polku", i18n.t("export.info.title")),
+            (i18n.t("export.info.created"), moment.isoformat(timespec="seconds")),
+            (i18n.t("export.info.role"), i18n.t(f"role.{actor.role}")),
+            (i18n.t("export.info.scope"), _scope_text(scope)),
+            *(
+                (PAYMENTS_SHEET if k == PAYMENTS else KINDS[k].sheet, len(f))
+                for k, f in frames.items()
+            ),
+        ]
+    )
+    _append_frame(book, INFO_SHEET, ["", ""], info)
+    book.save(path)
+
+
+def _scope_text(scope: Scope) -> str:
+    return i18n.t("export.scope.all") if scope is None else ", ".join(sorted(scope))
+
+
+def _audit_export(engine: Engine, actor: Actor, scope: Scope, result: ExportResult) -> None:
+    total = sum(result.rows.values())
+    with db.session_scope(engine) as session:
+        audit.record(
+            session,
+            user_email=actor.email,
+            action="export",
+            entity=result.format,
+            detail=(
+                f"format={result.format} tables={len(result.rows)} rows={total} "
+                f"scope={'all' if scope is None else ','.join(sorted(scope))}"
+            ),
+        )
+
+
+def export_zip(engine: Engine, actor: Actor | None, fmt: str) -> bytes:
+    """The export of `fmt` as one zip file, for a download."""
+    with tempfile.TemporaryDirectory(prefix="polku-export-") as tmp:
+        result = export(engine, actor, fmt, tmp)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(tmp).iterdir()):
+                archive.write(path, path.name)
+        del result
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# The Parquet snapshot and its data dictionary
+
+
+def snapshot_tables() -> list[Table]:
+    """The tables of a snapshot, parents before children."""
+    return [t for t in metadata.sorted_tables if t.name not in PRIVATE_TABLES]
+
+
+def _arrow_type(column: Any) -> pa.DataType:
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return pa.bool_()
+    if isinstance(kind, Integer):
+        return pa.int64()
+    if isinstance(kind, DateTime):
+        return pa.timestamp("us", tz="UTC")
+    if isinstance(kind, Date):
+        return pa.date32()
+    if isinstance(kind, Numeric):
+        return pa.decimal128(kind.precision or 18, kind.scale or 0)
+    return pa.string()
+
+
+def _arrow_value(value: Any, kind: pa.DataType) -> Any:
+    if value is None:
+        return None
+    if pa.types.is_timestamp(kind) and isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # SQLite keeps UTC timestamps without their zone
+    if pa.types.is_decimal(kind):
+        return Decimal(value).quantize(Decimal(1).scaleb(-kind.scale))
+    return value
+
+
+def _export_parquet(
+    conn: Connection, actor: Actor, scope: Scope, target: Path, moment: datetime
+) -> ExportResult:
+    result = ExportResult("parquet")
+    tables: dict[str, Any] = {}
+    for table in snapshot_tables():
+        order = list(table.primary_key.columns) or list(table.c)
+        stmt = select(table).where(_row_filter(table, scope)).order_by(*order)
+        rows = conn.execute(stmt).all()
+        schema = pa.schema(
+            [pa.field(c.name, _arrow_type(c), nullable=bool(c.nullable)) for c in table.c]
+        )
+        arrays = [
+            pa.array([_arrow_value(r[i], f.type) for r in rows], type=f.type)
+            for i, f in enumerate(schema)
+        ]
+        path = target / f"{table.name}.parquet"
+        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path)
+        result.files.append(path)
+        result.rows[table.name] = len(rows)
+        fi, en = table_description(table.name)
+        tables[table.name] = {"rows": len(rows), "description_fi": fi, "description_en": en}
+    dictionary = target / DICTIONARY_FILE
+    data_dictionary().to_csv(dictionary, index=False, encoding="utf-8")
+    result.files.append(dictionary)
+    manifest = {
+        "format": SNAPSHOT_FORMAT,
+        "version": 1,
+        "created_at": moment.isoformat(timespec="seconds"),
+        "exported_by_role": actor.role,
+        "scope": "all" if scope is None else sorted(scope),
+        "schema_revision": db.current_revision(conn.engine),
+        "tables": tables,
+    }
+    path = target / MANIFEST_FILE
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    result.files.append(path)
+    return result
+
+
+def open_snapshot(directory: Path | str, database: Path | str | None = None) -> Engine:
+    """A fresh SQLite database, migrated by Alembic, holding the Parquet snapshot in
+    `directory`; `database` is its file (default: a new temporary file). polku.metrics works
+    on the engine returned exactly as on the live database."""
+    source = Path(directory)
+    if not (source / MANIFEST_FILE).exists():
+        raise FileNotFoundError(f"{source}: no {MANIFEST_FILE}; not a Polku snapshot")
+    if database is None:
+        database = Path(tempfile.mkdtemp(prefix="polku-snapshot-")) / "snapshot.db"
+    engine = db.make_engine(f"sqlite:///{Path(database)}")
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        for table in snapshot_tables():
+            path = source / f"{table.name}.parquet"
+            if not path.exists():
+                continue
+            rows = pq.read_table(path).to_pylist()
+            known = set(table.c.keys())
+            rows = [{k: v for k, v in row.items() if k in known} for row in rows]
+            for start in range(0, len(rows), ingest.CHUNK):
+                conn.execute(insert(table), rows[start : start + ingest.CHUNK])
+    return engine
+
+
+# Descriptions of the tables (Finnish, English); columns below, generic ones by name
+TABLE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "project": ("Hanke: yksi rivi", "The project itself: one row"),
+    "municipality": ("Pohjois-Karjalan 13 kuntaa", "The 13 municipalities of North Karelia"),
+    "work_package": ("Hankesuunnitelman työpaketit", "The work packages of the plan"),
+    "phase": ("Työpaketin vaiheet", "The phases of a work package"),
+    "checklist_template_item": (
+        "Vaiheen tehtävät hankesuunnitelman mukaan (pohja)",
+        "A phase's checklist items as the plan gives them (the template)",
+    ),
+    "client_status": ("Välityömarkkinoiden asiakastilat", "Client statuses of the ILM"),
+    "target_group": ("Kohderyhmät", "Target groups"),
+    "service": ("Valmennusympäristöjen palvelut", "Services of the coaching environments"),
+    "operating_model": ("Paikalliset toimintamallit", "Local operating models"),
+    "outcome_type": ("Asiakkaan polun tulosten lajit", "Kinds of outcome of a client's path"),
+    "indicator": ("Tulostavoitteet (mittarit)", "Expected results (indicators) and targets"),
+    "target_override": (
+        "Kunnan oma tavoite väestöosuuden sijaan",
+        "A municipality's own target instead of its population share",
+    ),
+    "target_milestone": ("Välitavoitteet", "Milestones on an indicator's trajectory"),
+    "budget_line": ("Budjetin rivit: kustannukset ja rahoitus", "Budget lines: costs, financing"),
+    "staff_role": ("Henkilöstö hankesuunnitelmassa", "Staff roles of the plan"),
+    "checklist_item": (
+        "Kuntien ja alueen vaihelistojen tehtävät",
+        "Checklist items of the municipalities and the region",
+    ),
+    "municipality_setup": ("Kunnan valitsema toimintamalli", "A municipality's operating model"),
+    "municipality_service": (
+        "Kunnan valmennusympäristön palvelut",
+        "Services a municipality's coaching environment offers",
+    ),
+    "client": (
+        "Asiakkaat pseudonyymein tunnuksin (ei nimiä, ei henkilötunnuksia)",
+        "Clients under pseudonymous codes (no names, no identity codes)",
+    ),
+    "client_target_group": ("Asiakkaan kohderyhmät", "The target groups a client belongs to"),
+    "status_episode": ("Asiakkaan tilajaksot", "Periods a client spent in one status"),
+    "employer": ("Työnantajat", "Employers"),
+    "partnership_agreement": (
+        "Kumppanuussopimukset työnantajien kanssa",
+        "Partnership agreements with employers",
+    ),
+    "outcome": ("Asiakkaan polun tulokset", "Outcomes of a client's path"),
+    "bonus_grant": (
+        "Työllistämislisähakemukset, päätökset ja seuranta",
+        "Employment-bonus applications, decisions and follow-up",
+    ),
+    "bonus_payment": ("Myönnettyjen työllistämislisien maksut", "Payments of granted bonuses"),
+    "cost_entry": ("Budjettiriveille kirjatut kustannukset", "Costs booked against budget lines"),
+}
+
+COLUMN_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "project.start_date": ("Hankekauden alku", "Start of the project period"),
+    "project.end_date": ("Hankekauden loppu", "End of the project period"),
+    "project.lead_municipality_code": ("Vastuukunnan koodi", "Code of the lead municipality"),
+    "municipality.code": ("Kuntanumero (kolme merkkiä, esim. 090)", "Municipality number"),
+    "municipality.population": ("Asukasluku 31.12.2024", "Population 31.12.2024"),
+    "municipality.business_id": ("Kunnan Y-tunnus", "The municipality's business ID"),
+    "work_package.scope": ("Kuntakohtainen vai koko alue", "Per municipality or region-wide"),
+    "outcome_type.employment": ("Onko tulos työsuhde", "Whether the outcome is employment"),
+    "indicator.kind": ("Lukumäärä (count) tai osuus (rate)", "Count or rate"),
+    "indicator.target": ("Koko alueen tavoite", "The region's target"),
+    "indicator.note": ("Huomautus", "Note"),
+    "target_override.target": ("Kunnan tavoite", "The municipality's target"),
+    "target_milestone.due_date": ("Välitavoitteen päivä", "Date of the milestone"),
+    "target_milestone.target": ("Välitavoite", "Value of the milestone"),
+    "budget_line.kind": ("Kustannus (cost) tai rahoitus (financing)", "Cost or financing"),
+    "budget_line.amount": ("Summa euroina", "Amount in euros"),
+    "budget_line.share": ("Osuus (esim. 0,8)", "Share (e.g. 0.8)"),
+    "staff_role.fte": ("Henkilötyövuodet", "Full-time equivalents"),
+    "checklist_template_item.required": ("Pakollinen tehtävä", "Required item"),
+    "checklist_item.municipality_code": (
+        "Kunta; tyhjä = koko alueen tehtävä",
+        "Municipality; empty for the region's items",
+    ),
+    "checklist_item.title": ("Tehtävän nimi", "Title of the item"),
+    "checklist_item.required": ("Pakollinen tehtävä", "Required item"),
+    "checklist_item.status": ("Tila", "Status"),
+    "checklist_item.owner": ("Vastuutaho (rooli)", "Owner (a role)"),
+    "checklist_item.due_date": ("Määräaika", "Due date"),
+    "checklist_item.note": ("Huomautus", "Note"),
+    "checklist_item.evidence_url": ("Linkki aineistoon", "Link to evidence"),
+    "checklist_item.version": ("Versio (samanaikaisten muutosten tunnistus)", "Version"),
+    "municipality_setup.coaching_environment": (
+        "Valmennusympäristön nimi",
+        "Name of the coaching environment",
+    ),
+    "municipality_setup.note": ("Huomautus", "Note"),
+    "municipality_setup.version": ("Versio", "Version"),
+    "municipality_service.started_on": ("Palvelu alkoi", "Date the service started"),
+    "client.code": ("Pseudonyymi asiakastunnus", "Pseudonymous client code"),
+    "client.birth_year": ("Syntymävuosi (ei syntymäpäivää)", "Birth year (never the date)"),
+    "client.gender": ("Sukupuoli: female, male, other", "Gender: female, male, other"),
+    "client.education_level": ("Koulutustaso (ISCED-ryhmä)", "Education level (ISCED band)"),
+    "client.labour_status_at_entry": (
+        "Työmarkkina-asema aloittaessa",
+        "Labour-market status at entry",
+    ),
+    "client.unemployment_months": (
+        "Työttömyyden kesto aloittaessa (kk)",
+        "Months of unemployment at entry",
+    ),
+    "client.entry_date": ("Aloituspäivä hankkeessa", "Date of entry into the project"),
+    "client.exit_date": ("Päättymispäivä; tyhjä = mukana", "Date of exit; empty while in"),
+    "client.plan_goal": ("Työllistymissuunnitelman tavoite", "Goal of the employment plan"),
+    "client.plan_goal_reached": (
+        "Saavutettiinko tavoite (kirjataan päättyessä)",
+        "Whether the goal was reached (known at exit)",
+    ),
+    "status_episode.start_date": ("Tilajakson alku", "Start of the episode"),
+    "status_episode.end_date": ("Tilajakson loppu; tyhjä = jatkuu", "End; empty while open"),
+    "employer.business_id": ("Y-tunnus; yksityishenkilöllä ei ole", "Business ID (Y-tunnus)"),
+    "employer.name": ("Nimi", "Name"),
+    "employer.employer_type": (
+        "company, association, foundation, private_person, public",
+        "company, association, foundation, private_person, public",
+    ),
+    "employer.municipality_code": ("Kunta, jossa työnantaja toimii", "Employer's municipality"),
+    "partnership_agreement.signed_on": ("Allekirjoituspäivä", "Date signed"),
+    "partnership_agreement.start_date": ("Voimassa alkaen", "In force from"),
+    "partnership_agreement.end_date": ("Voimassa asti; tyhjä = toistaiseksi", "In force until"),
+    "partnership_agreement.note": ("Lisätieto", "Note"),
+    "outcome.outcome_date": ("Tuloksen päivä", "Date of the outcome"),
+    "outcome.note": ("Lisätieto", "Note"),
+    "bonus_grant.employment_start": ("Työsuhteen alku", "Start of the employment"),
+    "bonus_grant.employment_end": ("Työsuhteen loppu; tyhjä = toistaiseksi", "End of employment"),
+    "bonus_grant.contract_type": ("fixed_term tai permanent", "fixed_term or permanent"),
+    "bonus_grant.weekly_hours": ("Viikkotunnit", "Weekly hours"),
+    "bonus_grant.monthly_amount": ("Euroa kuukaudessa", "Euros per month"),
+    "bonus_grant.months": ("Kuukaudet", "Months"),
+    "bonus_grant.amount": ("Summa = €/kk × kuukaudet", "Amount = €/month × months"),
+    "bonus_grant.application_date": ("Hakemuspäivä", "Application date"),
+    "bonus_grant.decision_date": ("Päätöspäivä", "Decision date"),
+    "bonus_grant.decision": ("pending, granted tai refused", "pending, granted or refused"),
+    "bonus_grant.de_minimis_amount": (
+        "De minimis -tuen määrä (enintään 300 000 € / työnantaja / 3 v)",
+        "De minimis aid (at most 300 000 € per employer over three years)",
+    ),
+    "bonus_grant.employed_after_6_months": ("Työssä 6 kk jälkeen", "Employed after 6 months"),
+    "bonus_grant.employed_after_12_months": ("Työssä 12 kk jälkeen", "Employed after 12 months"),
+    "bonus_payment.paid_on": ("Maksupäivä", "Date paid"),
+    "bonus_payment.amount": ("Maksettu summa", "Amount paid"),
+    "cost_entry.municipality_code": ("Kunta; tyhjä = koko hanke", "Municipality; empty: all"),
+    "cost_entry.booked_on": ("Kirjauspäivä", "Date booked"),
+    "cost_entry.amount": ("Summa euroina", "Amount in euros"),
+    "cost_entry.description": ("Kuvaus", "Description"),
+    "cost_entry.created_by": ("Kirjaaja (sähköposti)", "Booked by (e-mail)"),
+}
+_GENERIC: dict[str, tuple[str, str]] = {
+    "id": ("Tunniste (juokseva numero)", "Identifier (serial number)"),
+    "code": ("Koodi", "Code"),
+    "position": ("Järjestys", "Position in order"),
+    "name": ("Nimi", "Name"),
+    "name_fi": ("Nimi suomeksi", "Name in Finnish"),
+    "name_en": ("Nimi englanniksi", "Name in English"),
+    "created_at": ("Luotu (UTC)", "Created (UTC)"),
+    "updated_at": ("Muutettu viimeksi (UTC)", "Last changed (UTC)"),
+    "updated_by": ("Viimeisin muuttaja (sähköposti)", "Last changed by (e-mail)"),
+    "created_by": ("Lisääjä (sähköposti)", "Added by (e-mail)"),
+}
+
+
+def table_description(table: str) -> tuple[str, str]:
+    return TABLE_DESCRIPTIONS.get(table, (table, table))
+
+
+def column_description(table: Table, column: Any) -> tuple[str, str]:
+    """A column's description: its own, a reference's, or the generic one of its name."""
+    own = COLUMN_DESCRIPTIONS.get(f"{table.name}.{column.name}")
+    if own:
+        return own
+    for fk in column.foreign_keys:
+        target = fk.column.table.name
+        fi, en = table_description(target)
+        return (f"Viittaus tauluun {target}: {fi}", f"Reference to {target}: {en}")
+    return _GENERIC.get(column.name, (column.name, column.name))
+
+
+def data_dictionary(tables: Iterable[Table] | None = None) -> pd.DataFrame:
+    """One row per column of the snapshot: table, column, type, nullable, key, descriptions."""
+    rows = []
+    for table in tables or snapshot_tables():
+        for column in table.c:
+            fi, en = column_description(table, column)
+            refs = ", ".join(
+                f"{fk.column.table.name}.{fk.column.name}" for fk in column.foreign_keys
+            )
+            rows.append(
+                {
+                    "table": table.name,
+                    "column": column.name,
+                    "type": str(_arrow_type(column)),
+                    "nullable": bool(column.nullable),
+                    "primary_key": bool(column.primary_key),
+                    "references": refs,
+                    "description_fi": fi,
+                    "description_en": en,
+                }
+            )
+    return pd.DataFrame(rows)
