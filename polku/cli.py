@@ -3,6 +3,8 @@
     python -m polku init [--sample] [--scale N] [--seed S]
     python -m polku kpis [--municipality CODE] [--as-of YYYY-MM-DD] [--target-group CODE] [--json]
     python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
+    python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
+    python -m polku export --format xlsx|csv|parquet DIR
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -14,11 +16,12 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import ROLES
-from polku import db, i18n, metrics, users
+from polku import db, exports, i18n, ingest, metrics, users
 from polku.config import get_settings
 from polku.project import ProjectFileError, load_project
 
@@ -94,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     remove.set_defaults(handler=cmd_user_remove)
     listing = user_sub.add_parser("list", parents=[common], help="list the users")
     listing.set_defaults(handler=cmd_user_list)
+
+    load = sub.add_parser(
+        "import", parents=[common], help="import a CSV or .xlsx file: all rows or none"
+    )
+    load.add_argument("kind", choices=ingest.KIND_NAMES, help="the kind of data in the file")
+    load.add_argument("file", help="a .csv or .xlsx file (see data/sample/KIND.csv)")
+    load.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    load.set_defaults(handler=cmd_import)
+
+    out = sub.add_parser(
+        "export", parents=[common], help="export every table (the command acts as the system)"
+    )
+    out.add_argument("--format", required=True, choices=exports.FORMATS)
+    out.add_argument("directory", metavar="DIR", help="created if missing")
+    out.set_defaults(handler=cmd_export)
     return parser
 
 
@@ -175,6 +193,37 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     frame = users.list_users(_engine(args), users.SYSTEM)
     print(frame.to_string(index=False) if len(frame) else "-")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    lang = get_settings().language
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"polku: {path}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
+    report = ingest.import_file(
+        _engine(args), users.SYSTEM, args.kind, data, path.name, dry_run=args.dry_run
+    )
+    # One problem per line, errors and warnings alike, in the default language
+    for problem in report.problems:
+        line = problem.text(lang)
+        if not problem.is_error:
+            line = i18n.t("ingest.warning.prefix", lang, text=line)
+        print(line, file=sys.stderr)
+    if not report.ok:
+        print(f"polku: {report.summary(lang)}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(report.summary(lang))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    result = exports.export(_engine(args), users.SYSTEM, args.format, args.directory)
+    for path in result.files:
+        print(path)
     return 0
 
 

@@ -588,8 +588,8 @@ _FI: dict[str, str] = {
         "{kind}: {rows} riviä tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
     ),
     "ingest.summary.refused": (
-        "{kind}: tiedostossa on {errors} virhettä, mitään ei tallennettu. Korjaa virheet ja "
-        "tuo tiedosto uudelleen."
+        "{kind}: virheitä {errors}, mitään ei tallennettu. Korjaa virheet ja tuo tiedosto "
+        "uudelleen."
     ),
     "ingest.yes": "kyllä",
     "ingest.no": "ei",
@@ -634,6 +634,7 @@ _FI: dict[str, str] = {
     "export.info.role": "Viejän rooli",
     "export.info.scope": "Kunnat",
     "export.scope.all": "kaikki kunnat",
+    "ingest.warning.prefix": "varoitus: {text}",
     # End of import, export and data entry
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
@@ -1197,8 +1198,7 @@ _EN: dict[str, str] = {
         "{kind}: {rows} rows imported: {added} added, {changed} changed, {unchanged} unchanged."
     ),
     "ingest.summary.refused": (
-        "{kind}: the file has {errors} errors, nothing was saved. Correct them and import the "
-        "file again."
+        "{kind}: errors {errors}, nothing was saved. Correct them and import the file again."
     ),
     "ingest.yes": "yes",
     "ingest.no": "no",
@@ -1235,6 +1235,7 @@ _EN: dict[str, str] = {
     "export.info.role": "Role of the exporter",
     "export.info.scope": "Municipalities",
     "export.scope.all": "all municipalities",
+    "ingest.warning.prefix": "warning: {text}",
     # End of import, export and data entry
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",
