@@ -1,5 +1,491 @@
-"""Asiakkaat ja tietojen syöttö: recording clients, employers and bonuses (placeholder)."""
+"""Asiakkaat ja tietojen syöttö: coordinators record a client's entry, status changes, exit and
+outcomes, employers with their partnership agreements, employment bonuses and costs.
 
-from polku.ui.page import placeholder
+Each form is checked by polku.forms (the import's rules, access checked there); a wrong value
+gets its Finnish message right under its field. After a save the cached numbers are cleared
+and the form starts empty (its widgets get a new generation of keys)."""
 
-placeholder("clients")
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import streamlit as st
+
+from polku import forms, i18n, metrics
+from polku.access import Permission
+from polku.ingest import FormInvalid, Problem
+from polku.ui import data, resources
+from polku.ui.dashboard import code_names
+from polku.ui.state import actor, lang, municipality, t
+
+viewer = actor()
+engine = resources.engine()
+language = lang()
+picked = municipality()
+names = data.municipality_names()
+editable = [code for code in names if viewer.may(Permission.EDIT, code)]
+FLASH_KEY = "asiakkaat_flash"
+DATE_FORMAT = "DD.MM.YYYY" if language == "fi" else "YYYY-MM-DD"
+NONE = ""
+
+
+def generation(form: str) -> int:
+    return int(st.session_state.get(f"asiakkaat_gen_{form}", 0))
+
+
+def key(form: str, name: str) -> str:
+    """A widget's key: a new generation empties the form after a save."""
+    return f"{form}_{name}_{generation(form)}"
+
+
+class Slots:
+    """A placeholder under each field of a form for its messages, and one for the rest."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.general: Any = None
+
+    def under(self, name: str) -> None:
+        self.fields[name] = st.empty()
+
+    def show(self, problems: list[Problem]) -> None:
+        leftover = []
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            if problem.field in self.fields:
+                by_field.setdefault(problem.field or "", []).append(problem.reason(language))
+            else:
+                leftover.append(problem.reason(language))
+        for name, reasons in by_field.items():
+            self.fields[name].error(
+                "\n\n".join(_capital(r) for r in reasons), icon=":material/error:"
+            )
+        if leftover and self.general is not None:
+            self.general.error("\n\n".join(_capital(r) for r in leftover), icon=":material/error:")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def save(form: str, slots: Slots, action: Callable[[], forms.Saved], done_key: str) -> None:
+    """Run the form's save; messages under the fields, or a fresh form and a success note."""
+    try:
+        saved = action()
+    except FormInvalid as invalid:
+        slots.show(invalid.problems)
+        return
+    messages = [("success", t(done_key, key=saved.key))]
+    messages += [("warning", _capital(w.reason(language))) for w in saved.warnings]
+    st.session_state[FLASH_KEY] = messages
+    st.session_state[f"asiakkaat_gen_{form}"] = generation(form) + 1
+    data.clear()
+    st.rerun()
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        if kind == "success":
+            st.success(text, icon=":material/check_circle:")
+        else:
+            st.warning(text, icon=":material/warning:")
+
+
+def pick(
+    label: str,
+    options: dict[str, str],
+    form: str,
+    name: str,
+    slots: Slots,
+    default: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A selectbox of codes shown by their labels (empty until chosen, unless a default is
+    given), with its error slot."""
+    value = st.selectbox(
+        label,
+        list(options),
+        index=list(options).index(default) if default in options else None,
+        format_func=lambda code: options.get(code, str(code)),
+        key=key(form, name),
+        placeholder=t("forms.choose"),
+        **kw,
+    )
+    slots.under(name)
+    return value
+
+
+def day(label: str, form: str, name: str, slots: Slots, **kw: Any) -> date | None:
+    value = st.date_input(label, value=None, format=DATE_FORMAT, key=key(form, name), **kw)
+    slots.under(name)
+    return value if isinstance(value, date) else None
+
+
+def text(label: str, form: str, name: str, slots: Slots, **kw: Any) -> str:
+    value = st.text_input(label, key=key(form, name), **kw)
+    slots.under(name)
+    return value
+
+
+def number(label: str, form: str, name: str, slots: Slots, *, whole: bool = True, **kw: Any) -> Any:
+    value = st.number_input(label, value=None, step=1 if whole else 0.5, key=key(form, name), **kw)
+    slots.under(name)
+    if value is None:
+        return None
+    return int(value) if whole else Decimal(str(value))
+
+
+def labels(code_set: str, codes: tuple[str, ...]) -> dict[str, str]:
+    return {c: i18n.code_label(code_set, c, language) for c in codes}
+
+
+def yes_no(label: str, form: str, name: str, slots: Slots) -> bool | None:
+    options = {"yes": t("ingest.yes").capitalize(), "no": t("ingest.no").capitalize()}
+    value = pick(label, options, form, name, slots)
+    return None if value is None else value == "yes"
+
+
+st.title(t("page.clients"))
+show_flash()
+if not editable:
+    st.info(t("forms.read_only"), icon=":material/info:")
+    st.stop()
+
+home = picked if picked in editable else editable[0]
+municipality_labels = {code: names[code] for code in editable}
+statuses = code_names("client_status", language)
+groups = code_names("target_group", language)
+outcome_types = code_names("outcome_type", language)
+listing = forms.clients(engine, viewer, picked)
+client_codes = {code: code for code in listing["code"]}
+active_codes = {
+    code: code
+    for code, left in zip(listing["code"], listing["exit_date"], strict=True)
+    if left is None
+}
+employer_rows = forms.employers(engine, viewer)
+employer_labels = {
+    (row["business_id"] or row["name"]): (
+        f"{row['name']} ({row['business_id']})" if row["business_id"] else row["name"]
+    )
+    for row in employer_rows.to_dict("records")
+}
+today = metrics.today()
+
+tabs = st.tabs(
+    [
+        t("forms.tab.client"),
+        t("forms.tab.status"),
+        t("forms.tab.exit"),
+        t("forms.tab.outcome"),
+        t("forms.tab.employer"),
+        t("forms.tab.grant"),
+        t("forms.tab.cost"),
+    ]
+)
+
+with tabs[0]:
+    st.caption(t("forms.client.caption"))
+    slots = Slots()
+    with st.form(key("client", "form"), enter_to_submit=False):
+        code = text(
+            t("forms.field.client_code"),
+            "client",
+            "client_code",
+            slots,
+            help=t("forms.field.client_code.help"),
+            max_chars=20,
+        )
+        home_pick = pick(
+            t("forms.field.municipality"),
+            municipality_labels,
+            "client",
+            "municipality",
+            slots,
+            default=home,
+        )
+        birth_year = number(t("forms.field.birth_year"), "client", "birth_year", slots)
+        entry_date = day(t("forms.field.entry_date"), "client", "entry_date", slots)
+        status = pick(t("forms.field.first_status"), statuses, "client", "status", slots)
+        chosen_groups = st.multiselect(
+            t("forms.field.target_groups"),
+            list(groups),
+            format_func=lambda c: groups.get(c, c),
+            key=key("client", "target_groups"),
+        )
+        slots.under("target_groups")
+        gender = pick(
+            t("forms.field.gender"),
+            labels("gender", i18n.CODE_SETS["gender"]),
+            "client",
+            "gender",
+            slots,
+        )
+        education = pick(
+            t("forms.field.education_level"),
+            labels("education_level", ("isced_0_2", "isced_3_4", "isced_5_8")),
+            "client",
+            "education_level",
+            slots,
+        )
+        labour = pick(
+            t("forms.field.labour_status"),
+            labels("labour_status", i18n.CODE_SETS["labour_status"]),
+            "client",
+            "labour_status_at_entry",
+            slots,
+        )
+        months = number(
+            t("forms.field.unemployment_months"), "client", "unemployment_months", slots
+        )
+        goal = text(
+            t("forms.field.plan_goal"),
+            "client",
+            "plan_goal",
+            slots,
+            help=t("forms.field.plan_goal.help"),
+        )
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        entry = forms.ClientEntry(
+            code=code,
+            municipality=home_pick,
+            birth_year=birth_year,
+            entry_date=entry_date,
+            status=status,
+            gender=gender,
+            education_level=education,
+            labour_status=labour,
+            unemployment_months=months,
+            target_groups=tuple(chosen_groups),
+            plan_goal=goal,
+        )
+        save(
+            "client",
+            slots,
+            lambda: forms.record_client(engine, viewer, entry),
+            "forms.saved.client",
+        )
+
+with tabs[1]:
+    slots = Slots()
+    with st.form(key("status", "form"), enter_to_submit=False):
+        who = pick(t("forms.field.client_code"), active_codes, "status", "client_code", slots)
+        new_status = pick(t("forms.field.new_status"), statuses, "status", "status", slots)
+        start = day(t("forms.field.status_start"), "status", "start_date", slots)
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        save(
+            "status",
+            slots,
+            lambda: forms.change_status(engine, viewer, who or "", new_status, start),
+            "forms.saved.status",
+        )
+
+with tabs[2]:
+    slots = Slots()
+    with st.form(key("exit", "form"), enter_to_submit=False):
+        who = pick(t("forms.field.client_code"), active_codes, "exit", "client_code", slots)
+        exit_date = day(t("forms.field.exit_date"), "exit", "exit_date", slots)
+        reached = yes_no(t("forms.field.plan_goal_reached"), "exit", "plan_goal_reached", slots)
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        save(
+            "exit",
+            slots,
+            lambda: forms.record_exit(engine, viewer, who or "", exit_date, reached),
+            "forms.saved.exit",
+        )
+
+with tabs[3]:
+    slots = Slots()
+    with st.form(key("outcome", "form"), enter_to_submit=False):
+        who = pick(t("forms.field.client_code"), client_codes, "outcome", "client_code", slots)
+        kind = pick(t("forms.field.outcome_type"), outcome_types, "outcome", "outcome_type", slots)
+        when = day(t("forms.field.outcome_date"), "outcome", "outcome_date", slots)
+        employer = pick(
+            t("forms.field.employer_optional"), employer_labels, "outcome", "business_id", slots
+        )
+        slots.under("employer_name")
+        note = text(t("forms.field.note"), "outcome", "note", slots)
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        save(
+            "outcome",
+            slots,
+            lambda: forms.record_outcome(
+                engine, viewer, who or "", kind, when, employer=employer, note=note
+            ),
+            "forms.saved.outcome",
+        )
+
+with tabs[4]:
+    st.caption(t("forms.employer.caption"))
+    slots = Slots()
+    with st.form(key("employer", "form"), enter_to_submit=False):
+        name = text(t("forms.field.employer_name"), "employer", "name", slots)
+        business_id = text(
+            t("forms.field.business_id"),
+            "employer",
+            "business_id",
+            slots,
+            help=t("forms.field.business_id.help"),
+        )
+        employer_type = pick(
+            t("forms.field.employer_type"),
+            labels("employer_type", i18n.CODE_SETS["employer_type"]),
+            "employer",
+            "employer_type",
+            slots,
+        )
+        employer_home = pick(
+            t("forms.field.employer_municipality"),
+            {NONE: t("forms.field.no_municipality"), **municipality_labels},
+            "employer",
+            "municipality",
+            slots,
+            help=t("forms.field.employer_municipality.help"),
+        )
+        st.markdown(f"**{t('forms.partnership')}**")
+        with_agreement = st.checkbox(
+            t("forms.field.with_partnership"), key=key("employer", "with_partnership")
+        )
+        agreement_start = day(t("forms.field.agreement_start"), "employer", "start_date", slots)
+        signed_on = day(t("forms.field.signed_on"), "employer", "signed_on", slots)
+        agreement_end = day(t("forms.field.agreement_end"), "employer", "end_date", slots)
+        agreement_note = text(t("forms.field.note"), "employer", "note", slots)
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        agreement = (
+            forms.PartnershipEntry(agreement_start, signed_on, agreement_end, agreement_note)
+            if with_agreement
+            else None
+        )
+        employer_entry = forms.EmployerEntry(
+            name, employer_type, business_id, employer_home or None
+        )
+        save(
+            "employer",
+            slots,
+            lambda: forms.record_employer(engine, viewer, employer_entry, agreement),
+            "forms.saved.employer",
+        )
+
+with tabs[5]:
+    st.caption(t("forms.grant.caption"))
+    slots = Slots()
+    with st.form(key("grant", "form"), enter_to_submit=False):
+        grant_employer = pick(
+            t("forms.field.employer"), employer_labels, "grant", "business_id", slots
+        )
+        slots.under("employer_name")
+        grant_client = pick(
+            t("forms.field.client_code"), client_codes, "grant", "client_code", slots
+        )
+        employment_start = day(
+            t("forms.field.employment_start"), "grant", "employment_start", slots
+        )
+        employment_end = day(t("forms.field.employment_end"), "grant", "employment_end", slots)
+        contract = pick(
+            t("forms.field.contract_type"),
+            labels("contract_type", ("fixed_term", "permanent")),
+            "grant",
+            "contract_type",
+            slots,
+        )
+        hours = number(t("forms.field.weekly_hours"), "grant", "weekly_hours", slots, whole=False)
+        monthly = number(
+            t("forms.field.monthly_amount"), "grant", "monthly_amount", slots, whole=False
+        )
+        grant_months = number(t("forms.field.months"), "grant", "months", slots)
+        slots.under("amount")
+        applied = day(t("forms.field.application_date"), "grant", "application_date", slots)
+        decision = pick(
+            t("forms.field.decision"),
+            labels("decision", ("pending", "granted", "refused")),
+            "grant",
+            "decision",
+            slots,
+        )
+        decided = day(t("forms.field.decision_date"), "grant", "decision_date", slots)
+        de_minimis = st.checkbox(
+            t("forms.field.de_minimis"),
+            key=key("grant", "de_minimis"),
+            help=t("forms.field.de_minimis.help"),
+        )
+        slots.under("de_minimis_amount")
+        after_6 = yes_no(t("forms.field.after_6"), "grant", "employed_after_6_months", slots)
+        after_12 = yes_no(t("forms.field.after_12"), "grant", "employed_after_12_months", slots)
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        grant = forms.GrantEntry(
+            employer=grant_employer or "",
+            client_code=grant_client or "",
+            employment_start=employment_start,
+            contract_type=contract,
+            weekly_hours=hours,
+            monthly_amount=monthly,
+            months=grant_months,
+            application_date=applied,
+            employment_end=employment_end,
+            decision=decision or "pending",
+            decision_date=decided,
+            de_minimis=de_minimis,
+            employed_after_6_months=after_6,
+            employed_after_12_months=after_12,
+        )
+        amount = forms.grant_amount(monthly, grant_months)
+        if amount is not None:
+            st.caption(t("forms.grant.amount", amount=i18n.fmt_euro(amount, 2, language)))
+        save("grant", slots, lambda: forms.record_grant(engine, viewer, grant), "forms.saved.grant")
+
+with tabs[6]:
+    slots = Slots()
+    lines = {
+        row["code"]: i18n.localized_name(row, language)
+        for row in forms.cost_lines(engine).to_dict("records")
+    }
+    cost_places = {NONE: t("forms.field.project_wide")} if viewer.may(Permission.EDIT) else {}
+    cost_places.update(municipality_labels)
+    with st.form(key("cost", "form"), enter_to_submit=False):
+        line = pick(t("forms.field.budget_line"), lines, "cost", "budget_line", slots)
+        place = pick(t("forms.field.cost_municipality"), cost_places, "cost", "municipality", slots)
+        booked = day(t("forms.field.booked_on"), "cost", "booked_on", slots)
+        cost_amount = number(t("forms.field.amount"), "cost", "amount", slots, whole=False)
+        description = text(t("forms.field.description"), "cost", "description", slots)
+        slots.general = st.empty()
+        submitted = st.form_submit_button(t("forms.save"), type="primary")
+    if submitted:
+        cost = forms.CostInput(line, booked, cost_amount, description, place or None)
+        save("cost", slots, lambda: forms.record_cost(engine, viewer, cost), "forms.saved.cost")
+
+st.subheader(t("forms.list.title"))
+shown = listing.assign(
+    municipality=[names.get(c, c) for c in listing["municipality"]],
+    status=[statuses.get(s, "") if s else "" for s in listing["status"]],
+)
+st.dataframe(
+    shown,
+    hide_index=True,
+    column_config={
+        "code": st.column_config.TextColumn(t("forms.field.client_code")),
+        "municipality": st.column_config.TextColumn(t("forms.field.municipality")),
+        "entry_date": st.column_config.DateColumn(t("forms.field.entry_date"), format="D.M.YYYY"),
+        "exit_date": st.column_config.DateColumn(t("forms.field.exit_date"), format="D.M.YYYY"),
+        "status": st.column_config.TextColumn(t("forms.list.status")),
+    },
+)
+st.caption(
+    t(
+        "forms.list.caption",
+        count=i18n.fmt_int(len(listing), language),
+        today=i18n.fmt_date(today, language),
+    )
+)

@@ -567,8 +567,8 @@ _FI: dict[str, str] = {
         "Y-tunnus puuttuu: vain yksityishenkilöllä ei ole Y-tunnusta"
     ),
     "ingest.error.de_minimis": (
-        "työnantajan {employer} de minimis -tuet nousisivat kolmen vuoden aikana "
-        "{total}:oon, yli enimmäismäärän {ceiling}"
+        "työnantajan {employer} de minimis -tuet kolmen vuoden ajalta olisivat {total}, mikä "
+        "ylittää enimmäismäärän {ceiling}"
     ),
     "ingest.warning.de_minimis": (
         "työnantajan {employer} de minimis -tuet ovat kolmen vuoden aikana {total} "
@@ -635,6 +635,112 @@ _FI: dict[str, str] = {
     "export.info.scope": "Kunnat",
     "export.scope.all": "kaikki kunnat",
     "ingest.warning.prefix": "varoitus: {text}",
+    "forms.error.client_exists": "asiakastunnus ”{value}” on jo käytössä",
+    "forms.error.client_exited": "asiakas on päättänyt {exit}: tilaa ei voi enää muuttaa",
+    "forms.error.same_status": "asiakas on jo tässä tilassa",
+    "forms.error.start_after_current": (
+        "uuden tilan on alettava nykyisen tilan alkamisen {start} jälkeen"
+    ),
+    "forms.error.exit_before_status": ("päättymispäivä on ennen nykyisen tilan alkamista {start}"),
+    "forms.error.hetu": (
+        "teksti sisältää henkilötunnuksen. Henkilötunnuksia ei saa tallentaa Polkuun"
+    ),
+    "forms.choose": "Valitse",
+    "forms.save": "Tallenna",
+    "forms.read_only": (
+        "Voit tarkastella tietoja, mutta et kirjata niitä. Tietoja kirjaavat kuntien "
+        "koordinaattorit ja pääkäyttäjä."
+    ),
+    "forms.saved.client": "Asiakas {key} tallennettu.",
+    "forms.saved.status": "Tilamuutos tallennettu: {key}.",
+    "forms.saved.exit": "Asiakkaan {key} päättyminen tallennettu.",
+    "forms.saved.outcome": "Tulos tallennettu: {key}.",
+    "forms.saved.employer": "Työnantaja {key} tallennettu.",
+    "forms.saved.grant": "Työllistämislisä tallennettu: {key}.",
+    "forms.saved.cost": "Kustannus tallennettu: {key}.",
+    "forms.tab.client": "Uusi asiakas",
+    "forms.tab.status": "Tilamuutos",
+    "forms.tab.exit": "Päättyminen",
+    "forms.tab.outcome": "Tulos",
+    "forms.tab.employer": "Työnantaja",
+    "forms.tab.grant": "Työllistämislisä",
+    "forms.tab.cost": "Kustannus",
+    "forms.client.caption": (
+        "Asiakas kirjataan pseudonyymillä asiakastunnuksella: ei nimiä, ei henkilötunnuksia, "
+        "syntymävuosi eikä syntymäpäivää. Ensimmäinen tila alkaa aloituspäivänä."
+    ),
+    "forms.employer.caption": (
+        "Työnantaja tunnistetaan Y-tunnuksesta; yksityishenkilö nimestä ja kunnasta. "
+        "Tallennus päivittää olemassa olevan työnantajan."
+    ),
+    "forms.grant.caption": (
+        "Summa on euroa kuukaudessa × kuukaudet. De minimis -tuki saa olla enintään 300 000 € "
+        "työnantajaa kohden kolmen vuoden aikana."
+    ),
+    "forms.grant.amount": "Summa: {amount}",
+    "forms.partnership": "Kumppanuussopimus",
+    "forms.field.client_code": "Asiakastunnus",
+    "forms.field.client_code.help": (
+        "Satunnainen pseudonyymi tunnus, esim. PK-7F3K2QX9. Ei nimeä eikä henkilötunnusta."
+    ),
+    "forms.field.municipality": "Kunta",
+    "forms.field.birth_year": "Syntymävuosi",
+    "forms.field.entry_date": "Aloituspäivä",
+    "forms.field.first_status": "Ensimmäinen tila",
+    "forms.field.target_groups": "Kohderyhmät",
+    "forms.field.gender": "Sukupuoli",
+    "forms.field.education_level": "Koulutustaso",
+    "forms.field.labour_status": "Työmarkkina-asema aloittaessa",
+    "forms.field.unemployment_months": "Työttömyyden kesto aloittaessa (kk)",
+    "forms.field.plan_goal": "Työllistymissuunnitelman tavoite",
+    "forms.field.plan_goal.help": "Tavoite lyhyesti, ilman henkilötietoja.",
+    "forms.field.new_status": "Uusi tila",
+    "forms.field.status_start": "Uusi tila alkaa",
+    "forms.field.exit_date": "Päättymispäivä",
+    "forms.field.plan_goal_reached": "Saavutettiinko suunnitelman tavoite?",
+    "forms.field.outcome_type": "Tulos",
+    "forms.field.outcome_date": "Päivämäärä",
+    "forms.field.employer_optional": "Työnantaja (jos on)",
+    "forms.field.employer": "Työnantaja",
+    "forms.field.note": "Lisätieto",
+    "forms.field.employer_name": "Nimi",
+    "forms.field.business_id": "Y-tunnus",
+    "forms.field.business_id.help": "Muodossa 1234567-8. Yksityishenkilöllä ei ole Y-tunnusta.",
+    "forms.field.employer_type": "Tyyppi",
+    "forms.field.employer_municipality": "Kunta",
+    "forms.field.employer_municipality.help": (
+        "Kunta, jossa työnantaja toimii; tyhjä, jos toimii koko alueella."
+    ),
+    "forms.field.no_municipality": "Ei kuntaa (koko alue)",
+    "forms.field.with_partnership": "Kirjaa kumppanuussopimus",
+    "forms.field.agreement_start": "Sopimus voimassa alkaen",
+    "forms.field.signed_on": "Allekirjoituspäivä",
+    "forms.field.agreement_end": "Sopimus voimassa asti",
+    "forms.field.employment_start": "Työsuhde alkaa",
+    "forms.field.employment_end": "Työsuhde päättyy",
+    "forms.field.contract_type": "Sopimustyyppi",
+    "forms.field.weekly_hours": "Viikkotunnit",
+    "forms.field.monthly_amount": "Euroa kuukaudessa",
+    "forms.field.months": "Kuukaudet",
+    "forms.field.application_date": "Hakemuspäivä",
+    "forms.field.decision": "Päätös",
+    "forms.field.decision_date": "Päätöspäivä",
+    "forms.field.de_minimis": "De minimis -tukea",
+    "forms.field.de_minimis.help": (
+        "Yritykselle myönnetty lisä on de minimis -tukea: koko summa lasketaan työnantajan "
+        "kolmen vuoden enimmäismäärään."
+    ),
+    "forms.field.after_6": "Työssä 6 kk jälkeen",
+    "forms.field.after_12": "Työssä 12 kk jälkeen",
+    "forms.field.project_wide": "Koko hanke (ei kuntaa)",
+    "forms.field.budget_line": "Budjettirivi",
+    "forms.field.cost_municipality": "Kunta",
+    "forms.field.booked_on": "Kirjauspäivä",
+    "forms.field.amount": "Summa (€)",
+    "forms.field.description": "Kuvaus",
+    "forms.list.title": "Asiakkaat",
+    "forms.list.status": "Nykyinen tila",
+    "forms.list.caption": "{count} asiakasta · tilanne {today}",
     # End of import, export and data entry
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
@@ -1236,6 +1342,110 @@ _EN: dict[str, str] = {
     "export.info.scope": "Municipalities",
     "export.scope.all": "all municipalities",
     "ingest.warning.prefix": "warning: {text}",
+    "forms.error.client_exists": "the client code “{value}” is already in use",
+    "forms.error.client_exited": "the client left on {exit}: the status can no longer change",
+    "forms.error.same_status": "the client is in this status already",
+    "forms.error.start_after_current": "the new status must start after the current one ({start})",
+    "forms.error.exit_before_status": "the exit date is before the current status began ({start})",
+    "forms.error.hetu": (
+        "the text contains a personal identity code. Identity codes must not be stored in Polku"
+    ),
+    "forms.choose": "Choose",
+    "forms.save": "Save",
+    "forms.read_only": (
+        "You may look at the data but not record it. The municipalities' coordinators and the "
+        "administrator record data."
+    ),
+    "forms.saved.client": "Client {key} saved.",
+    "forms.saved.status": "Status change saved: {key}.",
+    "forms.saved.exit": "The exit of client {key} saved.",
+    "forms.saved.outcome": "Outcome saved: {key}.",
+    "forms.saved.employer": "Employer {key} saved.",
+    "forms.saved.grant": "Employment bonus saved: {key}.",
+    "forms.saved.cost": "Cost saved: {key}.",
+    "forms.tab.client": "New client",
+    "forms.tab.status": "Status change",
+    "forms.tab.exit": "Exit",
+    "forms.tab.outcome": "Outcome",
+    "forms.tab.employer": "Employer",
+    "forms.tab.grant": "Employment bonus",
+    "forms.tab.cost": "Cost",
+    "forms.client.caption": (
+        "A client is recorded under a pseudonymous code: no names, no identity codes, the birth "
+        "year and not the birth date. The first status starts on the entry date."
+    ),
+    "forms.employer.caption": (
+        "An employer is known by its business ID; a private person by name and municipality. "
+        "Saving updates an employer already recorded."
+    ),
+    "forms.grant.caption": (
+        "The amount is euros per month × months. De minimis aid may be at most 300 000 € per "
+        "employer over three years."
+    ),
+    "forms.grant.amount": "Amount: {amount}",
+    "forms.partnership": "Partnership agreement",
+    "forms.field.client_code": "Client code",
+    "forms.field.client_code.help": (
+        "A random pseudonymous code, e.g. PK-7F3K2QX9. No name, no identity code."
+    ),
+    "forms.field.municipality": "Municipality",
+    "forms.field.birth_year": "Birth year",
+    "forms.field.entry_date": "Entry date",
+    "forms.field.first_status": "First status",
+    "forms.field.target_groups": "Target groups",
+    "forms.field.gender": "Gender",
+    "forms.field.education_level": "Education level",
+    "forms.field.labour_status": "Labour-market status at entry",
+    "forms.field.unemployment_months": "Months of unemployment at entry",
+    "forms.field.plan_goal": "Goal of the employment plan",
+    "forms.field.plan_goal.help": "The goal in brief, without personal data.",
+    "forms.field.new_status": "New status",
+    "forms.field.status_start": "New status starts",
+    "forms.field.exit_date": "Exit date",
+    "forms.field.plan_goal_reached": "Was the plan goal reached?",
+    "forms.field.outcome_type": "Outcome",
+    "forms.field.outcome_date": "Date",
+    "forms.field.employer_optional": "Employer (if any)",
+    "forms.field.employer": "Employer",
+    "forms.field.note": "Note",
+    "forms.field.employer_name": "Name",
+    "forms.field.business_id": "Business ID (Y-tunnus)",
+    "forms.field.business_id.help": "As 1234567-8. A private person has none.",
+    "forms.field.employer_type": "Type",
+    "forms.field.employer_municipality": "Municipality",
+    "forms.field.employer_municipality.help": (
+        "The municipality the employer works in; empty when it works across the region."
+    ),
+    "forms.field.no_municipality": "No municipality (whole region)",
+    "forms.field.with_partnership": "Record a partnership agreement",
+    "forms.field.agreement_start": "Agreement in force from",
+    "forms.field.signed_on": "Date signed",
+    "forms.field.agreement_end": "Agreement in force until",
+    "forms.field.employment_start": "Employment starts",
+    "forms.field.employment_end": "Employment ends",
+    "forms.field.contract_type": "Contract type",
+    "forms.field.weekly_hours": "Weekly hours",
+    "forms.field.monthly_amount": "Euros per month",
+    "forms.field.months": "Months",
+    "forms.field.application_date": "Application date",
+    "forms.field.decision": "Decision",
+    "forms.field.decision_date": "Decision date",
+    "forms.field.de_minimis": "De minimis aid",
+    "forms.field.de_minimis.help": (
+        "A bonus granted to a company is de minimis aid: the whole amount counts towards the "
+        "employer's three-year ceiling."
+    ),
+    "forms.field.after_6": "Employed after 6 months",
+    "forms.field.after_12": "Employed after 12 months",
+    "forms.field.project_wide": "The whole project (no municipality)",
+    "forms.field.budget_line": "Budget line",
+    "forms.field.cost_municipality": "Municipality",
+    "forms.field.booked_on": "Date booked",
+    "forms.field.amount": "Amount (€)",
+    "forms.field.description": "Description",
+    "forms.list.title": "Clients",
+    "forms.list.status": "Current status",
+    "forms.list.caption": "{count} clients · as of {today}",
     # End of import, export and data entry
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",

@@ -947,7 +947,7 @@ def _value_problems(
         if ctx.scan_hetu:
             verdict = privacy.hetu_verdict(value)
             if verdict == "refuse":
-                found.append(("ingest.error.hetu", ERROR, {}))
+                found.append(("forms.error.hetu", ERROR, {}))
             elif verdict == "warn":
                 found.append(("ingest.warning.hetu", WARNING, {}))
     kind = column.type

@@ -1,0 +1,476 @@
+"""Data entry one record at a time: the rules behind the forms of the Asiakkaat page.
+
+A client's entry (with the first status), a status change, an exit (plan goal reached or not),
+an outcome, an employer with its partnership agreement, an employment-bonus grant (amount =
+€/month × months, de minimis ceiling checked) and a cost entry. Every function takes the
+acting user and asks polku/access.py for EDIT in the record's municipality itself, checks the
+values with the import's rules (polku/ingest.py: one definition of what is valid), and writes
+in one transaction with audit rows. Invalid input raises FormInvalid, whose problems name the
+field (`Problem.field`) and the reason (a catalog key), so the page shows each message next to
+its field; warnings (a text resembling an identity code, de minimis aid near the ceiling) come
+back with the saved result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from models import metadata
+from polku import ingest
+from polku.access import Actor, Permission, check, row_scope
+from polku.ingest import ERROR, FormInvalid, Problem
+from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
+
+_client = metadata.tables["client"]
+_episode = metadata.tables["status_episode"]
+_employer = metadata.tables["employer"]
+_budget_line = metadata.tables["budget_line"]
+
+ACTION = "form"  # audit rows: form_add, form_change
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a form saved: the entity's natural key, and warnings to show."""
+
+    key: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _invalid(name: str, key: str, **params: Any) -> FormInvalid:
+    return FormInvalid([Problem(None, name, key, params, ERROR, name)])
+
+
+def _checked(
+    conn: Connection,
+    actor: Actor,
+    kind: str,
+    record: dict[str, Any],
+    today: date | None,
+    more: Sequence[Problem] = (),
+) -> tuple[ingest.Plan, list[Problem]]:
+    """Check a record with the import's rules and write it; FormInvalid on any error (with
+    the caller's own `more` problems, so the form shows every one at once)."""
+    plan, problems = ingest.check_record(conn, actor, kind, record, today=today)
+    problems = [*problems, *more]
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise FormInvalid(errors)
+    ingest.write_plan(conn, actor, plan, action=ACTION)
+    return plan, [p for p in problems if not p.is_error]
+
+
+@dataclass(frozen=True)
+class _ClientRow:
+    id: int
+    code: str
+    municipality: str
+    entry_date: date
+    exit_date: date | None
+
+
+def _client_row(conn: Connection, code: str) -> _ClientRow | None:
+    c = _client.c
+    row = conn.execute(
+        select(c.id, c.code, c.municipality_code, c.entry_date, c.exit_date).where(
+            c.code == code.strip()
+        )
+    ).first()
+    return None if row is None else _ClientRow(*row)
+
+
+def _existing_client(conn: Connection, actor: Actor | None, code: str) -> _ClientRow:
+    """The client, after the actor's right to edit its municipality is checked."""
+    found = _client_row(conn, code) if code else None
+    if found is None:
+        raise _invalid("client_code", "ingest.error.unknown_client", value=code)
+    check(actor, Permission.EDIT, found.municipality)
+    return found
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() or None if isinstance(value, str) else value
+
+
+# ---------------------------------------------------------------------------------------------
+# Clients
+
+
+@dataclass(frozen=True)
+class ClientEntry:
+    """A new client: a pseudonymous code, never a name or an identity code."""
+
+    code: str
+    municipality: str | None
+    birth_year: int | None
+    entry_date: date | None
+    status: str | None = None  # the first status, from the entry date
+    gender: str | None = None
+    education_level: str | None = None
+    labour_status: str | None = None
+    unemployment_months: int | None = None
+    target_groups: Sequence[str] = ()
+    plan_goal: str | None = None
+
+
+def record_client(
+    engine: Engine, actor: Actor | None, entry: ClientEntry, *, today: date | None = None
+) -> Saved:
+    """Record a new client and its first status, which starts on the entry date."""
+    row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
+    if not entry.municipality:
+        raise _invalid("municipality", "ingest.error.required")
+    check(actor, Permission.EDIT, entry.municipality)
+    assert actor is not None
+    code = entry.code.strip()
+    with engine.begin() as conn:
+        if code and _client_row(conn, code) is not None:
+            raise _invalid("client_code", "forms.error.client_exists", value=code)
+        record = {
+            "client_code": code or None,
+            "municipality": entry.municipality,
+            "birth_year": entry.birth_year,
+            "gender": entry.gender,
+            "education_level": entry.education_level,
+            "labour_status_at_entry": entry.labour_status,
+            "unemployment_months": entry.unemployment_months,
+            "target_groups": tuple(entry.target_groups) or None,
+            "entry_date": entry.entry_date,
+            "plan_goal": _text(entry.plan_goal),
+        }
+        missing = []
+        if entry.status is None:
+            missing.append(Problem(None, "status", "ingest.error.required", {}, ERROR, "status"))
+        _, warnings = _checked(conn, actor, "clients", record, today, missing)
+        episode = {"client_code": code, "status": entry.status, "start_date": entry.entry_date}
+        _checked(conn, actor, "episodes", episode, today)
+    return Saved(code, warnings)
+
+
+def change_status(
+    engine: Engine,
+    actor: Actor | None,
+    code: str,
+    status: str | None,
+    start: date | None,
+    *,
+    today: date | None = None,
+) -> Saved:
+    """A new status from `start`; the open status ends the day before."""
+    with engine.begin() as conn:
+        client = _existing_client(conn, actor, code)
+        assert actor is not None
+        if status is None:
+            raise _invalid("status", "ingest.error.required")
+        if start is None:
+            raise _invalid("start_date", "ingest.error.required")
+        if client.exit_date is not None:
+            raise _invalid("start_date", "forms.error.client_exited", exit=client.exit_date)
+        if start < client.entry_date:
+            raise _invalid("start_date", "ingest.error.before_entry", entry=client.entry_date)
+        e = _episode.c
+        open_ = conn.execute(
+            select(e.status_code, e.start_date)
+            .where(e.client_id == client.id, e.end_date.is_(None))
+            .order_by(e.start_date)
+        ).all()
+        for current, began in open_:
+            if current == status:
+                raise _invalid("status", "forms.error.same_status")
+            if began >= start:
+                raise _invalid("start_date", "forms.error.start_after_current", start=began)
+        for current, began in open_:
+            closing = {
+                "client_code": client.code,
+                "status": current,
+                "start_date": began,
+                "end_date": start - timedelta(days=1),
+            }
+            _checked(conn, actor, "episodes", closing, today)
+        new = {"client_code": client.code, "status": status, "start_date": start}
+        _, warnings = _checked(conn, actor, "episodes", new, today)
+    return Saved(f"{client.code}/{status}/{start.isoformat()}", warnings)
+
+
+def record_exit(
+    engine: Engine,
+    actor: Actor | None,
+    code: str,
+    exit_date: date | None,
+    goal_reached: bool | None,
+    *,
+    today: date | None = None,
+) -> Saved:
+    """The client leaves the project on `exit_date`, with the plan goal reached or not; the
+    open status ends on the same day."""
+    with engine.begin() as conn:
+        client = _existing_client(conn, actor, code)
+        assert actor is not None
+        if exit_date is None:
+            raise _invalid("exit_date", "ingest.error.required")
+        if goal_reached is None:
+            raise _invalid("plan_goal_reached", "ingest.error.required")
+        record = {
+            "client_code": client.code,
+            "exit_date": exit_date,
+            "plan_goal_reached": goal_reached,
+        }
+        _, warnings = _checked(conn, actor, "clients", record, today)
+        e = _episode.c
+        open_ = conn.execute(
+            select(e.status_code, e.start_date).where(
+                e.client_id == client.id, e.end_date.is_(None)
+            )
+        ).all()
+        for current, began in open_:
+            if began > exit_date:
+                raise _invalid("exit_date", "forms.error.exit_before_status", start=began)
+            closing = {
+                "client_code": client.code,
+                "status": current,
+                "start_date": began,
+                "end_date": exit_date,
+            }
+            _checked(conn, actor, "episodes", closing, today)
+    return Saved(client.code, warnings)
+
+
+def record_outcome(
+    engine: Engine,
+    actor: Actor | None,
+    code: str,
+    outcome_type: str | None,
+    outcome_date: date | None,
+    *,
+    employer: str | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> Saved:
+    """An outcome of the client's path; `employer` is a Y-tunnus, or a name for employers
+    without one."""
+    with engine.begin() as conn:
+        client = _existing_client(conn, actor, code)
+        assert actor is not None
+        record = {
+            "client_code": client.code,
+            "outcome_type": outcome_type,
+            "outcome_date": outcome_date,
+            "note": _text(note),
+            **_employer_ref(employer),
+        }
+        _, warnings = _checked(conn, actor, "outcomes", record, today)
+    return Saved(f"{client.code}/{outcome_type}/{outcome_date}", warnings)
+
+
+def _employer_ref(employer: str | None) -> dict[str, Any]:
+    """A Y-tunnus goes to the business_id field, anything else is an employer's name."""
+    text = (employer or "").strip()
+    if not text:
+        return {"business_id": None, "employer_name": None}
+    normal = normalise_business_id(text)
+    if BUSINESS_ID_PATTERN.match(normal):
+        return {"business_id": normal, "employer_name": None}
+    return {"business_id": None, "employer_name": text}
+
+
+# ---------------------------------------------------------------------------------------------
+# Employers, partnerships, grants, costs
+
+
+@dataclass(frozen=True)
+class EmployerEntry:
+    name: str
+    employer_type: str | None
+    business_id: str | None = None
+    municipality: str | None = None
+
+
+@dataclass(frozen=True)
+class PartnershipEntry:
+    start_date: date | None
+    signed_on: date | None = None
+    end_date: date | None = None
+    note: str | None = None
+
+
+def _check_employer_scope(actor: Actor | None, municipality: str | None) -> Actor:
+    """A coordinator edits employers of their municipalities and those of none."""
+    if municipality is None:
+        row_scope(actor, Permission.EDIT)
+        assert actor is not None
+        return actor
+    return check(actor, Permission.EDIT, municipality)
+
+
+def record_employer(
+    engine: Engine,
+    actor: Actor | None,
+    entry: EmployerEntry,
+    partnership: PartnershipEntry | None = None,
+    *,
+    today: date | None = None,
+) -> Saved:
+    """Add or update an employer (by Y-tunnus; private persons by name and municipality) and,
+    when given, its partnership agreement."""
+    actor = _check_employer_scope(actor, entry.municipality)
+    business_id = _text(entry.business_id)
+    if business_id:
+        business_id = normalise_business_id(business_id)
+    record = {
+        "business_id": business_id,
+        "name": _text(entry.name),
+        "employer_type": entry.employer_type,
+        "municipality": entry.municipality,
+    }
+    with engine.begin() as conn:
+        _, warnings = _checked(conn, actor, "employers", record, today)
+        if partnership is not None:
+            agreement = {
+                "business_id": business_id,
+                "employer_name": None if business_id else record["name"],
+                "signed_on": partnership.signed_on,
+                "start_date": partnership.start_date,
+                "end_date": partnership.end_date,
+                "note": _text(partnership.note),
+            }
+            _, more = _checked(conn, actor, "partnerships", agreement, today)
+            warnings += more
+    return Saved(str(business_id or record["name"]), warnings)
+
+
+@dataclass(frozen=True)
+class GrantEntry:
+    """An employment-bonus application; the amount is €/month × months."""
+
+    employer: str  # Y-tunnus, or the name of an employer without one
+    client_code: str
+    employment_start: date | None
+    contract_type: str | None
+    weekly_hours: Decimal | None
+    monthly_amount: Decimal | None
+    months: int | None
+    application_date: date | None
+    employment_end: date | None = None
+    decision: str = "pending"
+    decision_date: date | None = None
+    de_minimis: bool = False  # the bonus counts as de minimis aid (companies)
+    employed_after_6_months: bool | None = None
+    employed_after_12_months: bool | None = None
+
+
+def grant_amount(monthly_amount: Decimal | None, months: int | None) -> Decimal | None:
+    """€/month × months, or None while either is missing."""
+    if monthly_amount is None or months is None:
+        return None
+    return ingest.grant_amount(monthly_amount, months)
+
+
+def record_grant(
+    engine: Engine, actor: Actor | None, entry: GrantEntry, *, today: date | None = None
+) -> Saved:
+    """Record an employment-bonus grant for a client; refused when the employer's de minimis
+    aid would pass 300 000 € over three years, warned near it."""
+    amount = grant_amount(entry.monthly_amount, entry.months)
+    with engine.begin() as conn:
+        client = _existing_client(conn, actor, entry.client_code)
+        assert actor is not None
+        if not (entry.employer or "").strip():
+            raise _invalid("business_id", "ingest.error.employer_required")
+        record = {
+            "client_code": client.code,
+            "employment_start": entry.employment_start,
+            "employment_end": entry.employment_end,
+            "contract_type": entry.contract_type,
+            "weekly_hours": entry.weekly_hours,
+            "monthly_amount": entry.monthly_amount,
+            "months": entry.months,
+            "application_date": entry.application_date,
+            "decision": entry.decision,
+            "decision_date": entry.decision_date,
+            "de_minimis_amount": amount if entry.de_minimis else None,
+            "employed_after_6_months": entry.employed_after_6_months,
+            "employed_after_12_months": entry.employed_after_12_months,
+            **_employer_ref(entry.employer),
+        }
+        _, warnings = _checked(conn, actor, "grants", record, today)
+    return Saved(f"{entry.employer}/{client.code}/{entry.employment_start}", warnings)
+
+
+@dataclass(frozen=True)
+class CostInput:
+    budget_line: str | None
+    booked_on: date | None
+    amount: Decimal | None
+    description: str
+    municipality: str | None = None  # None: the whole project
+
+
+def record_cost(
+    engine: Engine, actor: Actor | None, entry: CostInput, *, today: date | None = None
+) -> Saved:
+    """Book a cost against a budget line; project-wide costs (no municipality): admins."""
+    check(actor, Permission.EDIT, entry.municipality)
+    assert actor is not None
+    record = {
+        "budget_line": entry.budget_line,
+        "municipality": entry.municipality,
+        "booked_on": entry.booked_on,
+        "amount": entry.amount,
+        "description": _text(entry.description),
+    }
+    with engine.begin() as conn:
+        _, warnings = _checked(conn, actor, "costs", record, today)
+    return Saved(f"{entry.budget_line}/{entry.booked_on}", warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the forms offer to pick
+
+
+CLIENT_LIST_COLUMNS = ["code", "municipality", "entry_date", "exit_date", "status"]
+
+
+def clients(engine: Engine, actor: Actor | None, municipality: str | None = None) -> pd.DataFrame:
+    """The clients the actor may see (of `municipality`, or all in scope): code, municipality,
+    entry and exit dates and the open status; newest entries first."""
+    scope = row_scope(actor, Permission.READ_ROWS)
+    c, e = _client.c, _episode.c
+    current = select(e.client_id, e.status_code).where(e.end_date.is_(None)).subquery()
+    stmt = select(c.code, c.municipality_code, c.entry_date, c.exit_date, current.c.status_code)
+    stmt = stmt.outerjoin(current, current.c.client_id == c.id)
+    if scope is not None:
+        stmt = stmt.where(c.municipality_code.in_(sorted(scope)))
+    if municipality is not None:
+        stmt = stmt.where(c.municipality_code == municipality)
+    stmt = stmt.order_by(c.entry_date.desc(), c.code)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(stmt).all()]
+    frame = pd.DataFrame(rows, columns=CLIENT_LIST_COLUMNS)
+    return frame.drop_duplicates("code").reset_index(drop=True)
+
+
+def employers(engine: Engine, actor: Actor | None) -> pd.DataFrame:
+    """Every employer for the pickers (employers are not client data): business_id, name,
+    employer_type, municipality; by name."""
+    row_scope(actor, Permission.READ_ROWS)
+    e = _employer.c
+    stmt = select(e.business_id, e.name, e.employer_type, e.municipality_code).order_by(e.name)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(stmt).all()]
+    return pd.DataFrame(rows, columns=["business_id", "name", "employer_type", "municipality"])
+
+
+def cost_lines(engine: Engine) -> pd.DataFrame:
+    """The budget's cost lines: code, name_fi, name_en."""
+    b = _budget_line.c
+    stmt = select(b.code, b.name_fi, b.name_en).where(b.kind == "cost").order_by(b.position)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(stmt).all()]
+    return pd.DataFrame(rows, columns=["code", "name_fi", "name_en"])
