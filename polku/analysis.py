@@ -4,14 +4,12 @@ analyst, and read the data dictionary. The numbers themselves come from polku/me
 
 from __future__ import annotations
 
-import inspect
 import os
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 
-import models
 from polku import db
 from polku.access import ANALYST, Actor
 
@@ -33,24 +31,7 @@ def analyst(email: str | None = None) -> Actor:
 
 
 def data_dictionary() -> pd.DataFrame:
-    """Every table and column of the data model: table, column, type, required, key, and the
-    table's description (the comment above its class in models.py)."""
-    descriptions = {
-        cls.__tablename__: (inspect.getcomments(cls) or "").lstrip("# ").strip()
-        for cls in vars(models).values()
-        if isinstance(cls, type) and hasattr(cls, "__tablename__") and hasattr(cls, "__table__")
-    }
-    rows = [
-        {
-            "table": table.name,
-            "column": column.name,
-            "type": str(column.type),
-            "required": not column.nullable,
-            "key": bool(column.primary_key),
-            "references": ", ".join(fk.target_fullname for fk in column.foreign_keys),
-            "table_description": descriptions.get(table.name, ""),
-        }
-        for table in models.metadata.sorted_tables
-        for column in table.columns
-    ]
-    return pd.DataFrame(rows)
+    """Every table and column with its type and description (the Parquet snapshot's own)."""
+    from polku.exports import data_dictionary as dictionary
+
+    return dictionary()

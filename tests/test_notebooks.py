@@ -75,3 +75,21 @@ def test_the_getting_started_notebook_shows_the_dashboards_numbers(sample_url: s
         assert row["actual"] == pytest.approx(dashboard.loc[code, "actual"])
         assert row["expected"] == pytest.approx(dashboard.loc[code, "expected"])
     assert shown["clients"]["actual"] > 0
+
+
+def test_a_notebook_runs_on_a_parquet_snapshot_with_the_same_numbers(
+    sample_url: str, tmp_path: Path
+) -> None:
+    """SOURCE may be a snapshot directory made by `python -m polku export --format parquet`."""
+    snapshot = tmp_path / "snapshot"
+    assert (
+        cli.main(["export", "--format", "parquet", str(snapshot), "--database-url", sample_url])
+        == 0
+    )
+    executed = run(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb", str(snapshot))
+    cell = next(c for c in executed.cells if "kpis" in c.metadata.get("tags", []))
+    shown = {row["indicator"]: row["actual"] for row in json.loads(cell.outputs[0]["text"])}
+    engine = analysis.open_source(sample_url)
+    source = metrics.kpis(engine, analysis.analyst(), None, AS_OF).set_index("indicator")
+    engine.dispose()
+    assert shown == pytest.approx(source["actual"].to_dict())
