@@ -1,5 +1,160 @@
-"""Tuonti: CSV and Excel import (placeholder)."""
+"""Tuonti: bulk data from the employment area's client system and from Excel. Pick the kind,
+download its template, upload a CSV or .xlsx file, read the preview with every problem by row
+and column, then save: every row in one transaction, or none.
 
-from polku.ui.page import placeholder
+The preview is the import run without writing (polku.ingest, dry run), kept for the uploaded
+file until it changes; saving runs the import again inside its transaction, so what is saved
+is checked against the database as it is then."""
 
-placeholder("import")
+import hashlib
+
+import streamlit as st
+
+from polku import i18n, ingest
+from polku.ui import data, resources
+from polku.ui.state import actor, lang, t
+
+viewer = actor()
+engine = resources.engine()
+language = lang()
+PREVIEW_KEY = "tuonti_preview"
+RESULT_KEY = "tuonti_result"
+# From this many rows a save shows a progress bar
+LARGE_FILE_ROWS = 2000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+st.title(t("page.import"))
+ingest.import_scope(viewer)  # refuses roles that edit nothing before anything is shown
+
+for kind_done, text in st.session_state.pop(RESULT_KEY, []):
+    if kind_done == "success":
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.error(text, icon=":material/error:")
+
+kind = st.selectbox(
+    t("import.kind"),
+    ingest.KIND_NAMES,
+    format_func=lambda k: t(f"kind.{k}"),
+    key="tuonti_kind",
+    help=t("import.kind.help"),
+)
+st.caption(t(f"import.about.{kind}"))
+
+downloads = st.columns(3)
+downloads[0].download_button(
+    t("import.template_csv"),
+    ingest.template_csv(kind),
+    file_name=f"{kind}-pohja.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+downloads[1].download_button(
+    t("import.template_xlsx"),
+    ingest.template_xlsx(kind, language),
+    file_name=f"{kind}-pohja.xlsx",
+    mime=XLSX,
+    icon=":material/download:",
+)
+downloads[2].download_button(
+    t("import.example"),
+    ingest.sample_path(kind).read_bytes(),
+    file_name=f"{kind}.csv",
+    mime="text/csv",
+    icon=":material/description:",
+)
+with st.expander(t("import.columns")):
+    st.dataframe(
+        ingest.columns_frame(kind, language),
+        hide_index=True,
+        column_config={
+            "header": st.column_config.TextColumn(t("ingest.template.col.header")),
+            "name": st.column_config.TextColumn(t("ingest.template.col.name")),
+            "required": st.column_config.TextColumn(t("ingest.template.col.required")),
+            "content": st.column_config.TextColumn(t("ingest.template.col.content")),
+        },
+    )
+    st.caption(t("import.formats"))
+
+upload = st.file_uploader(t("import.file"), type=["csv", "txt", "xlsx"], key=f"tuonti_file_{kind}")
+if upload is None:
+    st.info(t("import.upload_hint"), icon=":material/upload_file:")
+    st.stop()
+
+content = upload.getvalue()
+stamp = (kind, upload.name, hashlib.sha256(content).hexdigest())
+cached = st.session_state.get(PREVIEW_KEY)
+if cached is not None and cached[0] == stamp:
+    report: ingest.ImportReport = cached[1]
+else:
+    with st.spinner(t("import.checking")):
+        report = ingest.import_file(engine, viewer, kind, content, upload.name, dry_run=True)
+    st.session_state[PREVIEW_KEY] = (stamp, report)
+
+st.subheader(t("import.preview"))
+if report.encoding:
+    separator = {";": ";", ",": ",", "\t": "tab"}.get(report.delimiter or "", "")
+    st.caption(t("import.read_csv", encoding=report.encoding, separator=separator))
+elif report.sheet:
+    st.caption(t("import.read_sheet", sheet=report.sheet))
+counts = st.columns(5)
+counts[0].metric(t("import.rows"), i18n.fmt_int(report.rows, language))
+counts[1].metric(t("import.added"), i18n.fmt_int(report.added, language))
+counts[2].metric(t("import.changed"), i18n.fmt_int(report.changed, language))
+counts[3].metric(t("import.unchanged"), i18n.fmt_int(report.unchanged, language))
+counts[4].metric(t("import.errors"), i18n.fmt_int(len(report.errors), language))
+
+if report.problems:
+    if report.errors:
+        st.error(t("import.has_errors", count=i18n.fmt_int(len(report.errors), language)))
+    else:
+        st.warning(t("import.has_warnings"), icon=":material/warning:")
+    problems = ingest.problems_frame(report.problems, language)
+    problems["severity"] = [t(f"import.severity.{s}") for s in problems["severity"]]
+    st.dataframe(
+        problems,
+        hide_index=True,
+        column_config={
+            "row": st.column_config.NumberColumn(t("import.col.row"), format="%d"),
+            "column": st.column_config.TextColumn(t("import.col.column")),
+            "severity": st.column_config.TextColumn(t("import.col.severity")),
+            "reason": st.column_config.TextColumn(t("import.col.reason"), width="large"),
+        },
+    )
+
+spec = ingest.KINDS[kind]
+headers = {c.name: c.header for c in spec.columns}
+preview = report.preview.rename(columns=headers)
+if "_action" in preview:
+    preview["_action"] = [t(f"import.action.{a}") if a else "" for a in preview["_action"]]
+st.dataframe(
+    preview,
+    hide_index=True,
+    column_config={
+        "_row": st.column_config.NumberColumn(t("import.col.row"), format="%d"),
+        "_action": st.column_config.TextColumn(t("import.col.action")),
+    },
+)
+
+if st.button(
+    t("import.commit"),
+    type="primary",
+    disabled=not report.ok or report.rows == 0,
+    icon=":material/save:",
+    help=t("import.commit.help"),
+):
+    progress = None
+    if report.rows >= LARGE_FILE_ROWS:
+        bar = st.progress(0.0, text=t("import.saving"))
+
+        def progress(share: float) -> None:
+            bar.progress(min(1.0, share), text=t("import.saving"))
+
+    result = ingest.import_file(engine, viewer, kind, content, upload.name, progress=progress)
+    st.session_state.pop(PREVIEW_KEY, None)
+    if result.committed:
+        data.clear()
+        st.session_state[RESULT_KEY] = [("success", result.summary(language))]
+    else:
+        st.session_state[RESULT_KEY] = [("error", result.summary(language))]
+    st.rerun()

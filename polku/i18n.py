@@ -741,6 +741,100 @@ _FI: dict[str, str] = {
     "forms.list.title": "Asiakkaat",
     "forms.list.status": "Nykyinen tila",
     "forms.list.caption": "{count} asiakasta · tilanne {today}",
+    "import.kind": "Tuotavat tiedot",
+    "import.kind.help": (
+        "Tuo tiedot tässä järjestyksessä: työnantajat, asiakkaat, tilajaksot, tulokset, "
+        "kumppanuussopimukset, työllistämislisät, kustannukset."
+    ),
+    "import.about.employers": (
+        "Työnantajat tunnistetaan Y-tunnuksesta (yksityishenkilöt nimestä ja kunnasta); sama "
+        "tiedosto uudelleen ei muuta mitään."
+    ),
+    "import.about.clients": (
+        "Asiakkaat tunnistetaan asiakastunnuksesta. Vain pseudonyymit tunnukset: tiedosto, "
+        "jossa on henkilötunnus, hylätään kokonaan."
+    ),
+    "import.about.episodes": (
+        "Tilajakso tunnistetaan asiakastunnuksesta, tilasta ja alkupäivästä. Asiakkaiden on "
+        "oltava Polussa."
+    ),
+    "import.about.outcomes": (
+        "Tulos tunnistetaan asiakastunnuksesta, tuloksesta ja päivämäärästä; työnantaja "
+        "Y-tunnuksesta."
+    ),
+    "import.about.partnerships": (
+        "Sopimus tunnistetaan työnantajan Y-tunnuksesta ja alkupäivästä."
+    ),
+    "import.about.grants": (
+        "Työllistämislisä tunnistetaan työnantajan Y-tunnuksesta, asiakastunnuksesta ja "
+        "työsuhteen alusta. Summa = euroa kuukaudessa × kuukaudet."
+    ),
+    "import.about.costs": (
+        "Kustannus tunnistetaan budjettirivistä, kunnasta, kirjauspäivästä ja kuvauksesta."
+    ),
+    "import.template_csv": "Tuontipohja (CSV)",
+    "import.template_xlsx": "Tuontipohja (Excel)",
+    "import.example": "Esimerkkitiedosto",
+    "import.columns": "Sarakkeet ja niiden sisältö",
+    "import.formats": (
+        "CSV puolipisteellä tai pilkulla erotettuna, merkistö UTF-8 tai Windows-1252, tai "
+        "Excel (.xlsx). Desimaalipilkku ja päivämäärät muodossa 1.3.2026 tai 2026-03-01 "
+        "käyvät. Sarakeotsikot suomeksi tai englanniksi."
+    ),
+    "import.file": "Tiedosto",
+    "import.upload_hint": (
+        "Valitse tiedosto. Ennen tallennusta näet esikatselun ja jokaisen virheen rivin ja "
+        "sarakkeen."
+    ),
+    "import.checking": "Tarkistetaan tiedostoa…",
+    "import.preview": "Esikatselu",
+    "import.read_csv": "Luettu CSV-tiedostona: merkistö {encoding}, erotin {separator}",
+    "import.read_sheet": "Luettu Excel-taulukko: {sheet}",
+    "import.rows": "Rivejä",
+    "import.added": "Uusia",
+    "import.changed": "Muuttuu",
+    "import.unchanged": "Ennallaan",
+    "import.errors": "Virheitä",
+    "import.has_errors": (
+        "Tiedostossa on {count} virhettä. Korjaa ne ja lataa tiedosto uudelleen: mitään ei "
+        "tallenneta, ennen kuin tiedosto on virheetön."
+    ),
+    "import.has_warnings": "Tarkista varoitukset ennen tallennusta.",
+    "import.severity.error": "Virhe",
+    "import.severity.warning": "Varoitus",
+    "import.col.row": "Rivi",
+    "import.col.column": "Sarake",
+    "import.col.severity": "Laji",
+    "import.col.reason": "Syy",
+    "import.col.action": "Muutos",
+    "import.action.added": "uusi",
+    "import.action.changed": "muuttuu",
+    "import.action.unchanged": "ennallaan",
+    "import.action.error": "virhe",
+    "import.commit": "Tallenna tiedot",
+    "import.commit.help": "Kaikki rivit tallennetaan yhtenä kokonaisuutena, tai ei mitään.",
+    "import.saving": "Tallennetaan…",
+    "export.scope.caption": "Vienti sisältää tiedot, jotka saat nähdä: {scope}.",
+    "export.format": "Muoto",
+    "export.format.xlsx": "Excel",
+    "export.format.csv": "CSV",
+    "export.format.parquet": "Parquet",
+    "export.format.xlsx.help": (
+        "Excel-työkirja, jossa on taulukko kutakin tietoa kohden, samoin sarakkein kuin "
+        "tuontipohjissa."
+    ),
+    "export.format.csv.help": (
+        "CSV-tiedosto kutakin tietoa kohden (puolipiste, UTF-8): voi tuoda takaisin "
+        "sellaisenaan. Kaavoina suoritettavat solut on tehty vaarattomiksi."
+    ),
+    "export.format.parquet.help": (
+        "Kaikkien taulujen Parquet-tilannekuva ja tietosanasto analyysia varten "
+        "(polku.exports.open_snapshot)."
+    ),
+    "export.prepare": "Muodosta vienti",
+    "export.preparing": "Muodostetaan…",
+    "export.download": "Lataa zip",
+    "export.size": "Koko {size} Mt",
     # End of import, export and data entry
     # Fixed code sets (models.py)
     "role.admin": "Pääkäyttäjä",
@@ -1446,6 +1540,96 @@ _EN: dict[str, str] = {
     "forms.list.title": "Clients",
     "forms.list.status": "Current status",
     "forms.list.caption": "{count} clients · as of {today}",
+    "import.kind": "Data to import",
+    "import.kind.help": (
+        "Import in this order: employers, clients, status episodes, outcomes, partnership "
+        "agreements, employment bonuses, costs."
+    ),
+    "import.about.employers": (
+        "Employers are known by their business ID (private persons by name and municipality); "
+        "the same file again changes nothing."
+    ),
+    "import.about.clients": (
+        "Clients are known by their code. Pseudonymous codes only: a file holding an identity "
+        "code is refused as a whole."
+    ),
+    "import.about.episodes": (
+        "An episode is known by client code, status and start date. The clients must be in Polku."
+    ),
+    "import.about.outcomes": (
+        "An outcome is known by client code, outcome and date; the employer by business ID."
+    ),
+    "import.about.partnerships": (
+        "An agreement is known by the employer's business ID and its start date."
+    ),
+    "import.about.grants": (
+        "A bonus is known by the employer's business ID, the client code and the start of "
+        "employment. Amount = euros per month × months."
+    ),
+    "import.about.costs": (
+        "A cost is known by budget line, municipality, date booked and description."
+    ),
+    "import.template_csv": "Template (CSV)",
+    "import.template_xlsx": "Template (Excel)",
+    "import.example": "Example file",
+    "import.columns": "The columns and what goes in them",
+    "import.formats": (
+        "CSV separated by semicolons or commas, in UTF-8 or Windows-1252, or Excel (.xlsx). "
+        "Decimal commas and dates as 1.3.2026 or 2026-03-01 are fine. Headers in Finnish or "
+        "English."
+    ),
+    "import.file": "File",
+    "import.upload_hint": (
+        "Choose a file. Before saving you see a preview and every problem with its row and column."
+    ),
+    "import.checking": "Checking the file…",
+    "import.preview": "Preview",
+    "import.read_csv": "Read as CSV: encoding {encoding}, separator {separator}",
+    "import.read_sheet": "Read the Excel sheet {sheet}",
+    "import.rows": "Rows",
+    "import.added": "New",
+    "import.changed": "Changing",
+    "import.unchanged": "Unchanged",
+    "import.errors": "Errors",
+    "import.has_errors": (
+        "The file has {count} errors. Correct them and upload the file again: nothing is saved "
+        "until the file is free of errors."
+    ),
+    "import.has_warnings": "Check the warnings before saving.",
+    "import.severity.error": "Error",
+    "import.severity.warning": "Warning",
+    "import.col.row": "Row",
+    "import.col.column": "Column",
+    "import.col.severity": "Kind",
+    "import.col.reason": "Reason",
+    "import.col.action": "Change",
+    "import.action.added": "new",
+    "import.action.changed": "changes",
+    "import.action.unchanged": "unchanged",
+    "import.action.error": "error",
+    "import.commit": "Save the data",
+    "import.commit.help": "Every row is saved as one whole, or none.",
+    "import.saving": "Saving…",
+    "export.scope.caption": "The export holds the data you may see: {scope}.",
+    "export.format": "Format",
+    "export.format.xlsx": "Excel",
+    "export.format.csv": "CSV",
+    "export.format.parquet": "Parquet",
+    "export.format.xlsx.help": (
+        "An Excel workbook with a sheet per table, with the columns of the import templates."
+    ),
+    "export.format.csv.help": (
+        "A CSV file per table (semicolons, UTF-8) that imports back as it is. Cells a "
+        "spreadsheet would run as formulas are neutralised."
+    ),
+    "export.format.parquet.help": (
+        "A Parquet snapshot of every table with a data dictionary, for analysis "
+        "(polku.exports.open_snapshot)."
+    ),
+    "export.prepare": "Prepare the export",
+    "export.preparing": "Preparing…",
+    "export.download": "Download zip",
+    "export.size": "Size {size} MB",
     # End of import, export and data entry
     "role.admin": "Administrator",
     "role.coordinator": "Coordinator",
