@@ -58,7 +58,6 @@ SETUP_ENTITY = "municipality_setup"
 # Fields of every item a coordinator keeps current; own items also have a title and a weight
 EDITABLE_FIELDS = ("status", "owner", "due_date", "note", "evidence_url")
 OWN_ITEM_FIELDS = (*EDITABLE_FIELDS, "title", "required")
-SETUP_FIELDS = ("operating_model_code", "coaching_environment", "services")
 # An item of a later phase in these statuses is work ahead of the gate: flagged, not refused
 STARTED_STATUSES = ("in_progress", "done")
 # Deadlines: "upcoming" is due within this many days
