@@ -16,6 +16,7 @@ the number to a viewer (polku/privacy.py), so analysts and exports see the true 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -524,16 +525,30 @@ def _milestones(
     db: Database, indicator: str, municipality: str | None, target: float, region_target: float
 ) -> list[tuple[date, float]]:
     """The milestones of the municipality's own, else the region's scaled to its target."""
+    return _pick_milestones(_milestone_rows(db, indicator), municipality, target, region_target)
+
+
+def _milestone_rows(db: Database, indicator: str) -> list[tuple[str | None, date, float]]:
+    """Every milestone of the indicator: (municipality or None for the region, day, target)."""
     t = _target_milestone.c
     with _connect(db) as conn:
         rows = conn.execute(
             select(t.municipality_code, t.due_date, t.target).where(t.indicator_code == indicator)
         ).all()
-    own = [(d, float(v)) for code, d, v in rows if code == municipality and code is not None]
+    return [(code, d, float(v)) for code, d, v in rows]
+
+
+def _pick_milestones(
+    rows: list[tuple[str | None, date, float]],
+    municipality: str | None,
+    target: float,
+    region_target: float,
+) -> list[tuple[date, float]]:
+    own = [(d, v) for code, d, v in rows if code == municipality and code is not None]
     if own:
         return own
     scale = target / region_target if region_target else 0.0
-    return [(d, float(v) * scale) for code, d, v in rows if code is None]
+    return [(d, v * scale) for code, d, v in rows if code is None]
 
 
 def kpis(
@@ -551,15 +566,31 @@ def kpis(
     project = project_info(db)
     if project is None:
         return pd.DataFrame(columns=KPI_COLUMNS)
+    definitions = indicators(db).to_dict("records")
+    targets = {str(i["code"]): target_for(db, str(i["code"]), municipality) for i in definitions}
+    milestones = {
+        code: _milestones(db, code, municipality, target, float(i["target"]))
+        for i, (code, target) in zip(definitions, targets.items(), strict=True)
+    }
+    return _kpi_frame(definitions, actuals, targets, milestones, project, as_of)
+
+
+def _kpi_frame(
+    definitions: list[dict[Any, Any]],
+    actuals: dict[str, Actual],
+    targets: dict[str, float],
+    milestones: dict[str, list[tuple[date, float]]],
+    project: ProjectInfo,
+    as_of: date,
+) -> pd.DataFrame:
+    """The KPI rows of one scope from its actuals, targets and milestones per indicator."""
     rows = []
-    for ind in indicators(db).to_dict("records"):
+    for ind in definitions:
         code, kind = str(ind["code"]), str(ind["kind"])
         actual = actuals[code]
-        region_target = float(ind["target"])
-        target = target_for(db, code, municipality)
-        milestones = _milestones(db, code, municipality, target, region_target)
+        target = targets[code]
         expected = expected_by(
-            target, project.start_date, project.end_date, as_of, milestones, kind
+            target, project.start_date, project.end_date, as_of, milestones[code], kind
         )
         rows.append(
             {
@@ -641,6 +672,42 @@ def _first_outcome_days(
     return select(first.c.day, func.count()).group_by(first.c.day)
 
 
+def _first_bonus_days(municipality: str | None, target_group: str | None) -> Select:
+    """Employers per day of their first granted bonus (for a client of the group)."""
+    c, e, g = _client.c, _employer.c, _bonus_grant.c
+    first_bonus = (
+        select(g.employer_id, func.min(g.decision_date).label("day"))
+        .join(_employer, e.id == g.employer_id)
+        .join(_client, c.id == g.client_id)
+        .where(
+            (g.decision == "granted")
+            & _where_municipality(e.municipality_code, municipality)
+            & _client_scope(None, target_group)
+        )
+        .group_by(g.employer_id)
+        .subquery()
+    )
+    return select(first_bonus.c.day, func.count()).group_by(first_bonus.c.day)
+
+
+def _partners_in_force(db: Database, ends: list[date], municipality: str | None) -> list[int]:
+    """Employers with a partnership agreement in force on each of the days `ends`."""
+    e, pa = _employer.c, _partnership.c
+    months = _months_cte(ends)
+    stmt = (
+        select(months.c.month_end, func.count(func.distinct(e.id)))
+        .select_from(months)
+        .join(_partnership, (pa.start_date <= months.c.month_end)
+              & or_(pa.end_date.is_(None), pa.end_date >= months.c.month_end))
+        .join(_employer, e.id == pa.employer_id)
+        .where(_where_municipality(e.municipality_code, municipality))
+        .group_by(months.c.month_end)
+    )  # fmt: skip
+    with _connect(db) as conn:
+        counts = {pd.Timestamp(d).date(): int(n) for d, n in conn.execute(stmt).all()}
+    return [counts.get(d, 0) for d in ends]
+
+
 def indicator_series(
     db: Database,
     actor: Actor | None,
@@ -657,40 +724,17 @@ def indicator_series(
     if project is None:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     ends = month_ends(start, end)
-    c, e, g, pa = _client.c, _employer.c, _bonus_grant.c, _partnership.c
+    c = _client.c
     scope = _client_scope(municipality, target_group)
     entries = select(c.entry_date, func.count()).where(scope).group_by(c.entry_date)
-    first_bonus = (
-        select(g.employer_id, func.min(g.decision_date).label("day"))
-        .join(_employer, e.id == g.employer_id)
-        .join(_client, c.id == g.client_id)
-        .where(
-            (g.decision == "granted")
-            & _where_municipality(e.municipality_code, municipality)
-            & _client_scope(None, target_group)
-        )
-        .group_by(g.employer_id)
-        .subquery()
-    )
-    bonus = select(first_bonus.c.day, func.count()).group_by(first_bonus.c.day)
+    bonus = _first_bonus_days(municipality, target_group)
     exits = (
         select(c.exit_date, _count_if(c.plan_goal_reached.is_(True)), func.count())
         .where(scope & c.exit_date.is_not(None))
         .group_by(c.exit_date)
     )
-    months = _months_cte(ends)
-    partners = (
-        select(months.c.month_end, func.count(func.distinct(e.id)))
-        .select_from(months)
-        .join(_partnership, (pa.start_date <= months.c.month_end)
-              & or_(pa.end_date.is_(None), pa.end_date >= months.c.month_end))
-        .join(_employer, e.id == pa.employer_id)
-        .where(_where_municipality(e.municipality_code, municipality))
-        .group_by(months.c.month_end)
-    )  # fmt: skip
     with _connect(db) as conn:
         exit_rows = conn.execute(exits).all()
-        partner_counts = {pd.Timestamp(d).date(): int(n) for d, n in conn.execute(partners).all()}
         actual = {
             CLIENTS: _cumulative_at(_daily(conn, entries), ends),
             PLACED_AT_COMPANIES: _cumulative_at(
@@ -703,7 +747,7 @@ def indicator_series(
                 ends,
             ),
             BONUS_EMPLOYERS: _cumulative_at(_daily(conn, bonus), ends),
-            PARTNER_COMPANIES: [float(partner_counts.get(d, 0)) for d in ends],
+            PARTNER_COMPANIES: [float(n) for n in _partners_in_force(conn, ends, municipality)],
         }
         reached = _cumulative_at(
             pd.Series({pd.Timestamp(d): float(r) for d, r, _ in exit_rows}, dtype="float64"), ends
@@ -759,10 +803,13 @@ def active_by_status(
         .select_from(months)
         .join(_status_episode, (ep.start_date <= months.c.month_end)
               & or_(ep.end_date.is_(None), ep.end_date >= months.c.month_end))
-        .join(_client, c.id == ep.client_id)
-        .where(_client_scope(municipality, target_group))
         .group_by(months.c.month_end, ep.status_code)
     )  # fmt: skip
+    if municipality is not None or target_group is not None:
+        # The whole region needs no client columns: every episode's client exists (foreign key)
+        stmt = stmt.join(_client, c.id == ep.client_id).where(
+            _client_scope(municipality, target_group)
+        )
     frame = _frame(db, stmt, ["month_end", "status", "clients"])
     frame["month_end"] = pd.to_datetime(frame["month_end"]).dt.date
     return frame.astype({"clients": "int64"})
@@ -831,27 +878,47 @@ def outcome_funnel(
     `as_of`, for all clients (target_group "") and for each target group.
     Columns: target_group, stage, clients."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    c, o = _client.c, _outcome.c
-    groups = [None] if target_group else [None, *_target_group_codes(db)]
-    rows = []
+    c, o, ctg = _client.c, _outcome.c, _client_target_group.c
+    left = c.exit_date.is_not(None) & (c.exit_date <= as_of)
+    # Clients employed at a company by the day, each once: joined, not probed per client
+    employed = (
+        select(o.client_id)
+        .where((o.outcome_type_code == OUTCOME_COMPANY) & (o.outcome_date <= as_of))
+        .group_by(o.client_id)
+        .subquery()
+    )
+    stages = [
+        func.count(),
+        _count_if(left),
+        _count_if(left & c.plan_goal_reached.is_(True)),
+        _count_if(employed.c.client_id.is_not(None)),
+    ]
+    everyone = (
+        select(*stages)
+        .select_from(_client)
+        .outerjoin(employed, employed.c.client_id == c.id)
+        .where(_client_scope(municipality, target_group) & (c.entry_date <= as_of))
+    )
+    # Each target group in one pass: a client counts once in every group they belong to
+    by_group = (
+        select(ctg.target_group_code, *stages)
+        .select_from(_client)
+        .join(_client_target_group, ctg.client_id == c.id)
+        .outerjoin(employed, employed.c.client_id == c.id)
+        .where(_where_municipality(c.municipality_code, municipality) & (c.entry_date <= as_of))
+        .group_by(ctg.target_group_code)
+    )
     with _connect(db) as conn:
-        for group in groups:
-            scope = _client_scope(municipality, target_group or group) & (c.entry_date <= as_of)
-            left = c.exit_date.is_not(None) & (c.exit_date <= as_of)
-            employed = exists().where(
-                (o.client_id == c.id)
-                & (o.outcome_type_code == OUTCOME_COMPANY)
-                & (o.outcome_date <= as_of)
-            )
-            stmt = select(
-                func.count(),
-                _count_if(left),
-                _count_if(left & c.plan_goal_reached.is_(True)),
-                _count_if(employed),
-            ).where(scope)
-            counts = conn.execute(stmt).one()
-            for stage, n in zip(FUNNEL_STAGES, counts, strict=True):
-                rows.append((group or "", stage, int(n)))
+        counted = {"": tuple(conn.execute(everyone).one())}
+        if not target_group:
+            found = {code: tuple(n) for code, *n in conn.execute(by_group)}
+            for group in _target_group_codes(conn):
+                counted[group] = found.get(group, (0, 0, 0, 0))
+    rows = [
+        (group, stage, int(n))
+        for group, counts in counted.items()
+        for stage, n in zip(FUNNEL_STAGES, counts, strict=True)
+    ]
     return pd.DataFrame(rows, columns=["target_group", "stage", "clients"])
 
 
@@ -868,11 +935,7 @@ def employer_series(
     """Employers per month end: partnerships in force, employers granted a bonus so far, and
     the bonus euros granted in the month and so far. Columns: month_end, partnerships,
     bonus_employers, euros_granted, euros_granted_total."""
-    series = indicator_series(db, actor, municipality, start, end)
-    actual = {
-        (str(r["indicator"]), r["month_end"]): int(float(r["actual"]))
-        for r in series.to_dict("records")
-    }
+    check(actor, Permission.READ_AGGREGATES, municipality)
     g, e = _bonus_grant.c, _employer.c
     stmt = (
         select(g.decision_date, func.sum(g.amount))
@@ -880,14 +943,18 @@ def employer_series(
         .where((g.decision == "granted") & _where_municipality(e.municipality_code, municipality))
         .group_by(g.decision_date)
     )
-    daily = _daily(db, stmt)
     ends = month_ends(start, end)
+    # The same series as the indicators partner_companies and bonus_employers
+    with _connect(db) as conn:
+        daily = _daily(conn, stmt)
+        partners = _partners_in_force(conn, ends, municipality)
+        bonus = _cumulative_at(_daily(conn, _first_bonus_days(municipality, None)), ends)
     euros = _per_month(daily, ends)
     return pd.DataFrame(
         {
             "month_end": ends,
-            "partnerships": [actual[(PARTNER_COMPANIES, d)] for d in ends],
-            "bonus_employers": [actual[(BONUS_EMPLOYERS, d)] for d in ends],
+            "partnerships": partners,
+            "bonus_employers": [int(n) for n in bonus],
             "euros_granted": euros,
             "euros_granted_total": _cumulative_at(daily, ends),
         }
@@ -903,12 +970,99 @@ def municipality_comparison(
     check(actor, Permission.READ_AGGREGATES, None)
     frames = []
     with _connect(db) as conn:
-        for m in municipalities(conn).to_dict("records"):
-            frame = kpis(conn, _REGION_READER, str(m["code"]), as_of, target_group)
-            frames.append(frame.assign(municipality=m["code"], name=m["name"]))
-    if not frames:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        project = project_info(conn)
+        places = municipalities(conn).to_dict("records")
+        if project is None or not places:
+            return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        definitions = indicators(conn).to_dict("records")
+        actuals = _actuals_by_municipality(
+            conn, [str(m["code"]) for m in places], as_of, target_group
+        )
+        shares = {str(i["code"]): municipality_targets(conn, str(i["code"])) for i in definitions}
+        marks = {str(i["code"]): _milestone_rows(conn, str(i["code"])) for i in definitions}
+        for m in places:
+            code = str(m["code"])
+            targets = {indicator: share[code] for indicator, share in shares.items()}
+            milestones = {
+                str(i["code"]): _pick_milestones(
+                    marks[str(i["code"])], code, targets[str(i["code"])], float(i["target"])
+                )
+                for i in definitions
+            }
+            frame = _kpi_frame(definitions, actuals[code], targets, milestones, project, as_of)
+            frames.append(frame.assign(municipality=code, name=m["name"]))
     return pd.concat(frames, ignore_index=True)[COMPARISON_COLUMNS]
+
+
+def _actuals_by_municipality(
+    conn: Connection, codes: list[str], as_of: date, target_group: str | None
+) -> dict[str, dict[str, Actual]]:
+    """indicator_actuals of every municipality at once: the same conditions, GROUP BY the
+    client's (or for employer indicators the employer's) municipality."""
+    c, e, g, o = _client.c, _employer.c, _bonus_grant.c, _outcome.c
+    in_scope = _client_scope(None, target_group)
+    left = (c.exit_date.is_not(None)) & (c.exit_date <= as_of) & (c.entry_date <= as_of)
+    counts: dict[str, dict[str, float]] = defaultdict(dict)
+    clients = (
+        select(
+            c.municipality_code,
+            _count_if(c.entry_date <= as_of),
+            _count_if(left & (c.plan_goal_reached.is_(True))),
+            _count_if(left),
+        )
+        .where(in_scope)
+        .group_by(c.municipality_code)
+    )
+    partners = (
+        select(e.municipality_code, _count_if(partnership_in_force(as_of)))
+        .where(e.municipality_code.is_not(None))
+        .group_by(e.municipality_code)
+    )
+    bonus = (
+        select(e.municipality_code, func.count(func.distinct(g.employer_id)))
+        .select_from(_bonus_grant)
+        .join(_employer, e.id == g.employer_id)
+        .join(_client, c.id == g.client_id)
+        .where((g.decision == "granted") & (g.decision_date <= as_of) & in_scope)
+        .group_by(e.municipality_code)
+    )
+    rates: dict[str, tuple[int, int]] = {}
+    for code, entered, reached, exited in conn.execute(clients):
+        counts[code][CLIENTS] = int(entered)
+        rates[code] = (int(reached), int(exited))
+    for code, n in conn.execute(partners):
+        counts[code][PARTNER_COMPANIES] = int(n)
+    for code, n in conn.execute(bonus):
+        counts[code][BONUS_EMPLOYERS] = int(n)
+    for indicator, outcome_type in (
+        (PLACED_AT_COMPANIES, OUTCOME_COMPANY),
+        (SUPPORTED_ENTREPRENEURSHIP, OUTCOME_ENTREPRENEURSHIP),
+    ):
+        placed = (
+            select(c.municipality_code, func.count(func.distinct(o.client_id)))
+            .select_from(_outcome)
+            .join(_client, c.id == o.client_id)
+            .where(
+                (o.outcome_type_code == outcome_type)
+                & (o.outcome_date <= as_of)
+                & (c.entry_date <= as_of)
+                & in_scope
+            )
+            .group_by(c.municipality_code)
+        )
+        for code, n in conn.execute(placed):
+            counts[code][indicator] = int(n)
+    result: dict[str, dict[str, Actual]] = {}
+    for code in codes:
+        result[code] = {}
+        for indicator in (CLIENTS, PARTNER_COMPANIES, PLACED_AT_COMPANIES,
+                          SUPPORTED_ENTREPRENEURSHIP, BONUS_EMPLOYERS):  # fmt: skip
+            result[code][indicator] = Actual(int(counts[code].get(indicator, 0)))
+        reached, exited = rates.get(code, (0, 0))
+        result[code][PLAN_GOAL_REACHED] = Actual(
+            reached / exited if exited else 0.0, reached, exited
+        )
+    return result
 
 
 COMPARISON_COLUMNS = [
