@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(PYTHON) -m uv
 PORT ?= 8501
 
-.PHONY: help run test lint typecheck pytest venv system-deps db clean
+.PHONY: help run test lint typecheck pytest venv system-deps db bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ pytest: venv system-deps ## the test suite, on SQLite and a PostgreSQL server it
 	$(UV) run pytest
 
 test: lint typecheck pytest ## everything CI runs
+
+bench: venv system-deps ## performance at ten times the project's size (~15 min; not part of test)
+	$(UV) run python -m benchmarks.run
 
 clean: ## remove the virtual environment and caches (keeps data/)
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
