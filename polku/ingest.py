@@ -942,7 +942,8 @@ def _value_problems(
 ) -> Found:
     found: Found = []
     if isinstance(value, str):
-        if limit is not None and len(value) > limit:
+        # A code's length is no news: the code set says whether it is known
+        if limit is not None and len(value) > limit and column.type != "choice":
             found.append(("ingest.error.too_long", ERROR, {"max": limit, "length": len(value)}))
         if ctx.scan_hetu:
             verdict = privacy.hetu_verdict(value)
