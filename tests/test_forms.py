@@ -1,0 +1,348 @@
+"""polku/forms.py on real databases: each form saves in one transaction with audit rows, a wrong
+value is a Finnish message naming its field, and access is checked inside every function."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, text
+
+from polku import forms
+from polku.access import AccessDenied, Actor
+from polku.ingest import FormInvalid
+from polku.users import SYSTEM
+from tests.test_ingest import COORDINATOR, DIRECTOR, TODAY, contents, load_samples
+
+LIEKSA = Actor("lieksa@example.fi", "coordinator", frozenset({"422"}))
+
+
+def _entry(code: str = "F-1", **changes: object) -> forms.ClientEntry:
+    values: dict = {
+        "code": code,
+        "municipality": "167",
+        "birth_year": 1985,
+        "entry_date": date(2026, 4, 1),
+        "status": "work_trial",
+        "target_groups": ("youth", "immigrants"),
+        "gender": "female",
+        "plan_goal": "Työkokeilun kautta työsuhteeseen",
+    }
+    values.update(changes)
+    return forms.ClientEntry(**values)
+
+
+def _fields(invalid: pytest.ExceptionInfo[FormInvalid]) -> dict[str | None, str]:
+    return {p.field: p.reason() for p in invalid.value.problems}
+
+
+def _query(engine: Engine, sql: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql)).all()]
+
+
+def test_a_client_entry_saves_the_client_groups_first_status_and_audit(engine: Engine) -> None:
+    saved = forms.record_client(engine, COORDINATOR, _entry(), today=TODAY)
+    assert saved.key == "F-1" and saved.warnings == []
+    assert _query(engine, "SELECT code, municipality_code, birth_year FROM client") == [
+        ("F-1", "167", 1985)
+    ]
+    assert sorted(_query(engine, "SELECT target_group_code FROM client_target_group")) == [
+        ("immigrants",),
+        ("youth",),
+    ]
+    assert [
+        (s, str(d), e)
+        for s, d, e in _query(
+            engine, "SELECT status_code, start_date, end_date FROM status_episode"
+        )
+    ] == [("work_trial", "2026-04-01", None)]
+    audit = _query(engine, "SELECT action, entity, user_email FROM audit_log ORDER BY id")
+    assert ("form_add", "client", COORDINATOR.email) in audit
+    assert ("form_add", "status_episode", COORDINATOR.email) in audit
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"code": "Matti Meikäläinen"}, "client_code", "asiakastunnuksessa saa olla vain"),
+        ({"birth_year": 1930}, "birth_year", "arvon on oltava välillä 1940–2015"),
+        ({"entry_date": date(2026, 12, 1)}, "entry_date", "on tulevaisuudessa"),
+        ({"entry_date": date(2025, 12, 1)}, "entry_date", "ei ole hankekaudella"),
+        ({"entry_date": None}, "entry_date", "arvo puuttuu"),
+        ({"status": None}, "status", "arvo puuttuu"),
+        ({"plan_goal": "Hetu 010594Y9021"}, "plan_goal", "sisältää henkilötunnuksen"),
+    ],
+    ids=["code", "birth-year", "future", "period", "no-entry", "no-status", "hetu"],
+)
+def test_a_wrong_client_field_is_a_finnish_message_for_that_field_and_nothing_is_saved(
+    engine: Engine, changes: dict, field: str, reason: str
+) -> None:
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as invalid:
+        forms.record_client(engine, COORDINATOR, _entry(**changes), today=TODAY)
+    assert reason in _fields(invalid)[field]
+    assert contents(engine) == before
+
+
+def test_every_wrong_field_is_reported_at_once(engine: Engine) -> None:
+    with pytest.raises(FormInvalid) as invalid:
+        forms.record_client(
+            engine, COORDINATOR, _entry(code="A B", birth_year=1800, status=None), today=TODAY
+        )
+    assert set(_fields(invalid)) == {"client_code", "birth_year", "status"}
+
+
+def test_a_text_resembling_an_identity_code_is_saved_with_a_warning(engine: Engine) -> None:
+    saved = forms.record_client(
+        engine, COORDINATOR, _entry(plan_goal="Numero 010594Y9022"), today=TODAY
+    )
+    assert [w.key for w in saved.warnings] == ["ingest.warning.hetu"]
+
+
+def test_a_client_code_in_use_is_refused(engine: Engine) -> None:
+    forms.record_client(engine, COORDINATOR, _entry(), today=TODAY)
+    with pytest.raises(FormInvalid) as invalid:
+        forms.record_client(engine, COORDINATOR, _entry(), today=TODAY)
+    assert _fields(invalid) == {"client_code": "asiakastunnus ”F-1” on jo käytössä"}
+
+
+def test_an_unknown_first_status_rolls_the_whole_entry_back(engine: Engine) -> None:
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as invalid:
+        forms.record_client(engine, COORDINATOR, _entry(status="lomalla"), today=TODAY)
+    assert "tuntematon tila" in _fields(invalid)["status"]
+    assert contents(engine) == before
+
+
+@pytest.mark.parametrize("actor", [LIEKSA, DIRECTOR, None], ids=["other", "director", "nobody"])
+def test_only_an_editor_of_the_municipality_records_its_clients(
+    engine: Engine, actor: Actor | None
+) -> None:
+    with pytest.raises(AccessDenied):
+        forms.record_client(engine, actor, _entry(), today=TODAY)
+    assert _query(engine, "SELECT COUNT(*) FROM client") == [(0,)]
+
+
+def test_a_status_change_closes_the_open_status_the_day_before(engine: Engine) -> None:
+    forms.record_client(engine, COORDINATOR, _entry(), today=TODAY)
+    forms.change_status(
+        engine, COORDINATOR, "F-1", "career_coaching", date(2026, 6, 1), today=TODAY
+    )
+    episodes = _query(
+        engine, "SELECT status_code, start_date, end_date FROM status_episode ORDER BY start_date"
+    )
+    assert [(s, str(a), str(b) if b else None) for s, a, b in episodes] == [
+        ("work_trial", "2026-04-01", "2026-05-31"),
+        ("career_coaching", "2026-06-01", None),
+    ]
+    with pytest.raises(FormInvalid) as same:
+        forms.change_status(
+            engine, COORDINATOR, "F-1", "career_coaching", date(2026, 7, 1), today=TODAY
+        )
+    assert _fields(same) == {"status": "asiakas on jo tässä tilassa"}
+    with pytest.raises(FormInvalid) as early:
+        forms.change_status(engine, COORDINATOR, "F-1", "work_trial", date(2026, 5, 1), today=TODAY)
+    assert "start_date" in _fields(early)
+    with pytest.raises(AccessDenied):
+        forms.change_status(engine, LIEKSA, "F-1", "work_trial", date(2026, 8, 1), today=TODAY)
+    with pytest.raises(FormInvalid) as unknown:
+        forms.change_status(engine, COORDINATOR, "EI-OLE", "work_trial", date(2026, 8, 1))
+    assert "client_code" in _fields(unknown)
+
+
+def test_an_exit_records_the_goal_closes_the_status_and_refuses_a_date_before_entry(
+    engine: Engine,
+) -> None:
+    forms.record_client(engine, COORDINATOR, _entry(), today=TODAY)
+    with pytest.raises(FormInvalid) as before_entry:
+        forms.record_exit(engine, COORDINATOR, "F-1", date(2026, 3, 15), True, today=TODAY)
+    assert _fields(before_entry) == {"exit_date": "päättymispäivä on ennen aloituspäivää 1.4.2026"}
+    with pytest.raises(FormInvalid) as no_goal:
+        forms.record_exit(engine, COORDINATOR, "F-1", date(2026, 9, 30), None, today=TODAY)
+    assert "plan_goal_reached" in _fields(no_goal)
+    forms.record_exit(engine, COORDINATOR, "F-1", date(2026, 9, 30), True, today=TODAY)
+    assert [
+        (str(e), g) for e, g in _query(engine, "SELECT exit_date, plan_goal_reached FROM client")
+    ] == [("2026-09-30", True)]
+    assert [str(e) for (e,) in _query(engine, "SELECT end_date FROM status_episode")] == [
+        "2026-09-30"
+    ]
+    with pytest.raises(FormInvalid) as exited:
+        forms.change_status(engine, COORDINATOR, "F-1", "career_coaching", date(2026, 10, 1))
+    assert "start_date" in _fields(exited)
+
+
+def test_an_outcome_names_its_employer_by_business_id(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    forms.record_outcome(
+        engine,
+        COORDINATOR,
+        "ESIM-0001",
+        "employment_company",
+        date(2026, 10, 1),
+        employer="2934871-3",
+        note="Vakituinen",
+        today=TODAY,
+    )
+    rows = _query(
+        engine,
+        "SELECT e.business_id, o.note FROM outcome o JOIN employer e ON e.id = o.employer_id "
+        "JOIN client c ON c.id = o.client_id WHERE c.code = 'ESIM-0001'",
+    )
+    assert rows == [("2934871-3", "Vakituinen")]
+    with pytest.raises(FormInvalid) as unknown:
+        forms.record_outcome(
+            engine, COORDINATOR, "ESIM-0001", "education", date(2026, 10, 2), employer="9999999-9"
+        )
+    assert "business_id" in _fields(unknown)
+
+
+def test_an_employer_with_its_partnership_and_the_business_id_check(engine: Engine) -> None:
+    entry = forms.EmployerEntry("Testi Oy", "company", "2934871-3", "167")
+    agreement = forms.PartnershipEntry(date(2026, 5, 1), signed_on=date(2026, 4, 20))
+    forms.record_employer(engine, COORDINATOR, entry, agreement, today=TODAY)
+    assert (
+        _query(
+            engine,
+            "SELECT e.name, p.start_date FROM partnership_agreement p "
+            "JOIN employer e ON e.id = p.employer_id",
+        )[0][0]
+        == "Testi Oy"
+    )
+    # The same employer again, renamed: updated in place
+    forms.record_employer(
+        engine, COORDINATOR, forms.EmployerEntry("Testi Oyj", "company", "2934871-3", "167")
+    )
+    assert _query(engine, "SELECT name FROM employer") == [("Testi Oyj",)]
+    with pytest.raises(FormInvalid) as bad:
+        forms.record_employer(
+            engine, COORDINATOR, forms.EmployerEntry("X", "company", "2934871-4", "167")
+        )
+    assert "Y-tunnus ”2934871-4” ei kelpaa" in _fields(bad)["business_id"]
+    with pytest.raises(FormInvalid) as missing:
+        forms.record_employer(engine, COORDINATOR, forms.EmployerEntry("Y", "company", None, None))
+    assert "business_id" in _fields(missing)
+
+
+def test_a_coordinator_adds_employers_of_no_municipality_but_not_of_another(
+    engine: Engine,
+) -> None:
+    forms.record_employer(
+        engine, COORDINATOR, forms.EmployerEntry("Alueen Oy", "company", "3012557-6")
+    )
+    with pytest.raises(AccessDenied):
+        forms.record_employer(
+            engine, COORDINATOR, forms.EmployerEntry("L Oy", "company", "2418865-0", "422")
+        )
+    with pytest.raises(AccessDenied):
+        forms.record_employer(engine, DIRECTOR, forms.EmployerEntry("D Oy", "company", "2766120-4"))
+
+
+def _grant(**changes: object) -> forms.GrantEntry:
+    values: dict = {
+        "employer": "2934871-3",
+        "client_code": "ESIM-0001",
+        "employment_start": date(2026, 10, 1),
+        "contract_type": "permanent",
+        "weekly_hours": Decimal("37.5"),
+        "monthly_amount": Decimal("800"),
+        "months": 12,
+        "application_date": date(2026, 9, 20),
+        "decision": "granted",
+        "decision_date": date(2026, 9, 25),
+        "de_minimis": True,
+    }
+    values.update(changes)
+    return forms.GrantEntry(**values)
+
+
+def test_a_grant_amount_is_monthly_times_months_and_counts_as_de_minimis(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    assert forms.grant_amount(Decimal("800"), 12) == Decimal("9600.00")
+    assert forms.grant_amount(None, 12) is None
+    forms.record_grant(engine, COORDINATOR, _grant(), today=TODAY)
+    [(amount, de_minimis)] = _query(engine, "SELECT amount, de_minimis_amount FROM bonus_grant")
+    assert Decimal(str(amount)) == Decimal(str(de_minimis)) == Decimal("9600")
+
+
+def test_the_de_minimis_ceiling_refuses_with_a_clear_message_and_warns_near_it(
+    engine: Engine,
+) -> None:
+    load_samples(engine, "employers", "clients")
+    forms.record_grant(engine, COORDINATOR, _grant(monthly_amount=Decimal(20000)), today=TODAY)
+    warned = forms.record_grant(
+        engine,
+        COORDINATOR,
+        _grant(
+            client_code="ESIM-0003",
+            monthly_amount=Decimal(1000),
+            employment_start=date(2026, 10, 2),
+        ),
+        today=TODAY,
+    )
+    assert [w.key for w in warned.warnings] == ["ingest.warning.de_minimis"]
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as over:
+        forms.record_grant(
+            engine,
+            COORDINATOR,
+            _grant(
+                client_code="ESIM-0001",
+                monthly_amount=Decimal(4100),  # 240 000 + 12 000 + 49 200 > 300 000
+                employment_start=date(2026, 10, 3),
+            ),
+            today=TODAY,
+        )
+    message = _fields(over)["de_minimis_amount"]
+    assert "Pielisen Puutyö Oy" in message and "300\u00a0000,00\u00a0€" in message
+    assert contents(engine) == before
+    # Not de minimis aid (an association, say): no ceiling
+    forms.record_grant(
+        engine,
+        COORDINATOR,
+        _grant(
+            client_code="ESIM-0001",
+            monthly_amount=Decimal(4000),
+            employment_start=date(2026, 10, 3),
+            de_minimis=False,
+        ),
+        today=TODAY,
+    )
+
+
+def test_a_grant_for_a_client_of_another_municipality_is_refused(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    with pytest.raises(AccessDenied):
+        forms.record_grant(engine, COORDINATOR, _grant(client_code="ESIM-0004"), today=TODAY)
+
+
+def test_costs_of_own_municipality_and_project_wide_costs_for_admins(engine: Engine) -> None:
+    cost = forms.CostInput("salaries", date(2026, 4, 20), Decimal("123.45"), "Palkat 4/2026", "167")
+    forms.record_cost(engine, COORDINATOR, cost, today=TODAY)
+    wide = forms.CostInput("salaries", date(2026, 4, 20), Decimal("999"), "Palkat 4/2026")
+    with pytest.raises(AccessDenied):
+        forms.record_cost(engine, COORDINATOR, wide, today=TODAY)
+    forms.record_cost(engine, SYSTEM, wide, today=TODAY)
+    with pytest.raises(FormInvalid) as bad:
+        forms.record_cost(
+            engine, SYSTEM, forms.CostInput("esf_plus", date(2026, 4, 20), Decimal(1), "x")
+        )
+    assert "budget_line" in _fields(bad)
+    assert _query(engine, "SELECT created_by FROM cost_entry ORDER BY amount") == [
+        (COORDINATOR.email,),
+        (SYSTEM.email,),
+    ]
+
+
+def test_the_pickers_show_only_what_the_actor_may_see(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients", "episodes")
+    own = forms.clients(engine, COORDINATOR)
+    assert set(own["municipality"]) == {"167"}
+    assert dict(zip(own["code"], own["status"], strict=True))["ESIM-0001"] == "municipal_trainee"
+    assert len(forms.clients(engine, SYSTEM)) == 8
+    with pytest.raises(AccessDenied):
+        forms.clients(engine, DIRECTOR)
+    assert len(forms.employers(engine, COORDINATOR)) == 6
+    assert list(forms.cost_lines(engine)["code"]) == ["salaries", "flat_rate"]
