@@ -1786,7 +1786,7 @@ def _write(ctx: _Context, plan: Plan, progress: Progress | None, *, action: str)
     for start in range(0, len(inserts), CHUNK):
         insert_rows(conn, table, inserts[start : start + CHUNK])
         done += len(inserts[start : start + CHUNK])
-        _report(progress, done / total)
+        _report_written(progress, done / total)
     if plan.updates:
         columns = [c for c in plan.updates[0][1] if c != "_row"]
         values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
@@ -1799,13 +1799,14 @@ def _write(ctx: _Context, plan: Plan, progress: Progress | None, *, action: str)
         for start in range(0, len(params), CHUNK):
             conn.execute(stmt, params[start : start + CHUNK])
             done += len(params[start : start + CHUNK])
-            _report(progress, done / total)
+            _report_written(progress, done / total)
     if plan.groups_add or plan.groups_remove:
         _write_groups(conn, plan)
     _audit_rows(ctx, plan, action)
 
 
-def _report(progress: Progress | None, share: float) -> None:
+def _report_written(progress: Progress | None, share: float) -> None:
+    # Checking fills the first half of a progress bar, writing the second
     if progress is not None:
         progress(min(1.0, 0.5 + 0.5 * share))
 
@@ -2114,11 +2115,11 @@ def check_record(
     _field_rules(ctx, {name: [record[name]] for name in ctx.present}, [0])
     plan = Plan(spec)
     _PLANNERS[kind](ctx, records, plan)
-    problems = [replace_row(p) for p in ctx.problems]
+    problems = [_for_form(p) for p in ctx.problems]
     return plan, problems
 
 
-def replace_row(problem: Problem) -> Problem:
+def _for_form(problem: Problem) -> Problem:
     """A form's problem: no row, the field's own name."""
     return Problem(
         None, problem.field, problem.key, problem.params, problem.severity, problem.field
