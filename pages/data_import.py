@@ -19,8 +19,9 @@ engine = resources.engine()
 language = lang()
 PREVIEW_KEY = "tuonti_preview"
 RESULT_KEY = "tuonti_result"
-# From this many rows a save shows a progress bar
+# From this many rows a save shows a progress bar, from this many bytes the check does
 LARGE_FILE_ROWS = 2000
+LARGE_FILE_BYTES = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title(t("page.import"))
@@ -87,8 +88,21 @@ cached = st.session_state.get(PREVIEW_KEY)
 if cached is not None and cached[0] == stamp:
     report: ingest.ImportReport = cached[1]
 else:
+    checking = (
+        st.progress(0.0, text=t("import.checking")) if len(content) > LARGE_FILE_BYTES else None
+    )
+
+    def checked(share: float) -> None:
+        # A dry run stops at the middle of the import's bar: checking is all it does
+        if checking is not None:
+            checking.progress(min(1.0, 2 * share), text=t("import.checking"))
+
     with st.spinner(t("import.checking")):
-        report = ingest.import_file(engine, viewer, kind, content, upload.name, dry_run=True)
+        report = ingest.import_file(
+            engine, viewer, kind, content, upload.name, dry_run=True, progress=checked
+        )
+    if checking is not None:
+        checking.empty()
     st.session_state[PREVIEW_KEY] = (stamp, report)
 
 st.subheader(t("import.preview"))
