@@ -197,12 +197,15 @@ MONTH_FORMAT = {"fi": "%-m/%Y", "en": "%b %Y"}
 def _finish(chart: Any, title: str, lang: str) -> Any:
     """Title, locale and palette shared by every dashboard chart."""
     locale = _LOCALES.get(lang, _LOCALES["fi"])
-    return (
-        chart.properties(title=title, width="container")
-        .configure(locale=locale)
-        .configure_range(category=OKABE_ITO)
-        .configure_title(anchor="start", fontSize=15)
+    # Set on the builder's own new chart: each .properties()/.configure_*() deep-copies it
+    chart.title = title
+    chart.width = "container"
+    chart.config = alt.Config(
+        locale=locale,
+        range=alt.RangeConfig(category=OKABE_ITO),
+        title=alt.TitleConfig(anchor="start", fontSize=15),
     )
+    return chart
 
 
 def _month_axis(lang: str) -> alt.Axis:

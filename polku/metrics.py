@@ -17,7 +17,7 @@ the number to a viewer (polku/privacy.py), so analysts and exports see the true 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from sqlalchemy import (
     Connection,
     Date,
@@ -793,26 +792,87 @@ def active_by_status(
     target_group: str | None = None,
 ) -> pd.DataFrame:
     """Clients in each status on every month end (their status episode covers the day).
-    Columns: month_end, status, clients."""
+    Columns: month_end, status, clients.
+
+    Counted from the episodes' starts and ends per day (episodes that started by the day less
+    those that ended before it), not by joining every month end to every episode; a client
+    with overlapping episodes of one status is then counted once by a correction."""
     check(actor, Permission.READ_AGGREGATES, municipality)
     ends = month_ends(start, end)
-    months = _months_cte(ends)
     ep, c = _status_episode.c, _client.c
+
+    def scoped(stmt: Select) -> Select:
+        if municipality is None and target_group is None:
+            return stmt  # every episode's client exists (foreign key): no join needed
+        return stmt.join(_client, c.id == ep.client_id).where(
+            _client_scope(municipality, target_group)
+        )
+
+    started = scoped(
+        select(ep.status_code, ep.start_date, func.count())
+        .where(ep.start_date <= ends[-1])
+        .group_by(ep.status_code, ep.start_date)
+    )
+    ended = scoped(
+        select(ep.status_code, ep.end_date, func.count())
+        .where(ep.end_date < ends[-1])
+        .group_by(ep.status_code, ep.end_date)
+    )
+    before = [d - timedelta(days=1) for d in ends]
+    covering: dict[tuple[date, str], int] = defaultdict(int)
+    with _connect(db) as conn:
+        for rows, days, sign in (
+            (conn.execute(started), ends, 1),
+            (conn.execute(ended), before, -1),
+        ):
+            by_status: dict[str, dict[pd.Timestamp, float]] = defaultdict(dict)
+            for status, day, n in rows:
+                by_status[status][pd.Timestamp(day)] = float(n)
+            for status, daily in by_status.items():
+                totals = _cumulative_at(pd.Series(daily, dtype="float64"), days)
+                for month_end, total in zip(ends, totals, strict=True):
+                    covering[(month_end, status)] += sign * int(total)
+        for key, extra in _overlap_excess(conn, ends, scoped).items():
+            covering[key] -= extra
+    counted = sorted((d, status, n) for (d, status), n in covering.items() if n > 0)
+    return pd.DataFrame(counted, columns=["month_end", "status", "clients"]).astype(
+        {"clients": "int64"}
+    )
+
+
+def _overlap_excess(
+    conn: Connection, ends: list[date], scoped: Callable[[Select], Select]
+) -> dict[tuple[date, str], int]:
+    """Per month end and status, how many times clients are counted more than once because
+    two or more of their episodes of the status cover the day (none, unless episodes overlap)."""
+    twin = _status_episode.alias("twin")
+    ep, other = _status_episode.c, twin.c
+    overlapping = scoped(
+        select(ep.id).join(
+            twin,
+            (other.client_id == ep.client_id)
+            & (other.status_code == ep.status_code)
+            & (other.id != ep.id)
+            & or_(ep.end_date.is_(None), other.start_date <= ep.end_date)
+            & or_(other.end_date.is_(None), ep.start_date <= other.end_date),
+        )
+    )
+    ids = {int(i) for i in conn.execute(overlapping).scalars()}
+    if not ids:
+        return {}
+    months = _months_cte(ends)
     stmt = (
-        select(months.c.month_end, ep.status_code, func.count(func.distinct(ep.client_id)))
+        select(months.c.month_end, ep.status_code,
+               func.count() - func.count(func.distinct(ep.client_id)))
         .select_from(months)
         .join(_status_episode, (ep.start_date <= months.c.month_end)
               & or_(ep.end_date.is_(None), ep.end_date >= months.c.month_end))
+        .where(ep.id.in_(sorted(ids)))
         .group_by(months.c.month_end, ep.status_code)
     )  # fmt: skip
-    if municipality is not None or target_group is not None:
-        # The whole region needs no client columns: every episode's client exists (foreign key)
-        stmt = stmt.join(_client, c.id == ep.client_id).where(
-            _client_scope(municipality, target_group)
-        )
-    frame = _frame(db, stmt, ["month_end", "status", "clients"])
-    frame["month_end"] = pd.to_datetime(frame["month_end"]).dt.date
-    return frame.astype({"clients": "int64"})
+    return {
+        (pd.Timestamp(d).date(), str(status)): int(n) for d, status, n in conn.execute(stmt) if n
+    }
 
 
 def new_clients_per_month(
@@ -847,20 +907,18 @@ def clients_by_target_group(
     groups' names. Columns: target_group, name_fi, name_en, clients."""
     check(actor, Permission.READ_AGGREGATES, municipality)
     tg, ctg, c = _target_group.c, _client_target_group.c, _client.c
-    stmt = (
-        select(tg.code, tg.name_fi, tg.name_en, func.count(c.id))
-        .select_from(_target_group)
-        .outerjoin(_client_target_group, ctg.target_group_code == tg.code)
-        .outerjoin(
-            _client,
-            (c.id == ctg.client_id)
-            & (c.entry_date <= as_of)
-            & _where_municipality(c.municipality_code, municipality),
-        )
-        .group_by(tg.position, tg.code, tg.name_fi, tg.name_en)
-        .order_by(tg.position)
+    groups = select(tg.code, tg.name_fi, tg.name_en).order_by(tg.position)
+    # Counted from the memberships, then put on the list of groups (a group may have none)
+    counts = (
+        select(ctg.target_group_code, func.count())
+        .join(_client, c.id == ctg.client_id)
+        .where((c.entry_date <= as_of) & _where_municipality(c.municipality_code, municipality))
+        .group_by(ctg.target_group_code)
     )
-    frame = _frame(db, stmt, ["target_group", "name_fi", "name_en", "clients"])
+    with _connect(db) as conn:
+        counted = {code: int(n) for code, n in conn.execute(counts)}
+        rows = [(*g, counted.get(g[0], 0)) for g in conn.execute(groups)]
+    frame = pd.DataFrame(rows, columns=["target_group", "name_fi", "name_en", "clients"])
     return frame.astype({"clients": "int64"})
 
 
@@ -1133,6 +1191,9 @@ def _survival(rows: Sequence[Any], as_of: date, group: str) -> pd.DataFrame:
     days = np.asarray(durations, dtype=float)
     events = np.asarray(observed)
     if events.any():
+        # Imported here: scipy.stats adds some 60 MB to every app process that never asks
+        from scipy import stats
+
         data = stats.CensoredData.right_censored(days, ~events)
         sf = stats.ecdf(data).sf
         steps, survival = sf.quantiles, sf.probabilities

@@ -8,9 +8,10 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 from sqlmodel import Session
 
+from models import metadata
 from polku import metrics, sample
 from polku.access import Actor
 
@@ -103,3 +104,50 @@ def test_clients_by_status_of_the_region_add_up_the_municipalities(data: Engine)
         summed.sort_values(key).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_clients_by_status_count_a_client_with_overlapping_episodes_once(data: Engine) -> None:
+    episodes = metadata.tables["status_episode"]
+    with data.begin() as conn:
+        first, second = conn.execute(
+            select(episodes.c.client_id).distinct().order_by(episodes.c.client_id).limit(2)
+        ).scalars()
+        # Three overlapping episodes of one status, and one of another status inside them
+        conn.execute(
+            insert(episodes),
+            [
+                {"client_id": first, "status_code": "work_trial",
+                 "start_date": date(2026, 4, 10), "end_date": date(2026, 8, 15)},
+                {"client_id": first, "status_code": "work_trial",
+                 "start_date": date(2026, 5, 1), "end_date": None},
+                {"client_id": first, "status_code": "work_trial",
+                 "start_date": date(2026, 6, 1), "end_date": date(2026, 6, 30)},
+                {"client_id": second, "status_code": "career_coaching",
+                 "start_date": date(2026, 4, 1), "end_date": date(2026, 9, 30)},
+                {"client_id": second, "status_code": "career_coaching",
+                 "start_date": date(2026, 9, 30), "end_date": date(2026, 10, 31)},
+            ],
+        )  # fmt: skip
+        rows = conn.execute(
+            select(
+                episodes.c.client_id,
+                episodes.c.status_code,
+                episodes.c.start_date,
+                episodes.c.end_date,
+                metadata.tables["client"].c.municipality_code,
+            ).join(metadata.tables["client"])
+        ).all()
+    start = _start(data)
+    for municipality in (None, "167"):
+        counted = metrics.active_by_status(data, ANALYST, municipality, start, AS_OF)
+        for day in metrics.month_ends(start, AS_OF):
+            expected: dict[str, set[int]] = {}
+            for client, status, begun, ended, home in rows:
+                if municipality not in (None, home):
+                    continue
+                if begun <= day and (ended is None or ended >= day):
+                    expected.setdefault(status, set()).add(client)
+            shown = counted[counted["month_end"] == day]
+            assert dict(zip(shown["status"], shown["clients"], strict=True)) == {
+                status: len(clients) for status, clients in expected.items()
+            }, (municipality, day)

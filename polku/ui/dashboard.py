@@ -142,11 +142,22 @@ def _svg(spec: dict) -> bytes:
     return vlc.vegalite_to_svg(spec).encode("utf-8")
 
 
+class _Unvalidated:
+    """A chart whose conversion skips Altair's schema validation, the larger part of its cost:
+    the builders' specs are validated by the tests (tests/test_charts.py), not on every draw."""
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self.chart = chart
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.chart.to_dict(validate=False)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
 def _chart_spec(builder: str, frame: pd.DataFrame, options: dict[str, Any]) -> dict[str, Any]:
     """The spec st.altair_chart would send for charts.<builder>(frame, **options), its data as
     Arrow: building and converting an Altair chart costs more than drawing it, so once per data."""
-    return _altair_to_spec(getattr(charts, builder)(frame, **options))
+    return _altair_to_spec(_Unvalidated(getattr(charts, builder)(frame, **options)))  # type: ignore[arg-type]
 
 
 def show_chart(
