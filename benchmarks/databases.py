@@ -24,28 +24,32 @@ PG_SCRIPT = ROOT / "scripts" / "pg-test-server"
 
 @dataclass
 class Child:
-    """A finished child process: its wall time, peak memory (MB) and output."""
+    """A finished child process: its wall time and output."""
 
     seconds: float
-    peak_rss_mb: float
     stdout: str
 
 
 def run_child(args: list[str], env: dict[str, str] | None = None) -> Child:
-    """Run a command to its end, with its own peak memory; fails loudly on a non-zero exit."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
-        # wait4 rather than wait: the child's own rusage, not the sum over all children
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[1:5])} failed: {stderr.strip()[-2000:]}")
-    return Child(seconds, usage.ru_maxrss / 1024, stdout)
+    """Run a command to its end; fails loudly on a non-zero exit."""
+    started = time.perf_counter()
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[1:5])} failed: {done.stderr.strip()[-2000:]}")
+    return Child(seconds, done.stdout)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started (after exec: its own, unlike
+    ru_maxrss, which a child inherits from the parent it was forked from)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Backend:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -18,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import create_engine, insert, select
 
+from benchmarks.databases import peak_rss_mb
 from models import metadata
-from polku import i18n
+from polku import db, i18n
 
 UNAVAILABLE = "polku.ingest not available"
 HEADERS = [
@@ -71,10 +71,6 @@ def write_clients_csv(source_url: str, path: Path, rows: int) -> int:
     return len(clients)
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def ingest(url: str, path: Path) -> dict[str, object]:
     """polku.ingest's import of the file, timed from the bytes in memory to the commit."""
     try:
@@ -85,7 +81,7 @@ def ingest(url: str, path: Path) -> dict[str, object]:
     if not hasattr(polku_ingest, "import_file"):
         return {"error": UNAVAILABLE}
     data = path.read_bytes()
-    engine = create_engine(url)
+    engine = db.make_engine(url)
     started = time.perf_counter()
     report = polku_ingest.import_file(engine, SYSTEM, "clients", data, path.name)
     seconds = time.perf_counter() - started
@@ -93,7 +89,7 @@ def ingest(url: str, path: Path) -> dict[str, object]:
     problems = [p for p in getattr(report, "problems", []) if getattr(p, "is_error", False)]
     if problems:
         return {"error": f"the import refused the file: {problems[0].text()}"}
-    return {"seconds": seconds, "rows": report.rows, "peak_rss_mb": _peak_mb()}
+    return {"seconds": seconds, "rows": report.rows, "peak_rss_mb": peak_rss_mb()}
 
 
 def floor(url: str, path: Path) -> dict[str, object]:
@@ -131,12 +127,12 @@ def floor(url: str, path: Path) -> dict[str, object]:
         }
     )
     records = rows.astype(object).where(rows.notna(), None).to_dict("records")
-    engine = create_engine(url)
+    engine = db.make_engine(url)
     with engine.begin() as conn:
         conn.execute(insert(metadata.tables["client"]), records)
     seconds = time.perf_counter() - started
     engine.dispose()
-    return {"seconds": seconds, "rows": len(records), "peak_rss_mb": _peak_mb()}
+    return {"seconds": seconds, "rows": len(records), "peak_rss_mb": peak_rss_mb()}
 
 
 def main(argv: list[str]) -> int:

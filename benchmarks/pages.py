@@ -36,6 +36,11 @@ AUTH_SECRETS = {
 }
 
 
+DIRECTOR, COORDINATOR = "director", "coordinator"
+# Pages whose content does not depend on the sidebar's municipality: measured once
+ONE_VIEW = {"pages/project.py"}
+
+
 @dataclass(frozen=True)
 class View:
     """Who looks at which page: a role's user and the sidebar's municipality (None: region)."""
@@ -105,10 +110,55 @@ def registry(view: View) -> dict[str, Any]:
     return dict(at._registered_pages)  # noqa: SLF001
 
 
+def sample_users(url: str) -> dict[str, tuple[str, str]]:
+    """The sample's director and coordinator: e-mail and their municipality's name."""
+    from sqlmodel import Session, select
+
+    from models import Municipality, User, UserMunicipality
+    from polku import db as polku_db
+    from polku.sample import DEMO_COORDINATOR, DEMO_DIRECTOR
+
+    engine = polku_db.make_engine(url)
+    found = {}
+    with Session(engine) as session:
+        for role, email in ((DIRECTOR, DEMO_DIRECTOR), (COORDINATOR, DEMO_COORDINATOR)):
+            name = session.exec(
+                select(Municipality.name)
+                .join(UserMunicipality, UserMunicipality.municipality_code == Municipality.code)
+                .join(User, User.id == UserMunicipality.user_id)
+                .where(User.email == email)
+            ).first()
+            found[role] = (email, name or "")
+    engine.dispose()
+    return found
+
+
+def views(url: str) -> tuple[list[View], dict[str, dict[str, Any]]]:
+    """Every page each role may open, in each view that applies, and each role's registry."""
+    use_database(url)
+    result, registries = [], {}
+    for role, (email, home) in sample_users(url).items():
+        registries[role] = registry(View("pages/overview.py", role, email, None))
+        for page in pages_of(registries[role]):
+            if role == DIRECTOR:
+                scopes = [None] if page in ONE_VIEW else [home, None]
+            else:
+                scopes = [home]
+            result += [View(page, role, email, scope) for scope in scopes]
+    return result, registries
+
+
 def pages_of(registered: dict[str, Any]) -> list[str]:
     """The page files a role may open, relative to the entrypoint, in menu order."""
     paths = [str(info.get("script_path") or "") for info in registered.values()]
     return [os.path.relpath(p, ROOT) for p in paths if p.endswith(".py")]
+
+
+def open_page(view: View, registered: dict[str, Any]) -> AppTest:
+    """One run of the page in a new session; fails on an exception in the page."""
+    at = _app(view, registered).run()
+    _check(at, view)
+    return at
 
 
 def _check(at: AppTest, view: View) -> None:
@@ -144,26 +194,31 @@ def _arrow_rows(data: bytes) -> int:
     return pa.ipc.open_stream(data).read_all().num_rows
 
 
-def measure(view: View, registered: dict[str, Any], repeat: int, with_floor: bool) -> PageTimes:
-    """`repeat` cycles of cold run (empty caches, new session), warm rerun, and floor run:
+def measure(
+    view: View, registered: dict[str, Any], urls: dict[str, str], repeat: int
+) -> dict[str, PageTimes]:
+    """`repeat` cycles of, on each database of `urls` (by scale): a cold run (empty caches, a
+    new session) and a warm rerun; then one floor run for the first database's page. All
     interleaved, so each gets the same share of whatever else the machine is doing."""
-    times = PageTimes(view)
+    times = {label: PageTimes(view) for label in urls}
+    first = next(iter(urls))
     floor_args: dict[str, Any] | None = None
-    for cycle in range(repeat):
-        clear_caches()
-        seconds, at = _timed(lambda: _app(view, registered).run())
-        _check(at, view)
-        times.cold.append(seconds)
-        if cycle == 0:
-            times.drawn = drawn(at)
-            floor_args = floor_inputs(times.drawn)
-        seconds, at = _timed(at.run)
-        _check(at, view)
-        times.warm.append(seconds)
-        if with_floor and floor_args is not None:
-            floor = AppTest.from_function(floor_page, kwargs=floor_args, default_timeout=TIMEOUT)
-            seconds, _ = _timed(floor.run)
-            times.floor.append(seconds)
+    for _ in range(repeat):
+        for label, url in urls.items():
+            use_database(url)
+            seconds, at = _timed(lambda: _app(view, registered).run())
+            _check(at, view)
+            times[label].cold.append(seconds)
+            if times[label].drawn is None:
+                times[label].drawn = drawn(at)
+            seconds, at = _timed(at.run)
+            _check(at, view)
+            times[label].warm.append(seconds)
+        if floor_args is None:
+            floor_args = floor_inputs(times[first].drawn or Drawn())
+        floor = AppTest.from_function(floor_page, kwargs=floor_args, default_timeout=TIMEOUT)
+        seconds, _ = _timed(floor.run)
+        times[first].floor.append(seconds)
     return times
 
 

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -36,7 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import imports, pages, queries
-from benchmarks.databases import ROOT, Backend, build_sample, postgres_server, run_child
+from benchmarks.databases import (
+    ROOT,
+    Backend,
+    build_sample,
+    peak_rss_mb,
+    postgres_server,
+    run_child,
+)
 
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 # --scale of `python -m polku init --sample` for the benchmark's scale 10 and scale 1
@@ -53,10 +59,6 @@ IMPORT_FLOOR_RATIO = 3.0
 PEAK_RSS_MB = 500
 SCALE_GROWTH = 2.0
 
-DIRECTOR, COORDINATOR = "director", "coordinator"
-# Pages whose content does not depend on the sidebar's municipality: measured once
-ONE_VIEW = {"pages/project.py"}
-
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -70,7 +72,6 @@ class Database:
     url: str
     clients: int
     build_s: float
-    build_peak_mb: float
 
 
 def _clients(url: str) -> int:
@@ -89,64 +90,38 @@ def build(backend: Backend, label: str, scale: float) -> Database:
     url = backend.fresh(f"s{label}")
     log(f"{backend.name}: building scale {label} (init --sample --scale {scale:g})")
     child = build_sample(url, scale)
-    db = Database(backend.name, label, scale, url, _clients(url), child.seconds, child.peak_rss_mb)
+    db = Database(backend.name, label, scale, url, _clients(url), child.seconds)
     log(f"{backend.name}: scale {label}: {db.clients} clients in {db.build_s:.0f} s")
     return db
 
 
-def _users(url: str) -> dict[str, tuple[str, str]]:
-    """The sample's director and coordinator: e-mail and their municipality's name."""
-    from sqlmodel import Session, select
-
-    from models import Municipality, User, UserMunicipality
-    from polku import db as polku_db
-    from polku.sample import DEMO_COORDINATOR, DEMO_DIRECTOR
-
-    engine = polku_db.make_engine(url)
-    found = {}
-    with Session(engine) as session:
-        for role, email in ((DIRECTOR, DEMO_DIRECTOR), (COORDINATOR, DEMO_COORDINATOR)):
-            name = session.exec(
-                select(Municipality.name)
-                .join(UserMunicipality, UserMunicipality.municipality_code == Municipality.code)
-                .join(User, User.id == UserMunicipality.user_id)
-                .where(User.email == email)
-            ).first()
-            found[role] = (email, name or "")
-    engine.dispose()
-    return found
-
-
-def views(url: str) -> tuple[list[pages.View], dict[str, dict[str, Any]]]:
-    """Every page each role may open, in each view that applies, and each role's registry."""
-    pages.use_database(url)
-    result, registries = [], {}
-    for role, (email, home) in _users(url).items():
-        registries[role] = pages.registry(pages.View("pages/overview.py", role, email, None))
-        for page in pages.pages_of(registries[role]):
-            if role == DIRECTOR:
-                scopes = [None] if page in ONE_VIEW else [home, None]
-            else:
-                scopes = [home]
-            result += [pages.View(page, role, email, scope) for scope in scopes]
-    return result, registries
-
-
-def measure_pages(db: Database, repeat: int, with_floor: bool) -> list[pages.PageTimes]:
-    wanted, registries = views(db.url)
-    pages.use_database(db.url)
-    for view in wanted:  # imports and Python's first-run costs are not the cache's
-        pages.measure(view, registries[view.role], 1, with_floor)
+def measure_pages(ten: Database, one: Database, repeat: int) -> list[dict[str, pages.PageTimes]]:
+    """Every view at both scales, interleaved, after one untimed pass (Python's imports and
+    first runs are no cache's doing)."""
+    wanted, registries = pages.views(ten.url)
+    urls = {"10": ten.url, "1": one.url}
+    for view in wanted:
+        pages.measure(view, registries[view.role], urls, 1)
     out = []
     for view in wanted:
-        times = pages.measure(view, registries[view.role], repeat, with_floor)
+        times = pages.measure(view, registries[view.role], urls, repeat)
+        t10, t1 = times["10"], times["1"]
         log(
-            f"{db.backend} scale {db.scale_label}: {view.label:<12} {view.role:<11} "
-            f"{view.municipality or 'region':<8} cold {_fmt(times.median(times.cold))} "
-            f"warm {_fmt(times.median(times.warm))} floor {_fmt(times.median(times.floor))}"
+            f"{ten.backend}: {view.label:<12} {view.role:<11} {view.municipality or 'region':<8} "
+            f"cold {_fmt(t10.median(t10.cold))} warm {_fmt(t10.median(t10.warm))} "
+            f"floor {_fmt(t10.median(t10.floor))} | scale 1 cold {_fmt(t1.median(t1.cold))} "
+            f"warm {_fmt(t1.median(t1.warm))}"
         )
         out.append(times)
     return out
+
+
+def measure_memory(db: Database) -> float:
+    """The peak memory of a process that only opens every page (see benchmarks/memory.py)."""
+    child = run_child([sys.executable, "-m", "benchmarks.memory", db.url])
+    peak = float(json.loads(child.stdout.strip().splitlines()[-1])["peak_rss_mb"])
+    log(f"{db.backend}: app process peak memory {peak:.0f} MB")
+    return peak
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -173,7 +148,6 @@ def measure_import(backend: Backend, sample_url: str, workdir: Path, repeat: int
             if "error" in result:
                 log(f"{backend.name}: import: {result['error']}")
                 return {"backend": backend.name, "error": result["error"]}
-            result["process_peak_rss_mb"] = child.peak_rss_mb
             runs[what].append(result)
             log(f"{backend.name}: import {what}: {result['rows']} rows, {result['seconds']:.1f} s")
     seconds = sorted(r["seconds"] for r in runs["ingest"])[len(runs["ingest"]) // 2]
@@ -187,14 +161,15 @@ def measure_import(backend: Backend, sample_url: str, workdir: Path, repeat: int
         "floor_s": floor_s,
         "floor_rows_per_s": rows / floor_s,
         "floor_ratio": seconds / floor_s,
-        "peak_rss_mb": max(r["process_peak_rss_mb"] for r in runs["ingest"]),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs["ingest"]),
     }
 
 
-def _page_record(backend: str, ten: pages.PageTimes, one: pages.PageTimes | None) -> dict:
+def _page_record(backend: str, ten: pages.PageTimes, one: pages.PageTimes) -> dict:
     view = ten.view
-    cold, warm, floor = (ten.median(ten.cold), ten.median(ten.warm), ten.median(ten.floor))
-    record: dict[str, Any] = {
+    cold, warm, floor = ten.median(ten.cold), ten.median(ten.warm), ten.median(ten.floor)
+    cold1, warm1 = one.median(one.cold), one.median(one.warm)
+    return {
         "backend": backend,
         "page": view.page,
         "role": view.role,
@@ -207,17 +182,12 @@ def _page_record(backend: str, ten: pages.PageTimes, one: pages.PageTimes | None
         "charts": len(ten.drawn.charts) if ten.drawn else 0,
         "metrics": ten.drawn.metrics if ten.drawn else 0,
         "tables": len(ten.drawn.tables) if ten.drawn else 0,
+        "scale1_cold_s": cold1,
+        "scale1_warm_s": warm1,
+        # A page load does its work cold; a warm rerun is served from the caches
+        "growth": cold / cold1 if cold and cold1 else None,
+        "warm_growth": warm / warm1 if warm and warm1 else None,
     }
-    if one is not None:
-        cold1, warm1 = one.median(one.cold), one.median(one.warm)
-        record.update(
-            scale1_cold_s=cold1,
-            scale1_warm_s=warm1,
-            growth=max(
-                cold / cold1 if cold and cold1 else 0.0, warm / warm1 if warm and warm1 else 0.0
-            ),
-        )
-    return record
 
 
 def targets(result: dict) -> list[dict]:
@@ -312,6 +282,14 @@ def main(argv: list[str] | None = None) -> int:
         help="an admin URL of a running server (default: start a throwaway one)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="the JSON written")
+    parser.add_argument(
+        "--scales",
+        type=float,
+        nargs=2,
+        default=(SCALE_10, SCALE_1),
+        metavar=("TEN", "ONE"),
+        help=f"--scale of the sample for scale 10 and 1 (default {SCALE_10:g} {SCALE_1:g})",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     wanted = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -331,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "charts": [],
         "databases": [],
     }
-    children_peak = 0.0
+    app_peak = 0.0
     with (
         tempfile.TemporaryDirectory(prefix="polku-bench-") as tmp,
         postgres_server(args.postgres_url if "postgresql" in wanted else "") as pg_url,
@@ -347,29 +325,28 @@ def main(argv: list[str] | None = None) -> int:
                 result["postgresql_skipped"] = "no PostgreSQL server could be started"
         for backend in backends:
             result["backends"].append(backend.name)
-            ten = build(backend, "10", SCALE_10)
-            one = build(backend, "1", SCALE_1)
+            ten = build(backend, "10", args.scales[0])
+            one = build(backend, "1", args.scales[1])
             for db in (ten, one):
                 result["databases"].append(db.__dict__ | {"url": None})
-                children_peak = max(children_peak, db.build_peak_mb)
                 result["scales"].setdefault(
                     db.scale_label, {"sample_scale": db.sample_scale, "clients": db.clients}
                 )
-            page_ten = measure_pages(ten, args.repeat, with_floor=True)
-            page_one = {t.view: t for t in measure_pages(one, args.repeat, with_floor=False)}
-            for times in page_ten:
-                result["pages"].append(_page_record(backend.name, times, page_one.get(times.view)))
-                if backend is backends[0] and times.drawn:
+            for times in measure_pages(ten, one, args.repeat):
+                t10 = times["10"]
+                result["pages"].append(_page_record(backend.name, t10, times["1"]))
+                if backend is backends[0] and t10.drawn:
                     result["charts"] += [
-                        {"page": times.view.page, "role": times.view.role,
-                         "view": times.view.municipality or "region", "title": title,
+                        {"page": t10.view.page, "role": t10.view.role,
+                         "view": t10.view.municipality or "region", "title": title,
                          "bytes": size, "rows": rows}
-                        for size, rows, title in times.drawn.charts
+                        for size, rows, title in t10.drawn.charts
                     ]  # fmt: skip
+            app_peak = max(app_peak, measure_memory(ten))
             from polku import db as polku_db
 
             engine = polku_db.make_engine(ten.url)
-            _, home = _users(ten.url)[COORDINATOR]
+            _, home = pages.sample_users(ten.url)[pages.COORDINATOR]
             code = _municipality_code(ten.url, home)
             log(f"{backend.name}: indicator queries")
             result["queries"] += [
@@ -380,16 +357,15 @@ def main(argv: list[str] | None = None) -> int:
             pages.clear_caches()
             result["import"].append(measure_import(backend, ten.url, workdir, args.import_repeat))
     result["clients"] = result["scales"]["10"]["clients"]
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     imported = max((i.get("peak_rss_mb", 0.0) for i in result["import"]), default=0.0)
     result["peak_rss"] = {
-        "app_process_mb": round(own, 1),
+        "app_process_mb": round(app_peak, 1),
         "import_process_mb": round(imported, 1),
-        "sample_generation_mb": round(children_peak, 1),
+        "benchmark_process_mb": round(peak_rss_mb(), 1),
     }
-    # The app's process (pages and queries) and the import's; generating the sample is not Polku
-    result["peak_rss_mb"] = round(max(own, imported), 1)
-    result["scale_growth"] = max((p.get("growth", 0.0) for p in result["pages"]), default=0.0)
+    # Polku's processes: the app's (every page at scale 10) and the import's
+    result["peak_rss_mb"] = round(max(app_peak, imported), 1)
+    result["scale_growth"] = max((p["growth"] or 0.0 for p in result["pages"]), default=0.0)
     result["run_seconds"] = time.perf_counter() - started
     result["targets"] = targets(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
