@@ -1875,8 +1875,12 @@ def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
                     "municipality_code": plan.municipalities.get(row),
                 }
             )
-    homes = {plan.audit_ids.get(row): m for row, m in plan.municipalities.items()}
     # A new client's groups are part of its addition; a stored client's change is a row
+    homes = (
+        {plan.audit_ids.get(row): m for row, m in plan.municipalities.items()}
+        if plan.groups_changed
+        else {}
+    )
     for code in sorted(plan.groups_changed):
         rows.append(
             {
@@ -1920,8 +1924,9 @@ def _text(value: Any, limit: int = audit.MAX_VALUE) -> str | None:
 
 @dataclass
 class ImportReport:
-    """What an import found and did. `preview` holds the parsed rows (canonical columns, "_row"
-    the row number, "_action" added / changed / unchanged)."""
+    """What an import found and did. `preview` holds the parsed rows of a dry run or a refused
+    file (canonical columns, "_row" the row number, "_action" added / changed / unchanged /
+    error); a committed import leaves it empty."""
 
     kind: str
     rows: int = 0
@@ -2021,13 +2026,14 @@ def import_file(
             _PLANNERS[kind](ctx, records, plan)
         _report_stage(progress, 0.5)
         report.problems = _sorted(ctx.problems)
-        report.preview = _preview(columns, plan, raw.rows, ctx)
         if ctx.errors:
+            report.preview = _preview(columns, plan, raw.rows, ctx)
             transaction.rollback()
             return report
         report.added, report.changed = len(plan.inserts), len(plan.updates)
         report.unchanged = plan.unchanged
         if dry_run:
+            report.preview = _preview(columns, plan, raw.rows, ctx)
             transaction.rollback()
             return report
         _write(ctx, plan, progress, action="import")
