@@ -1,9 +1,8 @@
 """`make bench` (`python -m benchmarks.run`): Polku at ten times the project's expected size.
 
-The project expects more than 5 000 clients; "scale 10" here is ten times that, 50 000+
-clients with their histories (`python -m polku init --sample --scale 45`: the sample's own
-scale 1 is the project as it stood in November 2026, about 1 150 clients), against "scale 1",
-about 5 000 clients (`--scale 4.5`). On SQLite and, when a server can be started (or
+The project expects more than 5 000 clients; scale 10 is ten times that, 55 000 clients with
+their histories (`python -m polku init --sample --scale 10`), against scale 1, 5 500 clients
+(`--scale 1`). On SQLite and, when a server can be started (or
 --postgres-url names one), PostgreSQL, it measures:
 
 - every page each role may open (a director: of one municipality and the region view; a
@@ -48,8 +47,8 @@ from benchmarks.databases import (
 
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 # --scale of `python -m polku init --sample` for the benchmark's scale 10 and scale 1
-SCALE_10 = 45.0
-SCALE_1 = 4.5
+SCALE_10 = 10.0
+SCALE_1 = 1.0
 IMPORT_ROWS = 50_000
 
 # The targets at scale 10 (the issue "Performance benchmark at ten times the project's size")
@@ -308,8 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale_label": "10",
         "scale_note": (
             "scale 10 = ten times the 5 000+ clients the project expects (python -m polku init "
-            "--sample --scale 45); scale 1 = about 5 000 clients (--scale 4.5); the sample's "
-            "own scale 1 is the project as of November 2026, about 1 150 clients"
+            "--sample --scale 10); scale 1 = the project's planned size (--scale 1)"
         ),
         "scales": {},
         "backends": [],

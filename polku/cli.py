@@ -64,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--sample", action="store_true", help="also load synthetic sample data")
     init.add_argument(
-        "--scale", type=_positive_number, default=1.0, help="sample size; 1 = today's project"
+        "--scale",
+        type=_positive_number,
+        help="sample size in the project's planned size (1 = 5 000+ clients, 10 = ten times); "
+        "default: the project as it stands today (about 1 150 clients)",
     )
     init.add_argument("--seed", type=int, default=2026, help="random seed of the sample")
     init.set_defaults(handler=cmd_init)
@@ -130,7 +133,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         from polku import sample
 
         with db.session_scope(engine) as session:
-            result = sample.load_sample(session, scale=args.scale, seed=args.seed)
+            if args.scale is None:
+                result = sample.load_sample(session, seed=args.seed)
+            else:
+                result = sample.load_sample(session, scale=args.scale, seed=args.seed, unit="plan")
         print(result.summary())
     engine.dispose()
     return 0
@@ -228,7 +234,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "init" and args.scale is not None and not args.sample:
+        parser.error("--scale needs --sample")
     try:
         return int(args.handler(args))
     except users.UserError as exc:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Table, func, insert
 from sqlmodel import Session, SQLModel, col, select
@@ -86,6 +86,8 @@ COMPANY, ASSOCIATION, FOUNDATION, PRIVATE_PERSON = (
     "foundation",
     "private_person",
 )
+
+SizeUnit = Literal["today", "plan"]
 
 # --- Sizes at scale 1, relative to the plan's straight-line pace by the "as of" date ---------
 CLIENT_PACE = 1.1  # entries run a little ahead of the straight line (referrals started fast)
@@ -306,9 +308,13 @@ class _Sizes:
     grants: int
 
 
-def _sizes(plan: _Plan, scale: float, as_of: date) -> _Sizes:
-    """Row counts: the plan's targets × the elapsed share of the period × pace × scale."""
+def _sizes(plan: _Plan, scale: float, as_of: date, unit: SizeUnit = "today") -> _Sizes:
+    """Row counts: the plan's targets × the elapsed share of the period × pace × scale. In the
+    unit "plan", scale 1 is the project's whole planned size instead (its client target × the
+    pace: 5 500 clients for a target of 5 000), still with every date up to `as_of`."""
     elapsed = min(1.0, max(0.0, (as_of - plan.start).days / max(1, (plan.end - plan.start).days)))
+    if unit == "plan":
+        scale = scale / max(elapsed, 1 / max(1, (plan.end - plan.start).days))
 
     def target(code: str) -> float:
         return float(plan.targets.get(code, Decimal(0)))
@@ -1105,10 +1111,17 @@ def _load_users(session: Session, plan: _Plan, result: SampleResult) -> None:
 
 
 def load_sample(
-    session: Session, *, scale: float = 1.0, seed: int = 2026, as_of: date = SAMPLE_AS_OF
+    session: Session,
+    *,
+    scale: float = 1.0,
+    seed: int = 2026,
+    as_of: date = SAMPLE_AS_OF,
+    unit: SizeUnit = "today",
 ) -> SampleResult:
-    """Fill the database with synthetic data of `scale` × today's project size, in the caller's
-    transaction. Does nothing (result.skipped) when any client exists already."""
+    """Fill the database with synthetic data of `scale` × the project's size today (unit
+    "today", the plan's pace by `as_of`) or × its whole planned size (unit "plan": scale 10 is
+    ten times the 5 000+ clients the project expects), in the caller's transaction. Does
+    nothing (result.skipped) when any client exists already."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, not {scale}")
     if session.exec(select(func.count()).select_from(Client)).one() > 0:
@@ -1116,7 +1129,7 @@ def load_sample(
     plan = _read_plan(session)
     if as_of < plan.start:
         raise ValueError(f"as_of {as_of} is before the project starts ({plan.start})")
-    sizes = _sizes(plan, scale, as_of)
+    sizes = _sizes(plan, scale, as_of, unit)
 
     # One random stream per part, so a change in one part leaves the others' data as they were
     def stream(part: str) -> random.Random:

@@ -61,7 +61,13 @@ def test_database_url_option_overrides_the_environment(empty_db_url, tmp_path) -
 
 
 def test_bad_arguments_give_one_line_and_a_non_zero_exit() -> None:
-    for args in (["init", "--scale", "lots"], ["init", "--scale", "0"], ["frobnicate"], []):
+    for args in (
+        ["init", "--sample", "--scale", "lots"],
+        ["init", "--sample", "--scale", "0"],
+        ["init", "--scale", "2"],
+        ["frobnicate"],
+        [],
+    ):
         result = polku(*args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -77,11 +83,11 @@ def test_unreachable_database_gives_one_line_and_a_non_zero_exit() -> None:
 
 
 def test_init_with_sample_twice_changes_nothing(empty_db_url) -> None:
-    first = polku("init", "--sample", "--scale", "0.05", database_url=empty_db_url)
+    first = polku("init", "--sample", "--scale", "0.01", database_url=empty_db_url)
     assert first.returncode == 0, first.stderr
     loaded = _table_counts(empty_db_url)
     assert loaded["client"] > 0 and loaded["employer"] > 0
-    second = polku("init", "--sample", "--scale", "0.05", database_url=empty_db_url)
+    second = polku("init", "--sample", "--scale", "0.01", database_url=empty_db_url)
     assert second.returncode == 0, second.stderr
     assert "ei ladattu" in second.stdout
     assert _table_counts(empty_db_url) == loaded

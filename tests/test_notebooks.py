@@ -40,7 +40,7 @@ def test_notebooks_import_polku_and_never_define_a_table() -> None:
 @pytest.fixture
 def sample_url(db_url: str) -> str:
     """A database with the project definition and seeded sample data, on each backend."""
-    assert cli.main(["init", "--sample", "--scale", "0.2", "--database-url", db_url]) == 0
+    assert cli.main(["init", "--sample", "--scale", "0.04", "--database-url", db_url]) == 0
     return db_url
 
 

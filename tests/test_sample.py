@@ -23,6 +23,7 @@ from models import (
     ClientTargetGroup,
     CostEntry,
     Employer,
+    Indicator,
     Municipality,
     MunicipalityService,
     MunicipalitySetup,
@@ -37,6 +38,8 @@ from models import (
 )
 from polku import db
 from polku.sample import (
+    CLIENT_PACE,
+    CLIENTS_INDICATOR,
     COMPANY_EMPLOYMENT,
     DEMO_COORDINATOR,
     DEMO_DIRECTOR,
@@ -435,3 +438,13 @@ def test_refuses_nonsense_arguments(engine) -> None:
         load_sample(session, as_of=date(2020, 1, 1))
     with Session(engine) as session:
         assert session.exec(select(Client)).first() is None
+
+
+def test_the_plan_unit_counts_in_the_projects_planned_size(engine) -> None:
+    """`init --sample --scale 10` is ten times the 5 000+ clients the plan expects."""
+    with db.session_scope(engine) as session:
+        target = session.exec(
+            select(Indicator.target).where(Indicator.code == CLIENTS_INDICATOR)
+        ).one()
+    result = _load(engine, scale=0.05, unit="plan")
+    assert result.clients == round(float(target) * CLIENT_PACE * 0.05)

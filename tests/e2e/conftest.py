@@ -162,7 +162,7 @@ def app_database(sqlite_backend: Backend) -> str:
     """A migrated SQLite database with the project plan, a little sample data and two users."""
     url = sqlite_backend.prepared()
     steps = [
-        ("init", "--sample", "--scale", "0.05"),
+        ("init", "--sample", "--scale", "0.01"),
         ("user", "add", ADMIN_EMAIL, "--role", "admin"),
         ("user", "add", COORDINATOR_EMAIL, "--role", "coordinator", "--municipality", "167"),
     ]
