@@ -20,7 +20,8 @@ from models import AuditLog
 MAX_VALUE = 2000
 
 
-def _text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
+    """The one text form of a value in the audit log (None stays None)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -51,12 +52,12 @@ def record(
             user_email=user_email,
             action=action,
             entity=entity,
-            entity_id=_text(entity_id),
+            entity_id=as_text(entity_id),
             field=field,
-            old_value=_text(old),
-            new_value=_text(new),
+            old_value=as_text(old),
+            new_value=as_text(new),
             municipality_code=municipality,
-            detail=_text(detail),
+            detail=as_text(detail),
         )
     )
 
@@ -73,7 +74,7 @@ def record_changes(
     action: str = "update",
 ) -> list[str]:
     """One audit row per changed field; returns the names of the fields that changed."""
-    changed = [name for name in after if _text(before.get(name)) != _text(after[name])]
+    changed = [name for name in after if as_text(before.get(name)) != as_text(after[name])]
     for name in changed:
         record(
             session,
@@ -104,7 +105,7 @@ def recent(
     if entity is not None:
         query = query.where(col(AuditLog.entity) == entity)
     if entity_id is not None:
-        query = query.where(col(AuditLog.entity_id) == _text(entity_id))
+        query = query.where(col(AuditLog.entity_id) == as_text(entity_id))
     with Session(engine) as session:
         rows = [row.model_dump() for row in session.exec(query)]
     columns = list(AuditLog.model_fields)

@@ -282,7 +282,7 @@ def describe_change(change: FieldChange, lang: str = i18n.DEFAULT_LANGUAGE) -> s
 
 
 # The audit log's text form: a field counts as changed exactly when it gets an audit row
-_as_text = audit._text
+_as_text = audit.as_text
 
 
 def _scope_of(municipality: str | None) -> str:

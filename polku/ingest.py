@@ -1914,7 +1914,7 @@ def _batches(ids: list[str], limit: int) -> Iterable[list[str]]:
 
 
 def _text(value: Any, limit: int = audit.MAX_VALUE) -> str | None:
-    text = audit._text(value)  # one text form of values for the whole audit log
+    text = audit.as_text(value)  # one text form of values for the whole audit log
     return None if text is None else text[:limit]
 
 
