@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, select
 
 from benchmarks.databases import peak_rss_mb
 from models import metadata
@@ -94,7 +94,8 @@ def ingest(url: str, path: Path) -> dict[str, object]:
 
 def floor(url: str, path: Path) -> dict[str, object]:
     """The floor: pandas.read_csv, the columns turned into the table's values without any
-    checks, and one bulk insert into the client table."""
+    checks, and one bulk insert into the client table, the fastest the backend has
+    (db.bulk_insert: COPY on PostgreSQL, the driver's executemany on SQLite)."""
     started = time.perf_counter()
     frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     labels = {
@@ -129,7 +130,7 @@ def floor(url: str, path: Path) -> dict[str, object]:
     records = rows.astype(object).where(rows.notna(), None).to_dict("records")
     engine = db.make_engine(url)
     with engine.begin() as conn:
-        conn.execute(insert(metadata.tables["client"]), records)
+        db.bulk_insert(conn, metadata.tables["client"], records)
     seconds = time.perf_counter() - started
     engine.dispose()
     return {"seconds": seconds, "rows": len(records), "peak_rss_mb": peak_rss_mb()}

@@ -26,6 +26,8 @@ picked = municipality()
 names = data.municipality_names()
 editable = [code for code in names if viewer.may(Permission.EDIT, code)]
 FLASH_KEY = "asiakkaat_flash"
+# A client picker lists the newest clients; any other code can be typed into it
+PICKER_LIMIT = 200
 DATE_FORMAT = "DD.MM.YYYY" if language == "fi" else "YYYY-MM-DD"
 NONE = ""
 
@@ -116,6 +118,19 @@ def pick(
     return value
 
 
+def client_pick(options: dict[str, str], form: str, slots: Slots) -> str | None:
+    """The client code: one of the newest clients, or any code typed in (checked on save)."""
+    return pick(
+        t("forms.field.client_code"),
+        options,
+        form,
+        "client_code",
+        slots,
+        accept_new_options=True,
+        help=t("forms.field.client_pick.help", count=PICKER_LIMIT),
+    )
+
+
 def day(label: str, form: str, name: str, slots: Slots, **kw: Any) -> date | None:
     value = st.date_input(label, value=None, format=DATE_FORMAT, key=key(form, name), **kw)
     slots.under(name)
@@ -158,11 +173,9 @@ statuses = code_names("client_status", language)
 groups = code_names("target_group", language)
 outcome_types = code_names("outcome_type", language)
 listing = forms.clients(engine, viewer, picked)
-client_codes = {code: code for code in listing["code"]}
+client_codes = {code: code for code in listing["code"].head(PICKER_LIMIT)}
 active_codes = {
-    code: code
-    for code, left in zip(listing["code"], listing["exit_date"], strict=True)
-    if left is None
+    code: code for code in listing.loc[listing["exit_date"].isna(), "code"].head(PICKER_LIMIT)
 }
 employer_rows = forms.employers(engine, viewer)
 employer_labels = {
@@ -272,7 +285,7 @@ with tabs[0]:
 with tabs[1]:
     slots = Slots()
     with st.form(key("status", "form"), enter_to_submit=False):
-        who = pick(t("forms.field.client_code"), active_codes, "status", "client_code", slots)
+        who = client_pick(active_codes, "status", slots)
         new_status = pick(t("forms.field.new_status"), statuses, "status", "status", slots)
         start = day(t("forms.field.status_start"), "status", "start_date", slots)
         slots.general = st.empty()
@@ -288,7 +301,7 @@ with tabs[1]:
 with tabs[2]:
     slots = Slots()
     with st.form(key("exit", "form"), enter_to_submit=False):
-        who = pick(t("forms.field.client_code"), active_codes, "exit", "client_code", slots)
+        who = client_pick(active_codes, "exit", slots)
         exit_date = day(t("forms.field.exit_date"), "exit", "exit_date", slots)
         reached = yes_no(t("forms.field.plan_goal_reached"), "exit", "plan_goal_reached", slots)
         slots.general = st.empty()
@@ -304,7 +317,7 @@ with tabs[2]:
 with tabs[3]:
     slots = Slots()
     with st.form(key("outcome", "form"), enter_to_submit=False):
-        who = pick(t("forms.field.client_code"), client_codes, "outcome", "client_code", slots)
+        who = client_pick(client_codes, "outcome", slots)
         kind = pick(t("forms.field.outcome_type"), outcome_types, "outcome", "outcome_type", slots)
         when = day(t("forms.field.outcome_date"), "outcome", "outcome_date", slots)
         employer = pick(
@@ -385,9 +398,7 @@ with tabs[5]:
             t("forms.field.employer"), employer_labels, "grant", "business_id", slots
         )
         slots.under("employer_name")
-        grant_client = pick(
-            t("forms.field.client_code"), client_codes, "grant", "client_code", slots
-        )
+        grant_client = client_pick(client_codes, "grant", slots)
         employment_start = day(
             t("forms.field.employment_start"), "grant", "employment_start", slots
         )

@@ -3,14 +3,14 @@ and schema migration through Alembic."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -90,3 +90,47 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert `rows` (mappings with the same keys; a "_row" key is left out) in the caller's
+    transaction, the fastest way the backend has: COPY on PostgreSQL, one executemany of the
+    driver's own statement on SQLite (SQLAlchemy's per-row parameter handling would cost as much
+    as SQLite's own work). Values go through the columns' bind processors; columns left out get
+    their server defaults, so a row must name every column with a Python-side default."""
+    if not rows:
+        return
+    columns = [name for name in rows[0] if name != "_row"]
+    dialect = conn.dialect
+    if dialect.name not in ("sqlite", "postgresql"):
+        conn.execute(insert(table), [{name: r[name] for name in columns} for r in rows])
+        return
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    converters = [(i, p) for i, p in enumerate(processors) if p is not None]
+
+    def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = [row[name] for name in columns]
+        for i, process in converters:
+            if out[i] is not None:
+                out[i] = process(out[i])
+        return tuple(out)
+
+    if dialect.name == "postgresql":
+        from psycopg import sql
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(values(row))
+        return
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', [values(r) for r in rows]
+    )

@@ -683,6 +683,9 @@ _FI: dict[str, str] = {
     "forms.field.client_code.help": (
         "Satunnainen pseudonyymi tunnus, esim. PK-7F3K2QX9. Ei nimeä eikä henkilötunnusta."
     ),
+    "forms.field.client_pick.help": (
+        "Listassa {count} uusinta asiakasta. Muun asiakkaan tunnuksen voi kirjoittaa kenttään."
+    ),
     "forms.field.municipality": "Kunta",
     "forms.field.birth_year": "Syntymävuosi",
     "forms.field.entry_date": "Aloituspäivä",
@@ -1481,6 +1484,9 @@ _EN: dict[str, str] = {
     "forms.field.client_code": "Client code",
     "forms.field.client_code.help": (
         "A random pseudonymous code, e.g. PK-7F3K2QX9. No name, no identity code."
+    ),
+    "forms.field.client_pick.help": (
+        "The list shows the {count} newest clients. Type any other client's code."
     ),
     "forms.field.municipality": "Municipality",
     "forms.field.birth_year": "Birth year",

@@ -40,7 +40,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, inser
 
 import models
 from models import metadata
-from polku import audit, i18n, metrics, privacy
+from polku import audit, db, i18n, metrics, privacy
 from polku.access import Actor, Permission, row_scope
 from polku.config import ROOT
 from polku.validation import is_valid_business_id, normalise_business_id
@@ -1171,32 +1171,8 @@ def _rows(conn: Connection, table: Table, *columns: str) -> list[Record]:
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[Record]) -> None:
-    """Insert `rows` (dicts with the same keys; "_row" is left out) in one executemany per
-    chunk. On SQLite the values go to the driver converted once per column type: SQLAlchemy's
-    per-row parameter handling would cost as much as SQLite's own work."""
-    if not rows:
-        return
-    columns = [name for name in rows[0] if name != "_row"]
-    if conn.dialect.name != "sqlite":
-        for start in range(0, len(rows), CHUNK):
-            chunk = [{name: r[name] for name in columns} for r in rows[start : start + CHUNK]]
-            conn.execute(insert(table), chunk)
-        return
-    processors = [
-        table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        for name in columns
-    ]
-    converters = [(i, p) for i, p in enumerate(processors) if p is not None]
-    params = []
-    for row in rows:
-        values = [row[name] for name in columns]
-        for i, process in converters:
-            if values[i] is not None:
-                values[i] = process(values[i])
-        params.append(tuple(values))
-    names = ", ".join(f'"{name}"' for name in columns)
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params)
+    """Insert `rows` (dicts with the same keys; "_row" is left out): db.bulk_insert."""
+    db.bulk_insert(conn, table, rows)
 
 
 @dataclass(frozen=True)
@@ -1896,7 +1872,7 @@ def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
         )
     audit_table = metadata.tables["audit_log"]
     for start in range(0, len(rows), CHUNK):
-        ctx.conn.execute(insert(audit_table), rows[start : start + CHUNK])
+        insert_rows(ctx.conn, audit_table, rows[start : start + CHUNK])
 
 
 def _batches(ids: list[str], limit: int) -> Iterable[list[str]]:

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Selectbox
 
 from polku import db, i18n, ingest
 from polku.users import SYSTEM
@@ -235,6 +236,40 @@ def test_a_status_change_and_an_exit_on_their_forms(people: str) -> None:
     _submit(at, "exit")
     assert not at.error
     assert _count(people, "status_episode") == 2
+
+
+def type_into(picker: Selectbox, text: str) -> None:
+    """Type a value that is not among the options, as the browser sends it (AppTest's
+    set_value only picks options): the widget state carries the typed string."""
+    picker.options.append(text)
+    picker.set_value(text)
+
+
+def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) -> None:
+    """With hundreds of clients a picker lists only the newest; an older client's code can be
+    typed in, and a code of no client gets its message under the field."""
+    header = ["Asiakastunnus", "Kunta", "Syntymävuosi", "Aloituspäivä"]
+    rows = [[f"T-{n:04d}", "167", 1980, f"{1 + n % 28}.{3 + n // 28 % 8}.2026"] for n in range(230)]
+    engine = db.make_engine(people)
+    assert ingest.import_file(engine, SYSTEM, "clients", csv_bytes([header, *rows])).committed
+    engine.dispose()
+    at = _clients_page(COORDINATOR)
+    picker = at.selectbox(key="status_client_code_0")
+    assert len(picker.options) == 200 < 230
+    oldest = "T-0000"  # entered 1.3.2026, the earliest
+    assert oldest not in picker.options
+    type_into(picker, oldest)
+    at.selectbox(key="status_status_0").select("career_coaching")
+    at.date_input(key="status_start_date_0").set_value(date(2026, 6, 1))
+    _submit(at, "status")
+    assert not at.exception and not at.error
+    assert _count(people, "status_episode") == 1
+    type_into(at.selectbox(key="exit_client_code_0"), "EI-OLE")
+    at.date_input(key="exit_exit_date_0").set_value(date(2026, 9, 30))
+    at.selectbox(key="exit_plan_goal_reached_0").select("yes")
+    _submit(at, "exit")
+    unknown = _fi("ingest.error.unknown_client", value="EI-OLE")
+    assert [e.value for e in at.error] == [unknown[:1].upper() + unknown[1:]]
 
 
 def test_the_director_does_not_get_the_clients_page(people: str) -> None:
