@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import create_engine, select
+from sqlalchemy import Engine, create_engine, select
 
 from benchmarks.databases import peak_rss_mb
 from models import metadata
@@ -71,6 +71,15 @@ def write_clients_csv(source_url: str, path: Path, rows: int) -> int:
     return len(clients)
 
 
+def _connected(url: str) -> Engine:
+    """An engine that has connected once, as the app's has: the driver's import and the first
+    connection are not the import's work."""
+    engine = db.make_engine(url)
+    with engine.connect():
+        pass
+    return engine
+
+
 def ingest(url: str, path: Path) -> dict[str, object]:
     """polku.ingest's import of the file, timed from the bytes in memory to the commit."""
     try:
@@ -81,7 +90,7 @@ def ingest(url: str, path: Path) -> dict[str, object]:
     if not hasattr(polku_ingest, "import_file"):
         return {"error": UNAVAILABLE}
     data = path.read_bytes()
-    engine = db.make_engine(url)
+    engine = _connected(url)
     started = time.perf_counter()
     report = polku_ingest.import_file(engine, SYSTEM, "clients", data, path.name)
     seconds = time.perf_counter() - started
@@ -96,6 +105,7 @@ def floor(url: str, path: Path) -> dict[str, object]:
     """The floor: pandas.read_csv, the columns turned into the table's values without any
     checks, and one bulk insert into the client table, the fastest the backend has
     (db.bulk_insert: COPY on PostgreSQL, the driver's executemany on SQLite)."""
+    engine = _connected(url)
     started = time.perf_counter()
     frame = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     labels = {
@@ -128,7 +138,6 @@ def floor(url: str, path: Path) -> dict[str, object]:
         }
     )
     records = rows.astype(object).where(rows.notna(), None).to_dict("records")
-    engine = db.make_engine(url)
     with engine.begin() as conn:
         db.bulk_insert(conn, metadata.tables["client"], records)
     seconds = time.perf_counter() - started
