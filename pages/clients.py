@@ -28,6 +28,8 @@ editable = [code for code in names if viewer.may(Permission.EDIT, code)]
 FLASH_KEY = "asiakkaat_flash"
 # A client picker lists the newest clients; any other code can be typed into it
 PICKER_LIMIT = 200
+# The list under the forms shows the newest clients that match the search
+LIST_LIMIT = 1000
 DATE_FORMAT = "DD.MM.YYYY" if language == "fi" else "YYYY-MM-DD"
 NONE = ""
 
@@ -172,10 +174,9 @@ municipality_labels = {code: names[code] for code in editable}
 statuses = code_names("client_status", language)
 groups = code_names("target_group", language)
 outcome_types = code_names("outcome_type", language)
-listing = forms.clients(engine, viewer, picked)
-client_codes = {code: code for code in listing["code"].head(PICKER_LIMIT)}
+client_codes = {c: c for c in forms.clients(engine, viewer, picked, limit=PICKER_LIMIT)["code"]}
 active_codes = {
-    code: code for code in listing.loc[listing["exit_date"].isna(), "code"].head(PICKER_LIMIT)
+    c: c for c in forms.clients(engine, viewer, picked, active=True, limit=PICKER_LIMIT)["code"]
 }
 employer_rows = forms.employers(engine, viewer)
 employer_labels = {
@@ -478,6 +479,11 @@ with tabs[6]:
         save("cost", slots, lambda: forms.record_cost(engine, viewer, cost), "forms.saved.cost")
 
 st.subheader(t("forms.list.title"))
+search = st.text_input(
+    t("forms.list.search"), key="asiakkaat_haku", icon=":material/search:", max_chars=40
+)
+listing = forms.clients(engine, viewer, picked, search=search, limit=LIST_LIMIT)
+total = forms.client_count(engine, viewer, picked, search=search)
 shown = listing.assign(
     municipality=[names.get(c, c) for c in listing["municipality"]],
     status=[statuses.get(s, "") if s else "" for s in listing["status"]],
@@ -495,8 +501,9 @@ st.dataframe(
 )
 st.caption(
     t(
-        "forms.list.caption",
-        count=i18n.fmt_int(len(listing), language),
+        "forms.list.caption" if total <= len(listing) else "forms.list.caption_limited",
+        shown=i18n.fmt_int(len(listing), language),
+        count=i18n.fmt_int(total, language),
         today=i18n.fmt_date(today, language),
     )
 )

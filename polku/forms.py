@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
 from polku import ingest
@@ -437,23 +437,61 @@ def record_cost(
 CLIENT_LIST_COLUMNS = ["code", "municipality", "entry_date", "exit_date", "status"]
 
 
-def clients(engine: Engine, actor: Actor | None, municipality: str | None = None) -> pd.DataFrame:
-    """The clients the actor may see (of `municipality`, or all in scope): code, municipality,
-    entry and exit dates and the open status; newest entries first."""
+def _client_filter(
+    actor: Actor | None, municipality: str | None, search: str | None, active: bool
+) -> list[Any]:
+    """The WHERE conditions of a client listing: the actor's scope (checked here), the
+    municipality, a code containing `search` (any case), only clients still in the project."""
     scope = row_scope(actor, Permission.READ_ROWS)
+    c = _client.c
+    where: list[Any] = []
+    if scope is not None:
+        where.append(c.municipality_code.in_(sorted(scope)))
+    if municipality is not None:
+        where.append(c.municipality_code == municipality)
+    if search and search.strip():
+        where.append(func.lower(c.code).contains(search.strip().lower(), autoescape=True))
+    if active:
+        where.append(c.exit_date.is_(None))
+    return where
+
+
+def clients(
+    engine: Engine,
+    actor: Actor | None,
+    municipality: str | None = None,
+    *,
+    search: str | None = None,
+    active: bool = False,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The clients the actor may see (of `municipality`, or all in scope; codes containing
+    `search`; `active`: not exited), newest entries first, at most `limit`: code,
+    municipality, entry and exit dates and the open status."""
     c, e = _client.c, _episode.c
     current = select(e.client_id, e.status_code).where(e.end_date.is_(None)).subquery()
     stmt = select(c.code, c.municipality_code, c.entry_date, c.exit_date, current.c.status_code)
     stmt = stmt.outerjoin(current, current.c.client_id == c.id)
-    if scope is not None:
-        stmt = stmt.where(c.municipality_code.in_(sorted(scope)))
-    if municipality is not None:
-        stmt = stmt.where(c.municipality_code == municipality)
-    stmt = stmt.order_by(c.entry_date.desc(), c.code)
+    stmt = stmt.where(*_client_filter(actor, municipality, search, active))
+    stmt = stmt.order_by(c.entry_date.desc(), c.code).limit(limit)
     with engine.connect() as conn:
         rows = [tuple(r) for r in conn.execute(stmt).all()]
     frame = pd.DataFrame(rows, columns=CLIENT_LIST_COLUMNS)
     return frame.drop_duplicates("code").reset_index(drop=True)
+
+
+def client_count(
+    engine: Engine,
+    actor: Actor | None,
+    municipality: str | None = None,
+    *,
+    search: str | None = None,
+) -> int:
+    """How many clients `clients` would list without a limit."""
+    stmt = select(func.count()).select_from(_client)
+    stmt = stmt.where(*_client_filter(actor, municipality, search, False))
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
 
 
 def employers(engine: Engine, actor: Actor | None) -> pd.DataFrame:

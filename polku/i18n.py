@@ -744,6 +744,11 @@ _FI: dict[str, str] = {
     "forms.list.title": "Asiakkaat",
     "forms.list.status": "Nykyinen tila",
     "forms.list.caption": "{count} asiakasta · tilanne {today}",
+    "forms.list.caption_limited": (
+        "{shown} uusinta {count} asiakkaasta · tilanne {today}. Hae tunnuksella tai vie kaikki "
+        "Vienti-sivulta."
+    ),
+    "forms.list.search": "Hae asiakastunnuksella",
     "import.kind": "Tuotavat tiedot",
     "import.kind.help": (
         "Tuo tiedot tässä järjestyksessä: työnantajat, asiakkaat, tilajaksot, tulokset, "
@@ -1546,6 +1551,11 @@ _EN: dict[str, str] = {
     "forms.list.title": "Clients",
     "forms.list.status": "Current status",
     "forms.list.caption": "{count} clients · as of {today}",
+    "forms.list.caption_limited": (
+        "The {shown} newest of {count} clients · as of {today}. Search by code, or export them "
+        "all on the Export page."
+    ),
+    "forms.list.search": "Search by client code",
     "import.kind": "Data to import",
     "import.kind.help": (
         "Import in this order: employers, clients, status episodes, outcomes, partnership "

@@ -264,6 +264,9 @@ def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) 
     _submit(at, "status")
     assert not at.exception and not at.error
     assert _count(people, "status_episode") == 1
+    # The list under the forms finds a client by a part of its code
+    at.text_input(key="asiakkaat_haku").input("t-012").run()
+    assert sorted(at.dataframe[0].value["code"]) == [f"T-{n:04d}" for n in range(120, 130)]
     type_into(at.selectbox(key="exit_client_code_0"), "EI-OLE")
     at.date_input(key="exit_exit_date_0").set_value(date(2026, 9, 30))
     at.selectbox(key="exit_plan_goal_reached_0").select("yes")

@@ -336,6 +336,22 @@ def test_costs_of_own_municipality_and_project_wide_costs_for_admins(engine: Eng
     ]
 
 
+def test_the_client_list_is_newest_first_and_searches_limits_and_counts(engine: Engine) -> None:
+    load_samples(engine, "clients")
+    every = forms.clients(engine, SYSTEM)
+    assert forms.client_count(engine, SYSTEM) == len(every) == 8
+    assert list(every["entry_date"]) == sorted(every["entry_date"], reverse=True)
+    assert list(forms.clients(engine, SYSTEM, limit=3)["code"]) == list(every["code"][:3])
+    assert list(forms.clients(engine, SYSTEM, search=" esim-0002 ")["code"]) == ["ESIM-0002"]
+    assert forms.client_count(engine, SYSTEM, search="Esim-0002") == 1
+    # A search is text, not a pattern
+    assert forms.client_count(engine, SYSTEM, search="%") == 0
+    active = forms.clients(engine, SYSTEM, active=True)
+    assert 0 < len(active) < len(every) and active["exit_date"].isna().all()
+    # The coordinator's count is of their own municipality only
+    assert forms.client_count(engine, COORDINATOR) == (every["municipality"] == "167").sum()
+
+
 def test_the_pickers_show_only_what_the_actor_may_see(engine: Engine) -> None:
     load_samples(engine, "employers", "clients", "episodes")
     own = forms.clients(engine, COORDINATOR)
