@@ -37,8 +37,9 @@ pytest: venv system-deps ## the test suite, on SQLite and a PostgreSQL server it
 
 test: lint typecheck pytest ## everything CI runs
 
-bench: venv system-deps ## performance at ten times the project's size (~15 min; not part of test)
-	$(UV) run python -m benchmarks.run
+bench: venv system-deps ## performance at ten times the project's size (~10 min; not part of test)
+	$(UV) run python -m benchmarks.run; status=$$?; \
+	  $(UV) run python -m benchmarks.report --write && exit $$status
 
 clean: ## remove the virtual environment and caches (keeps data/)
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

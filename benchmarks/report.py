@@ -1,0 +1,131 @@
+"""The README's "Performance" figures, made from benchmarks/results/latest.json, so the two
+never disagree (a test compares them).
+
+    python -m benchmarks.report            print the Markdown
+    python -m benchmarks.report --write    put it into README.md between its markers
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
+README = ROOT / "README.md"
+START = "<!-- benchmark figures: python -m benchmarks.report --write -->"
+END = "<!-- end of benchmark figures -->"
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _x(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×"
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _worst(value: Any) -> str:
+    if isinstance(value, int | float) and value >= 1000:
+        return _n(value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The figures of one benchmark run as Markdown."""
+    machine = result["machine"]
+    scales = result["scales"]
+    lines = [
+        f"Measured {result['generated_at'][:10]} on {machine['cpus']} CPUs (Python "
+        f"{machine['python']}), {', '.join(result['backends'])}: scale 10 = "
+        f"{_n(scales['10']['clients'])} clients (`init --sample --scale "
+        f"{scales['10']['sample_scale']:g}`), scale 1 = {_n(scales['1']['clients'])}. "
+        f"Run time {result['run_seconds'] / 60:.0f} min.",
+        "",
+        "| Target at scale 10 | Worst measured | Met |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {t['target']} | {_worst(t['worst'])} | {'yes' if t['met'] else '**no**'} |"
+        for t in result["targets"]
+    ]
+    lines += [
+        "",
+        "Pages (seconds, median of the runs; floor = a bare page drawing as many charts, "
+        "metrics and tables; growth = cold at scale 10 / cold at scale 1):",
+        "",
+        "| Backend | Page | Role | View | Cold | Warm | Floor | Cold/floor | Warm/floor | Growth |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in result["pages"]:
+        page = p["page"].removeprefix("pages/").removesuffix(".py")
+        lines.append(
+            f"| {p['backend']} | {page} | {p['role']} | {p['view']} | {_s(p['cold_s'])} | "
+            f"{_s(p['warm_s'])} | {_s(p['floor_s'])} | {_x(p['cold_floor_ratio'])} | "
+            f"{_x(p['warm_floor_ratio'])} | {_x(p['growth'])} |"
+        )
+    lines += ["", "| Backend | Import of 50 000 client rows | Rows/s | Floor | Ratio |"]
+    lines.append("|---|---|---|---|---|")
+    for i in result["import"]["by_backend"]:
+        if "error" in i:
+            lines.append(f"| {i['backend']} | {i['error']} | – | – | – |")
+            continue
+        lines.append(
+            f"| {i['backend']} | {i['seconds']:.1f} s | {_n(i['rows_per_s'])} | "
+            f"{i['floor_s']:.1f} s | {_x(i['floor_ratio'])} |"
+        )
+    largest = max(result["charts"], key=lambda c: c["bytes"], default=None)
+    slowest = max(result["queries"], key=lambda q: q["seconds"], default=None)
+    lines.append("")
+    if largest:
+        lines.append(
+            f"Largest chart spec: {largest['bytes'] / 1000:.1f} KB ({largest['title']}); "
+            f"{len(result['charts'])} charts measured."
+        )
+    if slowest:
+        lines.append(
+            f"Slowest of {len(result['queries'])} indicator queries: "
+            f"`{slowest['function']}` ({slowest['scope']}, {slowest['backend']}) "
+            f"{slowest['seconds'] * 1000:.0f} ms."
+        )
+    lines.append(
+        f"Peak memory: {result['peak_rss_mb']:.0f} MB (the app process opening every page: "
+        f"{result['peak_rss']['app_process_mb']:.0f} MB; the import's: "
+        f"{result['peak_rss']['import_process_mb']:.0f} MB)."
+    )
+    return "\n".join(lines)
+
+
+def readme_block(readme: str) -> str:
+    """What the README holds between its markers."""
+    start, end = readme.index(START) + len(START), readme.index(END)
+    return readme[start:end].strip("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--write", action="store_true", help="update README.md")
+    args = parser.parse_args(argv)
+    text = markdown(json.loads(args.results.read_text(encoding="utf-8")))
+    if not args.write:
+        print(text)
+        return 0
+    readme = README.read_text(encoding="utf-8")
+    old = readme_block(readme)
+    README.write_text(readme.replace(old, text, 1), encoding="utf-8")
+    print(f"README.md: figures of {args.results.name} written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The committed benchmark results (`make bench` writes them): the shape the issue asks for,
+every target met, and the README showing exactly these figures."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks import report, targets
+
+RESULT = json.loads(report.RESULTS.read_text(encoding="utf-8"))
+
+
+def test_the_results_have_the_agreed_shape() -> None:
+    pages = RESULT["pages"]
+    assert pages and all({"page", "role", "cold_s", "warm_s", "floor_s"} <= set(p) for p in pages)
+    # Every page as a director and as a coordinator, on both backends
+    assert {p["role"] for p in pages} == {"director", "coordinator"}
+    assert set(RESULT["backends"]) == {"sqlite", "postgresql"}
+    assert {p["backend"] for p in pages} == {"sqlite", "postgresql"}
+    assert {"rows_per_s", "floor_ratio"} <= set(RESULT["import"])
+    assert RESULT["charts"] and all({"page", "bytes"} <= set(c) for c in RESULT["charts"])
+    assert isinstance(RESULT["peak_rss_mb"], float)
+    assert RESULT["scale_growth"] == max(p["growth"] for p in pages)
+    assert RESULT["scales"]["10"]["clients"] >= 50_000
+    assert RESULT["scales"]["1"]["clients"] >= 5_000
+
+
+def test_every_target_is_met_at_scale_10() -> None:
+    missed = [t["target"] for t in RESULT["targets"] if not t["met"]]
+    assert not missed
+    worst_warm = max(p["warm_s"] / p["floor_s"] for p in RESULT["pages"])
+    worst_cold = max(p["cold_s"] / p["floor_s"] for p in RESULT["pages"])
+    assert worst_warm <= targets.WARM_FLOOR_RATIO and worst_cold <= targets.COLD_FLOOR_RATIO
+    assert max(c["bytes"] for c in RESULT["charts"]) <= targets.CHART_BYTES
+    assert RESULT["import"]["rows_per_s"] >= targets.IMPORT_ROWS_PER_S
+    assert RESULT["import"]["floor_ratio"] <= targets.IMPORT_FLOOR_RATIO
+    assert RESULT["peak_rss_mb"] <= targets.PEAK_RSS_MB
+    assert RESULT["scale_growth"] <= targets.SCALE_GROWTH
+
+
+def test_the_readme_shows_the_committed_figures() -> None:
+    readme = report.README.read_text(encoding="utf-8")
+    assert report.readme_block(readme) == report.markdown(RESULT)
