@@ -472,6 +472,7 @@ def setup_section(editable: bool) -> None:
             format_func=lambda c: service_names.get(c, c),
             key=f"vaihelista_setup_services_{scope}_{generation}",
             disabled=not editable,
+            placeholder=t("forms.choose"),
         )
         submitted = st.form_submit_button(
             t("checklists.setup.save"),

@@ -227,6 +227,7 @@ with tabs[0]:
             list(groups),
             format_func=lambda c: groups.get(c, c),
             key=key("client", "target_groups"),
+            placeholder=t("forms.choose"),
         )
         slots.under("target_groups")
         gender = pick(

@@ -60,6 +60,7 @@ with st.form(f"user_form_{pick}"):
         default=row_codes,
         format_func=lambda code: names.get(code, code),
         help=t("users.municipalities.help"),
+        placeholder=t("forms.choose"),
     )
     active = st.checkbox(t("users.col.active"), value=bool(row.get("active", True)))
     submitted = st.form_submit_button(t("users.save"), type="primary")

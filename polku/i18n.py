@@ -68,51 +68,27 @@ _FI: dict[str, str] = {
     "db.unreachable_fix": (
         "Tarkista tietokantapalvelin ja asetus DATABASE_URL; ota tarvittaessa yhteys ylläpitoon."
     ),
-    # Pages: titles, tooltips and what is coming
+    # Pages: titles and tooltips
     "page.overview": "Yleiskatsaus",
     "page.overview.help": (
         "Asiakkaiden, työnantajien ja vaihelistojen tilanne valitussa kunnassa tai koko alueella."
     ),
     "page.indicators": "Mittarit",
     "page.indicators.help": "Hankkeen tulostavoitteet ja niiden toteutuminen kunnittain.",
-    "page.indicators.coming": (
-        "Tälle sivulle tulevat hankkeen mittarit: toteuma tavoitteisiin ja tähän "
-        "mennessä odotettuun verrattuna, kunnittain ja ajan yli."
-    ),
     "page.checklists": "Vaihelistat",
     "page.checklists.help": "Työpakettien vaiheiden tehtävälistat ja niiden eteneminen.",
-    "page.checklists.coming": (
-        "Tälle sivulle tulevat kuntien ja alueen vaihelistat, joiden tehtävien tilaa, "
-        "vastuuhenkilöä ja määräaikaa koordinaattorit päivittävät."
-    ),
     "page.clients": "Asiakkaat ja tietojen syöttö",
     "page.clients.help": "Asiakkaiden, työnantajien ja työllistämislisien kirjaaminen.",
-    "page.clients.coming": (
-        "Tälle sivulle tulee asiakkaiden, työnantajien, kumppanuussopimusten ja "
-        "työllistämislisien kirjaaminen pseudonyymein asiakastunnuksin."
-    ),
     "page.import": "Tuonti",
     "page.import.help": "Tietojen tuonti CSV- ja Excel-tiedostoista.",
-    "page.import.coming": (
-        "Tälle sivulle tulee CSV- ja Excel-tiedostojen tuonti: tarkistus, esikatselu ja "
-        "tallennus yhtenä kokonaisuutena."
-    ),
     "page.export": "Vienti",
     "page.export.help": "Tietojen vienti Exceliin, CSV:hen ja Parquetiin.",
-    "page.export.coming": (
-        "Tälle sivulle tulee tietojen vienti Excel-, CSV- ja Parquet-muodossa "
-        "käyttöoikeuksiesi mukaisesti."
-    ),
     "page.users": "Käyttäjät",
     "page.users.help": "Käyttäjät, roolit ja kunnat.",
-    "page.users.coming": (
-        "Tälle sivulle tulee käyttäjien, roolien ja kuntakohtaisten oikeuksien hallinta."
-    ),
     "page.project": "Hanke",
     "page.project.help": (
         "Hankkeen määrittely: kunnat, työpaketit ja vaiheet, tavoitteet, budjetti ja henkilöstö."
     ),
-    "placeholder.coming": "Tulossa",
     # Overview
     "overview.scope": "{scope} · hankekausi {period} · tilanne {as_of}",
     "overview.clients": "Asiakkaat",
@@ -915,42 +891,21 @@ _EN: dict[str, str] = {
     ),
     "page.indicators": "Indicators",
     "page.indicators.help": "The project's expected results and how far they are reached.",
-    "page.indicators.coming": (
-        "This page will show the project's indicators: results against the targets and "
-        "against what is expected by today, per municipality and over time."
-    ),
     "page.checklists": "Phase checklists",
     "page.checklists.help": "Checklists of the work packages' phases and their progress.",
-    "page.checklists.coming": (
-        "This page will hold the phase checklists of the municipalities and the region, "
-        "whose status, owner and due date the coordinators keep current."
-    ),
     "page.clients": "Clients and data entry",
     "page.clients.help": "Recording clients, employers and employment bonuses.",
-    "page.clients.coming": (
-        "This page will be for recording clients, employers, partnership agreements and "
-        "employment bonuses, with pseudonymous client codes."
-    ),
     "page.import": "Import",
     "page.import.help": "Importing data from CSV and Excel files.",
-    "page.import.coming": (
-        "This page will import CSV and Excel files: validation, a preview and saving in "
-        "one transaction."
-    ),
     "page.export": "Export",
     "page.export.help": "Exporting data to Excel, CSV and Parquet.",
-    "page.export.coming": (
-        "This page will export data as Excel, CSV and Parquet, within your access rights."
-    ),
     "page.users": "Users",
     "page.users.help": "Users, roles and municipalities.",
-    "page.users.coming": "This page will manage users, roles and per-municipality access.",
     "page.project": "Project",
     "page.project.help": (
         "The project definition: municipalities, work packages and phases, targets, budget "
         "and staff."
     ),
-    "placeholder.coming": "Coming",
     "overview.scope": "{scope} · project period {period} · as of {as_of}",
     "overview.clients": "Clients",
     "overview.clients.entered": "Entered in total",

@@ -88,9 +88,6 @@ def test_every_key_the_app_names_is_in_the_catalog() -> None:
     for path in _app_sources():
         text = path.read_text(encoding="utf-8")
         named |= set(literal.findall(text))
-        # placeholder("indicators") shows page.indicators and page.indicators.coming
-        for page in re.findall(r"placeholder\(\"(\w+)\"\)", text):
-            named |= {f"page.{page}", f"page.{page}.coming"}
     # Every page in the navigation has a tooltip: f"{title}.help"
     router = (ROOT / "streamlit_app.py").read_text(encoding="utf-8")
     named |= {f"{key}.help" for key in re.findall(r"\"(page\.\w+)\", \":material", router)}

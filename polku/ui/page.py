@@ -1,4 +1,4 @@
-"""Page furniture: the title with the current scope, placeholders, the not-ready notice."""
+"""Page furniture: the not-ready notice."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from polku.ui.state import t
-
-
-def placeholder(name: str) -> None:
-    """A page still to come: its title and one sentence on what will be there."""
-    st.title(t(f"page.{name}"))
-    st.badge(t("placeholder.coming"), icon=":material/construction:", color="gray")
-    st.info(t(f"page.{name}.coming"), icon=":material/info:")
 
 
 def not_ready_page(problem: str) -> StreamlitPage:
