@@ -276,7 +276,7 @@ def table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="runs per median (default 5)")
-    parser.add_argument("--import-repeat", type=int, default=3, help="imports per median")
+    parser.add_argument("--import-repeat", type=int, default=5, help="imports per median")
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated")
     parser.add_argument(
         "--postgres-url",
