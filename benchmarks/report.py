@@ -32,7 +32,11 @@ def _n(value: float) -> str:
     return f"{value:,.0f}".replace(",", " ")
 
 
-def _worst(value: Any) -> str:
+def _worst(target: str, value: Any) -> str:
+    if "chart" in target and isinstance(value, int | float):
+        return f"{value / 1000:.1f} KB"
+    if "memory" in target and isinstance(value, int | float):
+        return f"{value:.0f} MB"
     if isinstance(value, int | float) and value >= 1000:
         return _n(value)
     if isinstance(value, float):
@@ -55,7 +59,7 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---|---|",
     ]
     lines += [
-        f"| {t['target']} | {_worst(t['worst'])} | {'yes' if t['met'] else '**no**'} |"
+        f"| {t['target']} | {_worst(t['target'], t['worst'])} | {'yes' if t['met'] else '**no**'} |"
         for t in result["targets"]
     ]
     lines += [
@@ -121,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         return 0
     readme = README.read_text(encoding="utf-8")
-    old = readme_block(readme)
-    README.write_text(readme.replace(old, text, 1), encoding="utf-8")
+    start, end = readme.index(START) + len(START), readme.index(END)
+    README.write_text(f"{readme[:start]}\n{text}\n{readme[end:]}", encoding="utf-8")
     print(f"README.md: figures of {args.results.name} written")
     return 0
 
