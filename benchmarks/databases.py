@@ -65,12 +65,7 @@ class Backend:
         name = f"bench_{label}_{uuid.uuid4().hex[:6]}"
         if self.name == "sqlite":
             return f"sqlite:///{self.workdir / (name + '.db')}"
-        assert self.admin_url
-        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+        return self._create(name, "")
 
     def copy(self, template: str, label: str) -> str:
         """A new database holding what `template` holds (a file copy; CREATE ... TEMPLATE)."""
@@ -79,10 +74,14 @@ class Backend:
             target = self.workdir / (name + ".db")
             shutil.copyfile(make_url(template).database or "", target)
             return f"sqlite:///{target}"
+        return self._create(name, f' TEMPLATE "{make_url(template).database}"')
+
+    def _create(self, name: str, options: str) -> str:
+        """CREATE DATABASE on the PostgreSQL server; the new database's URL."""
         assert self.admin_url
         admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{options}'))
         admin.dispose()
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 

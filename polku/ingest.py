@@ -1178,11 +1178,6 @@ def _rows(conn: Connection, table: Table, *columns: str) -> list[Record]:
     return [dict(zip(keys, r, strict=True)) for r in conn.execute(select(*cols)).all()]
 
 
-def insert_rows(conn: Connection, table: Table, rows: list[Record]) -> None:
-    """Insert `rows` (dicts with the same keys; "_row" is left out): db.bulk_insert."""
-    db.bulk_insert(conn, table, rows)
-
-
 @dataclass(frozen=True)
 class _ClientRef:
     id: int
@@ -1769,7 +1764,7 @@ def _write(ctx: _Context, plan: Plan, progress: Progress | None, *, action: str)
             r["created_by"] = ctx.actor.email
     # One bulk insert: on PostgreSQL one COPY, which the server works through while the rows
     # are still being sent
-    insert_rows(conn, table, inserts)
+    db.bulk_insert(conn, table, inserts)
     done += len(inserts)
     _report_written(progress, done / total)
     if plan.updates:
@@ -1817,7 +1812,7 @@ def _write_groups(conn: Connection, plan: Plan) -> None:
         for code, gs in plan.groups_add.items()
         for g in sorted(gs)
     ]
-    insert_rows(conn, ctg, added)
+    db.bulk_insert(conn, ctg, added)
 
 
 def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
@@ -1879,9 +1874,7 @@ def _audit_rows(ctx: _Context, plan: Plan, action: str) -> None:
                 "detail": "removed → added",
             }
         )
-    audit_table = metadata.tables["audit_log"]
-    for start in range(0, len(rows), CHUNK):
-        insert_rows(ctx.conn, audit_table, rows[start : start + CHUNK])
+    db.bulk_insert(ctx.conn, metadata.tables["audit_log"], rows)
 
 
 def _batches(ids: list[str], limit: int) -> Iterable[list[str]]:
