@@ -50,6 +50,33 @@ def test_audit_log_is_append_only(engine) -> None:
         assert conn.execute(text("SELECT action FROM audit_log")).scalars().all() == ["test"]
 
 
+def test_audit_log_cannot_be_rewritten_by_replace_upsert_or_truncate(engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log (action) VALUES ('original')"))
+        first = conn.execute(text("SELECT id FROM audit_log")).scalar_one()
+    sqlite = engine.dialect.name == "sqlite"
+    rewrites = [
+        # SQLite's REPLACE deletes the old row without firing DELETE triggers
+        f"INSERT OR REPLACE INTO audit_log (id, action) VALUES ({first}, 'forged')"
+        if sqlite
+        # PostgreSQL's TRUNCATE fires no row trigger
+        else "TRUNCATE audit_log",
+        f"REPLACE INTO audit_log (id, action) VALUES ({first}, 'forged')"
+        if sqlite
+        else "TRUNCATE audit_log RESTART IDENTITY CASCADE",
+        f"INSERT INTO audit_log (id, action) VALUES ({first}, 'forged') "
+        "ON CONFLICT (id) DO UPDATE SET action = excluded.action",
+    ]
+    for statement in rewrites:
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.begin() as conn:  # new rows still go in
+        conn.execute(text("INSERT INTO audit_log (action) VALUES ('next')"))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT action FROM audit_log ORDER BY id")).scalars().all()
+    assert rows == ["original", "next"]
+
+
 def test_database_enforces_foreign_keys_and_checks(engine) -> None:
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(
