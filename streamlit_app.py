@@ -27,14 +27,18 @@ picker_area = st.sidebar.container()
 with st.sidebar:
     sidebar.language_switch()
 
-engine = resources.engine()
-problem = resources.database_problem(engine)
+try:
+    engine = resources.engine()
+    problem = resources.database_problem(engine)
+    if problem is None:
+        actor = auth.current_actor(engine)
+except Exception as failure:  # st.stop and st.rerun are not Exceptions: they pass
+    problem = resources.failure_problem(failure)
 if problem is not None:
     # Always call st.navigation, so Streamlit never falls back to listing pages/ by itself
     st.navigation([page.not_ready_page(problem)], position="hidden").run()
     st.stop()
 
-actor = auth.current_actor(engine)
 set_actor(actor)
 
 EVERYONE = {ADMIN, COORDINATOR, DIRECTOR, ANALYST}

@@ -15,9 +15,10 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import AuditLog
+from models import AuditLog, metadata
 
 MAX_VALUE = 2000
+_EMAIL_LENGTH: int = metadata.tables["audit_log"].c.user_email.type.length  # type: ignore[attr-defined]
 
 
 def as_text(value: Any) -> str | None:
@@ -49,7 +50,8 @@ def record(
     """Add one audit row in the caller's transaction: it lands exactly when the change does."""
     session.add(
         AuditLog(
-            user_email=user_email,
+            # a sign-in may bring any e-mail: keep what fits rather than lose the row
+            user_email=user_email[:_EMAIL_LENGTH] if user_email else user_email,
             action=action,
             entity=entity,
             entity_id=as_text(entity_id),

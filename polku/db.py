@@ -3,6 +3,7 @@ and schema migration through Alembic."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,26 @@ class DatabaseError(RuntimeError):
     """The database cannot be reached or prepared; the message is safe to show."""
 
 
+class DatabaseVanished(DatabaseError):
+    """The SQLite file was deleted or replaced under a running app: its open connections
+    would go on writing into the unlinked file, and every save would look successful but be
+    lost."""
+
+
+# Writes refused by the database itself: PostgreSQL's read-only transaction and disk full,
+# SQLite's read-only file (any variant) and full disk
+_UNWRITABLE_STATES = {"25006", "53100"}
+_UNWRITABLE_SQLITE = ("SQLITE_READONLY", "SQLITE_FULL")
+
+
+def is_unwritable(failure: BaseException) -> bool:
+    """Whether `failure` is the database refusing writes (read-only or full)."""
+    orig = getattr(failure, "orig", failure)
+    if getattr(orig, "sqlstate", None) in _UNWRITABLE_STATES:
+        return True
+    return str(getattr(orig, "sqlite_errorname", "")).startswith(_UNWRITABLE_SQLITE)
+
+
 def normalise_url(url: str) -> str:
     """Accept the URL forms people paste (postgres://, postgresql://) and pick psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -36,12 +57,24 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = normalise_url(url or get_settings().database_url)
     sa_url = make_url(url)
     if sa_url.get_backend_name() == "sqlite":
-        if sa_url.database and sa_url.database != ":memory:":
-            Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(sa_url.database, uri="uri" in sa_url.query)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if path is not None:
+            _watch_sqlite_file(engine, path)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def sqlite_path(database: str | None, *, uri: bool = False) -> Path | None:
+    """The file of a SQLite URL's database part (`file:` URIs too), None for memory."""
+    if uri and database and database.startswith("file:"):
+        database = database.removeprefix("file:").split("?")[0]
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -52,6 +85,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _watch_sqlite_file(engine: Engine, path: Path) -> None:
+    """The engine remembers the file it first opened; before every connection and checkout
+    the file at `path` must still be that one. A deleted or replaced file is refused for the
+    engine's life: the pooled connections would write into a file nobody reads, a new one
+    would silently start an empty database, and closing an old one removes the -wal file by
+    name under whatever file now stands there. Restarting the app opens the new file."""
+    opened: list[tuple[int, int] | None] = []
+
+    def _still_there(*_args: Any) -> None:
+        if opened and _file_identity(path) != opened[0]:
+            raise DatabaseVanished(f"the database file {path.name} was removed or replaced")
+
+    @event.listens_for(engine, "connect")
+    def _remember(*_args: Any) -> None:
+        if not opened:
+            opened.append(_file_identity(path))
+
+    event.listen(engine, "do_connect", _still_there)  # before SQLite creates a missing file
+    event.listen(engine, "checkout", _still_there)
 
 
 @contextmanager

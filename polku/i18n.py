@@ -62,6 +62,20 @@ _FI: dict[str, str] = {
     "db.outdated": "Tietokannan rakenne on vanhempi kuin tämä Polun versio.",
     "db.no_project": "Hankkeen määrittelyä (data/project.toml) ei ole ladattu tietokantaan.",
     "db.unreachable": "Tietokantaan ei saada yhteyttä.",
+    "db.bad_url": "Tietokannan osoite (asetus DATABASE_URL) ei ole kelvollinen.",
+    "db.read_only": "Tietokantaan ei voi kirjoittaa (vain luku -tila tai täysi levy).",
+    "db.vanished": (
+        "Tietokantatiedosto on poistettu tai vaihdettu sovelluksen ollessa käynnissä. "
+        "Mitään ei tallennettu."
+    ),
+    "db.vanished_fix": (
+        "Palauta tietokantatiedosto paikalleen ja käynnistä Polku uudelleen; ota yhteys ylläpitoon."
+    ),
+    "db.failed": "Polku ei käynnistynyt odottamattoman virheen vuoksi.",
+    "db.failed_fix": (
+        "Lataa sivu uudelleen. Jos virhe toistuu, ota yhteys ylläpitoon: virheen tyyppi on "
+        "palvelimen lokissa."
+    ),
     "db.how_to_fix": (
         "Aja palvelimella komento `python -m polku init` (tai `make run`) ja lataa sivu uudelleen."
     ),
@@ -878,6 +892,17 @@ _EN: dict[str, str] = {
     "db.outdated": "The database schema is older than this version of Polku.",
     "db.no_project": "The project definition (data/project.toml) has not been loaded.",
     "db.unreachable": "The database cannot be reached.",
+    "db.bad_url": "The database address (the DATABASE_URL setting) is not valid.",
+    "db.read_only": "The database cannot be written to (read-only, or the disk is full).",
+    "db.vanished": (
+        "The database file was deleted or replaced while the app was running. Nothing was saved."
+    ),
+    "db.vanished_fix": ("Put the database file back and restart Polku; contact the administrator."),
+    "db.failed": "Polku could not start because of an unexpected error.",
+    "db.failed_fix": (
+        "Reload the page. If the error persists, contact the administrator: the type of the "
+        "error is in the server's log."
+    ),
     "db.how_to_fix": (
         "Run `python -m polku init` (or `make run`) on the server and reload the page."
     ),

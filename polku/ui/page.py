@@ -7,6 +7,15 @@ from streamlit.navigation.page import StreamlitPage
 
 from polku.ui.state import t
 
+# What to do about each problem; the rest are fixed by `python -m polku init` (db.how_to_fix)
+_FIXES = {
+    "db.unreachable": "db.unreachable_fix",
+    "db.bad_url": "db.unreachable_fix",
+    "db.read_only": "db.unreachable_fix",
+    "db.vanished": "db.vanished_fix",
+    "db.failed": "db.failed_fix",
+}
+
 
 def not_ready_page(problem: str) -> StreamlitPage:
     """The only page while the database cannot serve the app: why, and what to run.
@@ -17,7 +26,7 @@ def not_ready_page(problem: str) -> StreamlitPage:
     def not_ready() -> None:
         st.title(t("db.not_ready.title"))
         st.error(t(problem), icon=":material/database:")
-        fix = "db.unreachable_fix" if problem == "db.unreachable" else "db.how_to_fix"
+        fix = _FIXES.get(problem, "db.how_to_fix")
         st.info(t(fix), icon=":material/terminal:")
 
     return st.Page(not_ready, title=t("db.not_ready.title"), icon=":material/database:")

@@ -6,13 +6,17 @@ connections are short-lived, opened per action by polku functions.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from polku import db, metrics
 from polku.config import get_settings
+
+_log = logging.getLogger(__name__)
 
 
 def database_url() -> str:
@@ -46,6 +50,21 @@ def database_problem(eng: Engine) -> str | None:
             return "db.outdated"
         if metrics.project_info(eng) is None:
             return "db.no_project"
-    except SQLAlchemyError:
-        return "db.unreachable"
+    except (SQLAlchemyError, db.DatabaseError) as failure:
+        return failure_problem(failure)
     return None
+
+
+def failure_problem(failure: Exception) -> str:
+    """The catalog key for a failure before the app could show a page. The log gets the
+    exception's type only: its text may hold parameters, and so personal data."""
+    if isinstance(failure, db.DatabaseVanished):
+        return "db.vanished"
+    if isinstance(failure, ArgumentError | NoSuchModuleError | ValueError):
+        return "db.bad_url"
+    if db.is_unwritable(failure):
+        return "db.read_only"
+    if isinstance(failure, SQLAlchemyError | db.DatabaseError):
+        return "db.unreachable"
+    _log.error("start-up failed: %s", type(failure).__name__)
+    return "db.failed"
