@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from polku import analysis, cli, metrics
 
@@ -93,3 +94,45 @@ def test_a_notebook_runs_on_a_parquet_snapshot_with_the_same_numbers(
     source = metrics.kpis(engine, analysis.analyst(), None, AS_OF).set_index("indicator")
     engine.dispose()
     assert shown == pytest.approx(source["actual"].to_dict())
+
+
+def _run_default(path: Path) -> nbformat.NotebookNode:
+    """Execute the notebook with its own SOURCE default (only the day is fixed)."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += f"\nAS_OF = {AS_OF.isoformat()!r}"
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+    ).execute()
+    return notebook
+
+
+def test_a_notebook_reads_the_apps_configured_database_by_default(
+    sample_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sample_url)  # the kernel inherits the environment
+    executed = _run_default(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb")
+    cell = next(c for c in executed.cells if "kpis" in c.metadata.get("tags", []))
+    shown = {row["indicator"]: row["actual"] for row in json.loads(cell.outputs[0]["text"])}
+    engine = analysis.open_source(sample_url)
+    source = metrics.kpis(engine, analysis.analyst(), None, AS_OF).set_index("indicator")
+    engine.dispose()
+    assert shown == pytest.approx(source["actual"].to_dict())
+
+
+@pytest.mark.parametrize("kind", ["missing file", "empty database", "unreachable server"])
+def test_a_missing_database_says_what_to_run(
+    kind: str, empty_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = {
+        "missing file": f"sqlite:///{tmp_path / 'nothing' / 'polku.db'}",
+        "empty database": empty_db_url,
+        "unreachable server": "postgresql://nobody@127.0.0.1:1/none",
+    }[kind]
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(CellExecutionError) as failed:
+        _run_default(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb")
+    assert failed.value.ename == "SourceUnavailable"
+    assert "python -m polku init --sample" in failed.value.evalue
+    assert not (tmp_path / "nothing").exists()  # nothing created on the way
