@@ -8,12 +8,14 @@ is not passed to st.navigation cannot be opened, not even by its URL.
 
 import streamlit as st
 
+from polku import audit
 from polku.access import (
     ADMIN,
     ANALYST,
     COORDINATOR,
     DIRECTOR,
     AccessDenied,
+    audit_refusals_to,
     visible_municipalities,
 )
 from polku.ui import auth, page, resources, sidebar
@@ -29,6 +31,7 @@ with st.sidebar:
 
 try:
     engine = resources.engine()
+    audit_refusals_to(audit.refusal_writer(engine))
     problem = resources.database_problem(engine)
     if problem is None:
         actor = auth.current_actor(engine)

@@ -10,6 +10,8 @@ Roles (domain.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -37,6 +39,7 @@ class AccessDenied(PermissionError):
         self.permission = permission
         self.municipality = municipality
         self.key = f"access.denied.{permission.value}"
+        self.audited = False  # set once the refusal is in the audit log
         who = actor.role if actor else "anonymous"
         where = municipality or "region"
         super().__init__(f"{who} may not {permission.value} in {where}")
@@ -80,10 +83,34 @@ class Actor:
         return False  # a director never reads rows, edits or exports rows
 
 
+RefusalSink = Callable[[AccessDenied], None]
+# Where refusals are written: each entry point (the app's router per run, the CLI, a notebook's
+# analysis.open_source) names its database, so a refusal is audited where it happens, once
+_sink: ContextVar[RefusalSink | None] = ContextVar("refusal_sink", default=None)
+_process_sink: list[RefusalSink] = []  # a notebook's, for threads that set none
+
+
+def audit_refusals_to(sink: RefusalSink, *, whole_process: bool = False) -> None:
+    """Send this thread's refusals (or, with whole_process, every thread's that set none) to
+    `sink`, e.g. polku.audit.refusal_writer(engine)."""
+    _sink.set(sink)
+    if whole_process:
+        _process_sink[:] = [sink]
+
+
+def refused(actor: Actor | None, permission: Permission, municipality: str | None) -> AccessDenied:
+    """A refusal, already written to the audit log when an entry point named where to."""
+    denial = AccessDenied(actor, permission, municipality)
+    sink = _sink.get() or next(iter(_process_sink), None)
+    if sink is not None:
+        sink(denial)
+    return denial
+
+
 def check(actor: Actor | None, permission: Permission, municipality: str | None = None) -> Actor:
     """Return the actor when allowed; raise AccessDenied otherwise."""
     if actor is None or not actor.may(permission, municipality):
-        raise AccessDenied(actor, permission, municipality)
+        raise refused(actor, permission, municipality)
     return actor
 
 
@@ -96,7 +123,7 @@ def row_scope(
     if actor is not None and actor.sees_every_municipality and actor.may(permission, None):
         return None
     if actor is None or actor.role != COORDINATOR or not actor.municipalities:
-        raise AccessDenied(actor, permission, None)
+        raise refused(actor, permission, None)
     return actor.municipalities
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from polku import db
+from polku import access, db
 from polku.access import ANALYST, Actor
 from polku.config import get_settings
 
@@ -30,7 +30,9 @@ def open_source(source: str | Path | None = None) -> Engine:
     if path.is_dir():
         from polku.exports import open_snapshot  # only snapshots need pyarrow's reader
 
-        return open_snapshot(path)
+        snapshot = open_snapshot(path)
+        _audit_refusals(snapshot)
+        return snapshot
     url = make_url(db.normalise_url(str(source)))
     file = db.sqlite_path(url.database, uri="uri" in url.query)
     if url.get_backend_name() == "sqlite" and file is not None and not file.exists():
@@ -45,7 +47,15 @@ def open_source(source: str | Path | None = None) -> Engine:
     if revision is None:
         engine.dispose()
         raise SourceUnavailable(_NO_DATABASE.format(where=url.render_as_string(True)))
+    _audit_refusals(engine)
     return engine
+
+
+def _audit_refusals(engine: Engine) -> None:
+    """A notebook's refusals go to the audit log of the database it opened last."""
+    from polku import audit
+
+    access.audit_refusals_to(audit.refusal_writer(engine), whole_process=True)
 
 
 _NO_DATABASE = (

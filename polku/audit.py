@@ -7,16 +7,20 @@ clients are pseudonymous codes). The database refuses UPDATE and DELETE on the t
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from models import AuditLog, metadata
+from polku.access import AccessDenied, RefusalSink
 
+_log = logging.getLogger(__name__)
 MAX_VALUE = 2000
 _EMAIL_LENGTH: int = metadata.tables["audit_log"].c.user_email.type.length  # type: ignore[attr-defined]
 
@@ -62,6 +66,33 @@ def record(
             detail=as_text(detail),
         )
     )
+
+
+def record_refusal(engine: Engine, refused: AccessDenied) -> None:
+    """Write a refused action in a transaction of its own (the refused one rolls back), once."""
+    if refused.audited:
+        return
+    try:
+        with Session(engine) as session:
+            if engine.dialect.name == "sqlite":  # never wait long on a writer: a refusal
+                session.connection().exec_driver_sql("PRAGMA busy_timeout=2000")
+            record(
+                session,
+                user_email=refused.actor.email if refused.actor else None,
+                action="refused",
+                detail=refused.permission.value,
+                municipality=refused.municipality,
+            )
+            session.commit()
+    except SQLAlchemyError as exc:  # the refusal stands even when it cannot be written down
+        _log.warning("a refusal could not be audited: %s", type(exc).__name__)
+        return
+    refused.audited = True
+
+
+def refusal_writer(engine: Engine) -> RefusalSink:
+    """What polku.access.audit_refusals_to takes: refusals into `engine`'s audit log."""
+    return lambda refused: record_refusal(engine, refused)
 
 
 def record_changes(

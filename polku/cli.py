@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import ROLES
-from polku import db, exports, i18n, ingest, metrics, users
+from polku import access, audit, db, exports, i18n, ingest, metrics, users
 from polku.config import get_settings
 from polku.project import ProjectFileError, load_project
 
@@ -145,6 +145,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace):
     engine = db.make_engine(args.database_url)
     db.upgrade(engine)
+    access.audit_refusals_to(audit.refusal_writer(engine))
     return engine
 
 
@@ -242,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except users.UserError as exc:
         print(f"polku: {i18n.t(exc.key, get_settings().language, **exc.params)}", file=sys.stderr)
+    except access.AccessDenied as exc:  # already in the audit log
+        print(f"polku: {i18n.t(exc.key, get_settings().language)}", file=sys.stderr)
     except (db.DatabaseError, ProjectFileError) as exc:
         print(f"polku: {exc}", file=sys.stderr)
     except SQLAlchemyError as exc:

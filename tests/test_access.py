@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlmodel import Session
 
 from models import User, UserMunicipality
+from polku import access, analysis, audit, db, metrics
 from polku.access import (
     ADMIN,
     ANALYST,
@@ -111,3 +114,39 @@ def test_load_actor_matches_email_and_skips_inactive_users(engine) -> None:
         assert (loaded.role, loaded.municipalities) == (COORDINATOR, frozenset({OWN}))
         assert load_actor(s, "poissa@example.fi") is None
         assert load_actor(s, "nobody@example.fi") is None
+
+
+@pytest.fixture
+def forget_refusal_sinks() -> Iterator[None]:
+    yield
+    access._process_sink.clear()
+    access._sink.set(None)
+
+
+def test_a_refusal_in_a_notebook_is_audited_once_with_the_user(
+    db_url: str, forget_refusal_sinks: None
+) -> None:
+    engine = analysis.open_source(db_url)  # what every notebook starts with
+    director = Actor(email="johtaja@example.fi", role=DIRECTOR, municipalities=frozenset({"422"}))
+    with pytest.raises(AccessDenied) as refused:
+        metrics.overview(engine, director, "167", metrics.today())
+    audit.record_refusal(engine, refused.value)  # a handler that writes it again: no second row
+    rows = audit.recent(engine)
+    assert [(r.action, r.user_email, r.municipality_code, r.detail) for r in rows.itertuples()] == [
+        ("refused", "johtaja@example.fi", "167", "read_aggregates")
+    ]
+    engine.dispose()
+
+
+def test_a_refusal_is_audited_in_the_database_of_the_thread_that_named_it(
+    db_url: str, forget_refusal_sinks: None
+) -> None:
+    engine = db.make_engine(db_url)
+    access.audit_refusals_to(audit.refusal_writer(engine))
+    with pytest.raises(AccessDenied):
+        access.row_scope(Actor(email="j@example.fi", role=DIRECTOR), Permission.EXPORT)
+    rows = audit.recent(engine)
+    assert list(zip(rows["action"], rows["user_email"], rows["detail"], strict=True)) == [
+        ("refused", "j@example.fi", "export")
+    ]
+    engine.dispose()

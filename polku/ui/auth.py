@@ -144,14 +144,6 @@ def current_actor(engine: Engine) -> Actor:
 
 
 def record_refusal(engine: Engine, refused: AccessDenied) -> None:
-    """A refused action: tell the user in their language, and write it to the audit log."""
+    """A refused action: tell the user in their language; it is in the audit log once."""
     st.error(t(refused.key), icon=":material/block:")
-    with Session(engine) as session:
-        audit.record(
-            session,
-            user_email=refused.actor.email if refused.actor else None,
-            action="refused",
-            detail=refused.permission.value,
-            municipality=refused.municipality,
-        )
-        session.commit()
+    audit.record_refusal(engine, refused)
