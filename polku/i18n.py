@@ -8,10 +8,13 @@ labels of the code lists stored in tables come from their name_fi / name_en colu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any, Literal
+
+from babel import Locale
 
 import models
 
@@ -126,6 +129,7 @@ _FI: dict[str, str] = {
     "project.lead": "Vastuukunta: {name}",
     "project.municipalities": "Kunnat",
     "project.municipalities.total": "{count} kuntaa, asukkaita yhteensä {population}.",
+    "project.municipalities.total.one": "{count} kunta, asukkaita yhteensä {population}.",
     "project.col.code": "Koodi",
     "project.col.municipality": "Kunta",
     "project.col.population": "Asukasluku",
@@ -136,6 +140,7 @@ _FI: dict[str, str] = {
     "project.col.item": "Tehtävä",
     "project.col.required": "Pakollinen",
     "project.phase.items": "{count} tehtävää",
+    "project.phase.items.one": "{count} tehtävä",
     "project.targets": "Tavoitteet",
     "project.col.indicator": "Mittari",
     "project.col.kind": "Laji",
@@ -150,6 +155,7 @@ _FI: dict[str, str] = {
     "project.col.role": "Tehtävä",
     "project.col.fte": "Henkilötyövuodet",
     "project.staff.total": "Yhteensä {fte} henkilötyövuotta.",
+    "project.staff.total.one": "Yhteensä {fte} henkilötyövuosi.",
     "project.none": "Ei tietoja.",
     # Refusals of polku.access (AccessDenied.key)
     "access.denied.read_aggregates": "Sinulla ei ole oikeutta nähdä tämän kunnan lukuja.",
@@ -340,8 +346,12 @@ _FI: dict[str, str] = {
     ),
     "checklists.save": "Tallenna muutokset",
     "checklists.saved": "Tallennettu {count} tehtävän muutokset.",
+    "checklists.saved.one": "Tallennettu {count} tehtävän muutokset.",
     "checklists.nothing_to_save": "Ei tallennettavia muutoksia.",
     "checklists.pending": "Tallentamattomia muutoksia {count} tehtävässä. Tallenna ne tai hylkää.",
+    "checklists.pending.one": (
+        "Tallentamattomia muutoksia {count} tehtävässä. Tallenna ne tai hylkää."
+    ),
     "checklists.discard": "Hylkää muutokset",
     "checklists.errors": "Muutoksia ei tallennettu:",
     "checklists.conflict.title": (
@@ -408,6 +418,10 @@ _FI: dict[str, str] = {
     "checklists.region.wp2": "Alueen yhteinen vaihelista",
     "checklists.region.deadlines": "Myöhässä olevat ja lähestyvät määräajat",
     "checklists.region.deadlines.caption": (
+        "Avoimet tehtävät, joiden määräaika on mennyt tai on seuraavan {days} päivän aikana: "
+        "kunnat, joita saat katsoa, ja alueen yhteiset tehtävät."
+    ),
+    "checklists.region.deadlines.caption.one": (
         "Avoimet tehtävät, joiden määräaika on mennyt tai on seuraavan {days} päivän aikana: "
         "kunnat, joita saat katsoa, ja alueen yhteiset tehtävät."
     ),
@@ -560,8 +574,15 @@ _FI: dict[str, str] = {
         "{kind}: {rows} riviä tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
         "{changed} muuttuu, {unchanged} ennallaan."
     ),
+    "ingest.summary.dry_run.one": (
+        "{kind}: {rows} rivi tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
+        "{changed} muuttuu, {unchanged} ennallaan."
+    ),
     "ingest.summary.done": (
         "{kind}: {rows} riviä tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
+    ),
+    "ingest.summary.done.one": (
+        "{kind}: {rows} rivi tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
     ),
     "ingest.summary.refused": (
         "{kind}: virheitä {errors}, mitään ei tallennettu. Korjaa virheet ja tuo tiedosto "
@@ -662,6 +683,9 @@ _FI: dict[str, str] = {
     "forms.field.client_pick.help": (
         "Listassa {count} uusinta asiakasta. Muun asiakkaan tunnuksen voi kirjoittaa kenttään."
     ),
+    "forms.field.client_pick.help.one": (
+        "Listassa {count} uusin asiakas. Muun asiakkaan tunnuksen voi kirjoittaa kenttään."
+    ),
     "forms.field.municipality": "Kunta",
     "forms.field.birth_year": "Syntymävuosi",
     "forms.field.entry_date": "Aloituspäivä",
@@ -720,6 +744,7 @@ _FI: dict[str, str] = {
     "forms.list.title": "Asiakkaat",
     "forms.list.status": "Nykyinen tila",
     "forms.list.caption": "{count} asiakasta · tilanne {today}",
+    "forms.list.caption.one": "{count} asiakas · tilanne {today}",
     "forms.list.caption_limited": (
         "{shown} uusinta {count} asiakkaasta · tilanne {today}. Hae tunnuksella tai vie kaikki "
         "Vienti-sivulta."
@@ -781,6 +806,10 @@ _FI: dict[str, str] = {
     "import.errors": "Virheitä",
     "import.has_errors": (
         "Tiedostossa on {count} virhettä. Korjaa ne ja lataa tiedosto uudelleen: mitään ei "
+        "tallenneta, ennen kuin tiedosto on virheetön."
+    ),
+    "import.has_errors.one": (
+        "Tiedostossa on {count} virhe. Korjaa se ja lataa tiedosto uudelleen: mitään ei "
         "tallenneta, ennen kuin tiedosto on virheetön."
     ),
     "import.has_warnings": "Tarkista varoitukset ennen tallennusta.",
@@ -939,6 +968,7 @@ _EN: dict[str, str] = {
     "project.lead": "Lead municipality: {name}",
     "project.municipalities": "Municipalities",
     "project.municipalities.total": "{count} municipalities, {population} inhabitants in total.",
+    "project.municipalities.total.one": "{count} municipality, {population} inhabitants in total.",
     "project.col.code": "Code",
     "project.col.municipality": "Municipality",
     "project.col.population": "Population",
@@ -949,6 +979,7 @@ _EN: dict[str, str] = {
     "project.col.item": "Item",
     "project.col.required": "Required",
     "project.phase.items": "{count} items",
+    "project.phase.items.one": "{count} item",
     "project.targets": "Targets",
     "project.col.indicator": "Indicator",
     "project.col.kind": "Kind",
@@ -963,6 +994,7 @@ _EN: dict[str, str] = {
     "project.col.role": "Role",
     "project.col.fte": "Full-time equivalents",
     "project.staff.total": "{fte} full-time equivalents in total.",
+    "project.staff.total.one": "{fte} full-time equivalent in total.",
     "project.none": "No data.",
     "access.denied.read_aggregates": "You may not see the figures of this municipality.",
     "access.denied.read_rows": (
@@ -1147,8 +1179,10 @@ _EN: dict[str, str] = {
     ),
     "checklists.save": "Save changes",
     "checklists.saved": "Saved the changes of {count} items.",
+    "checklists.saved.one": "Saved the changes of {count} item.",
     "checklists.nothing_to_save": "No changes to save.",
     "checklists.pending": "Unsaved changes in {count} items. Save or discard them.",
+    "checklists.pending.one": "Unsaved changes in {count} item. Save or discard them.",
     "checklists.discard": "Discard changes",
     "checklists.errors": "Nothing was saved:",
     "checklists.conflict.title": (
@@ -1216,6 +1250,10 @@ _EN: dict[str, str] = {
     "checklists.region.deadlines": "Overdue and upcoming deadlines",
     "checklists.region.deadlines.caption": (
         "Open items due already or within the next {days} days: the municipalities you may see "
+        "and the region's shared items."
+    ),
+    "checklists.region.deadlines.caption.one": (
+        "Open items due already or within the next {days} day: the municipalities you may see "
         "and the region's shared items."
     ),
     "checklists.region.deadlines.empty": "No overdue or upcoming deadlines.",
@@ -1357,8 +1395,15 @@ _EN: dict[str, str] = {
         "{kind}: {rows} rows checked, no errors. Saving adds {added}, changes {changed}, "
         "leaves {unchanged} as they are."
     ),
+    "ingest.summary.dry_run.one": (
+        "{kind}: {rows} row checked, no errors. Saving adds {added}, changes {changed}, "
+        "leaves {unchanged} as they are."
+    ),
     "ingest.summary.done": (
         "{kind}: {rows} rows imported: {added} added, {changed} changed, {unchanged} unchanged."
+    ),
+    "ingest.summary.done.one": (
+        "{kind}: {rows} row imported: {added} added, {changed} changed, {unchanged} unchanged."
     ),
     "ingest.summary.refused": (
         "{kind}: errors {errors}, nothing was saved. Correct them and import the file again."
@@ -1448,6 +1493,9 @@ _EN: dict[str, str] = {
     "forms.field.client_pick.help": (
         "The list shows the {count} newest clients. Type any other client's code."
     ),
+    "forms.field.client_pick.help.one": (
+        "The list shows the {count} newest client. Type any other client's code."
+    ),
     "forms.field.municipality": "Municipality",
     "forms.field.birth_year": "Birth year",
     "forms.field.entry_date": "Entry date",
@@ -1506,6 +1554,7 @@ _EN: dict[str, str] = {
     "forms.list.title": "Clients",
     "forms.list.status": "Current status",
     "forms.list.caption": "{count} clients · as of {today}",
+    "forms.list.caption.one": "{count} client · as of {today}",
     "forms.list.caption_limited": (
         "The {shown} newest of {count} clients · as of {today}. Search by code, or export them "
         "all on the Export page."
@@ -1564,6 +1613,10 @@ _EN: dict[str, str] = {
     "import.errors": "Errors",
     "import.has_errors": (
         "The file has {count} errors. Correct them and upload the file again: nothing is saved "
+        "until the file is free of errors."
+    ),
+    "import.has_errors.one": (
+        "The file has {count} error. Correct it and upload the file again: nothing is saved "
         "until the file is free of errors."
     ),
     "import.has_warnings": "Check the warnings before saving.",
@@ -1651,8 +1704,11 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     """The string `key` in `lang`, with `{placeholders}` filled from `values`.
 
     An unknown key raises KeyError: a typo should fail a test, not show a raw key to a user.
+    A key with a form for one ("<key>.one") takes it when its number is one (`plural_form`).
     """
     catalog = CATALOGS[language(lang)]
+    if key in _PLURAL_KEYS and plural_form(values.get(_counted(key)), lang) == "one":
+        key = f"{key}{_ONE}"
     text = catalog[key] if key in catalog else _FI[key]
     return text.format(**values) if values else text
 
@@ -1668,6 +1724,47 @@ def localized_name(row: Mapping[str, Any] | Any, lang: str = DEFAULT_LANGUAGE) -
     if language(lang) == "en" and get("name_en"):
         return str(get("name_en"))
     return str(get("name_fi") or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plural forms: "1 asiakas" but "2 asiakasta", "1 client" but "2 clients"
+
+_ONE = ".one"
+# Keys whose wording follows a number: those with a form for one ("<key>.one") in the catalogs
+_PLURAL_KEYS = frozenset(key.removesuffix(_ONE) for key in _FI if key.endswith(_ONE))
+# The placeholder holding the number, where it is not {count}
+_PLURAL_COUNTS: dict[str, str] = {
+    "project.staff.total": "fte",
+    "checklists.region.deadlines.caption": "days",
+    "ingest.summary.dry_run": "rows",
+    "ingest.summary.done": "rows",
+}
+
+
+def _counted(key: str) -> str:
+    return _PLURAL_COUNTS.get(key, "count")
+
+
+def plural_form(number: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """CLDR's plural category ("one" or "other") of a number, or of a number as formatted for
+    `lang` ("1" is one; "1,0", "21" and "1 234" are other), by Babel's rules."""
+    if isinstance(number, bool) or number is None:
+        return "other"
+    if isinstance(number, str):
+        text = number.replace(NBSP, "").replace(" ", "")
+        text = text.replace(",", ".") if language(lang) == "fi" else text.replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return "other"
+    if not isinstance(number, int | float | Decimal):
+        return "other"
+    return str(_plural_rule(language(lang))(number))
+
+
+@cache
+def _plural_rule(lang: Language) -> Callable[[float | Decimal], str]:
+    return Locale.parse(lang).plural_form
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1721,3 +1818,29 @@ def fmt_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
 def fmt_period(start: date, end: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date range with an en dash: 1.3.2026–30.9.2029."""
     return f"{fmt_date(start, lang)}{EN_DASH}{fmt_date(end, lang)}"
+
+
+def fmt_datetime(value: datetime, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A moment as given (convert to Finnish time first): 29.11.2026 klo 14.05 (fi),
+    29 Nov 2026 14:05 (en)."""
+    day = fmt_date(value.date(), lang)
+    if language(lang) == "en":
+        return f"{day} {value:%H:%M}"
+    return f"{day} klo {value:%H.%M}"
+
+
+# The one date format of each language (fmt_date's) in each notation that draws dates:
+# moment.js (Streamlit's DateColumn), d3 (Altair), Excel number formats, and Streamlit's
+# date_input, which takes only numbers, so English there is day first like "29 Nov 2026"
+DATE_FORMATS: dict[str, dict[Language, str]] = {
+    "moment": {"fi": "D.M.YYYY", "en": "D MMM YYYY"},
+    "d3": {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"},
+    "excel": {"fi": "d.m.yyyy", "en": "d mmm yyyy"},
+    "excel_datetime": {"fi": "d.m.yyyy h:mm", "en": "d mmm yyyy h:mm"},
+    "input": {"fi": "DD.MM.YYYY", "en": "DD/MM/YYYY"},
+}
+
+
+def date_format(notation: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The language's date format in a notation of DATE_FORMATS: date_format("moment", "en")."""
+    return DATE_FORMATS[notation][language(lang)]
