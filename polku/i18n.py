@@ -631,6 +631,8 @@ _FI: dict[str, str] = {
     "export.info.role": "Viejän rooli",
     "export.info.scope": "Kunnat",
     "export.scope.all": "kaikki kunnat",
+    "export.yes": "kyllä",
+    "export.no": "ei",
     "ingest.warning.prefix": "varoitus: {text}",
     "forms.error.client_exists": "asiakastunnus ”{value}” on jo käytössä",
     "forms.error.client_exited": "asiakas on päättänyt {exit}: tilaa ei voi enää muuttaa",
@@ -834,15 +836,18 @@ _FI: dict[str, str] = {
     "export.format.parquet": "Parquet",
     "export.format.xlsx.help": (
         "Excel-työkirja, jossa on taulukko kutakin tietoa kohden, samoin sarakkein kuin "
-        "tuontipohjissa."
+        "tuontipohjissa: koodien sijaan nimet, oikeat päivämäärät ja luvut. Voi tuoda takaisin "
+        "sellaisenaan."
     ),
     "export.format.csv.help": (
-        "CSV-tiedosto kutakin tietoa kohden (puolipiste, UTF-8): voi tuoda takaisin "
+        "CSV-tiedosto kutakin tietoa kohden (puolipiste, UTF-8) Exceliä varten: koodien sijaan "
+        "nimet, päivämäärät muodossa 1.3.2026 ja desimaalipilkku. Voi tuoda takaisin "
         "sellaisenaan. Kaavoina suoritettavat solut on tehty vaarattomiksi."
     ),
     "export.format.parquet.help": (
         "Kaikkien taulujen Parquet-tilannekuva ja tietosanasto analyysia varten "
-        "(polku.exports.open_snapshot)."
+        "(polku.exports.open_snapshot): koodit ja tietotyypit sellaisinaan, nimet "
+        "koodiluetteloissa."
     ),
     "export.prepare": "Muodosta vienti",
     "export.preparing": "Muodostetaan…",
@@ -1443,6 +1448,8 @@ _EN: dict[str, str] = {
     "export.info.role": "Role of the exporter",
     "export.info.scope": "Municipalities",
     "export.scope.all": "all municipalities",
+    "export.yes": "yes",
+    "export.no": "no",
     "ingest.warning.prefix": "warning: {text}",
     "forms.error.client_exists": "the client code “{value}” is already in use",
     "forms.error.client_exited": "the client left on {exit}: the status can no longer change",
@@ -1640,15 +1647,18 @@ _EN: dict[str, str] = {
     "export.format.csv": "CSV",
     "export.format.parquet": "Parquet",
     "export.format.xlsx.help": (
-        "An Excel workbook with a sheet per table, with the columns of the import templates."
+        "An Excel workbook with a sheet per table, with the columns of the import templates: "
+        "names instead of codes, real dates and numbers. Imports back as it is."
     ),
     "export.format.csv.help": (
-        "A CSV file per table (semicolons, UTF-8) that imports back as it is. Cells a "
-        "spreadsheet would run as formulas are neutralised."
+        "A CSV file per table (semicolons, UTF-8) for Excel: names instead of codes, dates as "
+        "1.3.2026 and decimal commas. Imports back as it is. Cells a spreadsheet would run as "
+        "formulas are neutralised."
     ),
     "export.format.parquet.help": (
         "A Parquet snapshot of every table with a data dictionary, for analysis "
-        "(polku.exports.open_snapshot)."
+        "(polku.exports.open_snapshot): codes and data types as they are, names in the code "
+        "lists."
     ),
     "export.prepare": "Prepare the export",
     "export.preparing": "Preparing…",

@@ -238,7 +238,7 @@ def test_a_coordinator_exports_only_the_client_rows_of_their_municipalities(
     result = exports.export(source, COORDINATOR, "csv", tmp_path)
     assert result.rows["clients"] > 0
     clients = _csv_frame(tmp_path, "clients")
-    assert set(clients["Kunta"]) == {"167"}
+    assert set(clients["Kunta"]) == {"Joensuu"}
     with source.connect() as conn:
         own = set(
             conn.execute(text("SELECT code FROM client WHERE municipality_code = '167'")).scalars()
@@ -248,7 +248,7 @@ def test_a_coordinator_exports_only_the_client_rows_of_their_municipalities(
         frame = _csv_frame(tmp_path, kind)
         assert set(frame["Asiakastunnus"]) <= own, kind
     costs = _csv_frame(tmp_path, "costs")
-    assert set(costs["Kunta"].dropna()) <= {"167"} and costs["Kunta"].notna().all()
+    assert set(costs["Kunta"].dropna()) <= {"Joensuu"} and costs["Kunta"].notna().all()
     # Every employer its rows name is there, so the files import back
     employers = _csv_frame(tmp_path, "employers")
     named = set(_csv_frame(tmp_path, "outcomes")["Työnantajan Y-tunnus"].dropna())
