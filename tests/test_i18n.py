@@ -259,3 +259,12 @@ def test_dates_and_times_in_both_languages() -> None:
     moment = datetime(2026, 11, 29, 14, 5)
     assert i18n.fmt_datetime(moment) == "29.11.2026 klo 14.05"
     assert i18n.fmt_datetime(moment, "en") == "29 Nov 2026 14:05"
+
+
+def test_pages_take_their_date_formats_from_i18n() -> None:
+    # A date pattern written into a page drifts from the language's one format (DATE_FORMATS)
+    pattern = re.compile(r"[\"'](?:D{1,2}[./ -]M{1,3}[./ -]Y{4}|Y{4}[/-]M{2}[/-]D{2})[\"']")
+    written = {
+        (path.name, found) for path in _app_sources() for found in pattern.findall(path.read_text())
+    }
+    assert written == set()
