@@ -373,13 +373,16 @@ def _readable_back(names: dict[str, str]) -> dict[str, str]:
 def _decimal_places(kind: str) -> dict[str, int]:
     """The decimals of each decimal column of a kind: its database column's scale (cents)."""
     if kind == PAYMENTS:
-        return {"amount": _t["bonus_payment"].c.amount.type.scale}
+        return {"amount": _scale(_t["bonus_payment"].c.amount)}
     table = _t[KINDS[kind].table]
     return {
-        c.name: table.c[c.db].type.scale or 0
-        for c in KINDS[kind].columns
-        if c.type == "decimal" and c.db
+        c.name: _scale(table.c[c.db]) for c in KINDS[kind].columns if c.type == "decimal" and c.db
     }
+
+
+def _scale(column: Any) -> int:
+    kind = column.type
+    return int(kind.scale or 0) if isinstance(kind, Numeric) else 2
 
 
 def people_frame(
@@ -403,7 +406,11 @@ def people_frame(
         else:
             out[column.name] = [None if _missing(v) else known.get(v, v) for v in out[column.name]]
     for name, places in _decimal_places(kind).items():
-        out[name] = [None if _missing(v) else _rounded(v, places) for v in out[name]]
+        out[name] = pd.Series(
+            [None if _missing(v) else _rounded(v, places) for v in out[name]],
+            index=out.index,
+            dtype=object,
+        )
     return out
 
 
