@@ -145,7 +145,7 @@ def column_config() -> dict:
         "owner": st.column_config.TextColumn(t("checklists.field.owner"), max_chars=200),
         "due_date": st.column_config.DateColumn(
             t("checklists.field.due_date"),
-            format="D.M.YYYY" if language == "fi" else "D MMM YYYY",
+            format=i18n.date_format("moment", language),
         ),
         "note": st.column_config.TextColumn(
             t("checklists.field.note"), max_chars=2000, width="medium"
@@ -350,7 +350,11 @@ def own_items_section(items: pd.DataFrame, phases: pd.DataFrame, locked: bool) -
                 t("checklists.field.required"), help=t("checklists.help.required")
             )
             owner = st.text_input(t("checklists.field.owner"), max_chars=200)
-            due = st.date_input(t("checklists.field.due_date"), value=None, format="DD.MM.YYYY")
+            due = st.date_input(
+                t("checklists.field.due_date"),
+                value=None,
+                format=i18n.date_format("input", language),
+            )
             note = st.text_area(t("checklists.field.note"), max_chars=2000)
             if st.form_submit_button(t("checklists.own.add"), icon=":material/add:"):
                 try:
@@ -662,7 +666,7 @@ def deadlines_section() -> None:
             "deadline": st.column_config.TextColumn(t("checklists.col.deadline")),
             "due_date": st.column_config.DateColumn(
                 t("checklists.field.due_date"),
-                format="D.M.YYYY" if language == "fi" else "D MMM YYYY",
+                format=i18n.date_format("moment", language),
             ),
             "municipality": st.column_config.TextColumn(t("checklists.col.municipality")),
             "phase": st.column_config.TextColumn(t("checklists.col.phase")),

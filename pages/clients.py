@@ -30,7 +30,7 @@ FLASH_KEY = "asiakkaat_flash"
 PICKER_LIMIT = 200
 # The list under the forms shows the newest clients that match the search
 LIST_LIMIT = 1000
-DATE_FORMAT = "DD.MM.YYYY" if language == "fi" else "YYYY-MM-DD"
+DATE_FORMAT = i18n.date_format("input", language)
 NONE = ""
 
 
@@ -495,8 +495,12 @@ st.dataframe(
     column_config={
         "code": st.column_config.TextColumn(t("forms.field.client_code")),
         "municipality": st.column_config.TextColumn(t("forms.field.municipality")),
-        "entry_date": st.column_config.DateColumn(t("forms.field.entry_date"), format="D.M.YYYY"),
-        "exit_date": st.column_config.DateColumn(t("forms.field.exit_date"), format="D.M.YYYY"),
+        "entry_date": st.column_config.DateColumn(
+            t("forms.field.entry_date"), format=i18n.date_format("moment", language)
+        ),
+        "exit_date": st.column_config.DateColumn(
+            t("forms.field.exit_date"), format=i18n.date_format("moment", language)
+        ),
         "status": st.column_config.TextColumn(t("forms.list.status")),
     },
 )

@@ -1,6 +1,7 @@
 """Vienti: the data out of Polku as a zip, holding only what the viewer may see: an Excel
-workbook (a sheet per table), CSV files (a file per table, formulas neutralised) or a Parquet
-snapshot with its data dictionary for notebooks (polku.exports.open_snapshot)."""
+workbook (a sheet per table) or CSV files (a file per table, formulas neutralised), both with
+names in the viewer's language and Finnish formats, or a Parquet snapshot with codes and its
+data dictionary for notebooks (polku.exports.open_snapshot)."""
 
 import streamlit as st
 
@@ -19,8 +20,7 @@ names = data.municipality_names()
 if scope is None:
     st.caption(t("export.scope.caption", scope=t("export.scope.all")))
 else:
-    places = ", ".join(names.get(code, code) for code in sorted(scope))
-    st.caption(t("export.scope.caption", scope=places))
+    st.caption(t("export.scope.caption", scope=exports.scope_text(scope, language, names)))
 
 fmt = st.radio(
     t("export.format"),
@@ -33,10 +33,12 @@ st.caption(t(f"export.format.{fmt}.help"))
 
 if st.button(t("export.prepare"), type="primary", icon=":material/inventory_2:"):
     with st.spinner(t("export.preparing")):
-        st.session_state[READY_KEY] = (fmt, exports.export_zip(engine, viewer, fmt))
+        zipped = exports.export_zip(engine, viewer, fmt, language)
+        st.session_state[READY_KEY] = (fmt, zipped, language)
 
 ready = st.session_state.get(READY_KEY)
-if ready is not None and ready[0] == fmt:
+# A zip made in the other language shows the other language's names: prepare it again
+if ready is not None and ready[0] == fmt and ready[2] == language:
     day = metrics.today().isoformat()
     st.download_button(
         t("export.download"),

@@ -28,7 +28,7 @@ period = left.date_input(
     value=(project.start_date, min(today, project.end_date)),
     min_value=project.start_date,
     max_value=project.end_date,
-    format="DD.MM.YYYY",
+    format=i18n.date_format("input", L),
     key="jakso",
     help=t("dash.period.help"),
 )

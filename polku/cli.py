@@ -4,7 +4,7 @@
     python -m polku kpis [--municipality CODE] [--as-of YYYY-MM-DD] [--target-group CODE] [--json]
     python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
     python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
-    python -m polku export --format xlsx|csv|parquet DIR
+    python -m polku export --format xlsx|csv|parquet [--language fi|en] DIR
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         "export", parents=[common], help="export every table (the command acts as the system)"
     )
     out.add_argument("--format", required=True, choices=exports.FORMATS)
+    out.add_argument(
+        "--language",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="the names in the xlsx and csv files (default: POLKU_LANGUAGE, else fi)",
+    )
     out.add_argument("directory", metavar="DIR", help="created if missing")
     out.set_defaults(handler=cmd_export)
     return parser
@@ -228,7 +234,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    result = exports.export(_engine(args), users.SYSTEM, args.format, args.directory)
+    lang = args.language or i18n.language(get_settings().language)
+    result = exports.export(_engine(args), users.SYSTEM, args.format, args.directory, lang=lang)
     for path in result.files:
         print(path)
     return 0

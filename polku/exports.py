@@ -3,14 +3,18 @@ each holding only what the viewer may see; and `open_snapshot` for analysts' not
 
 - The workbook has a sheet per table and the CSV files a file per table: the seven kinds of
   the import (polku/ingest.py) with the import templates' Finnish headers and natural keys
-  (client code, Y-tunnus), so a file exported here imports back as it is, plus the bonus
-  payments. CSV cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
+  (client code, Y-tunnus), plus the bonus payments. They are for people: names instead of
+  codes (Finnish or English, the viewer's language), Finnish dates and numbers (real date
+  and number cells in the workbook; d.m.yyyy and decimal commas in the CSV files), empty
+  cells for no value; the import reads all of these, so a file exported here imports back as
+  it is. CSV cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
   leading apostrophe (OWASP "CSV injection"); the import takes it off again. In the workbook
   such text is stored as text, never as a formula.
-- The Parquet snapshot holds every table (except users and the audit log) with its own ids
-  and types, `data_dictionary.csv` (table, column, type, description in Finnish and English)
-  and `manifest.json`. `open_snapshot(dir)` loads it into a fresh SQLite database migrated by
-  Alembic, so polku/metrics.py computes on it exactly as on the live database.
+- The Parquet snapshot is for machines: every table (except users and the audit log) with
+  its own ids, codes and types, `data_dictionary.csv` (table, column, type, the code list a
+  column's codes come from, description in Finnish and English) and `manifest.json`.
+  `open_snapshot(dir)` loads it into a fresh SQLite database migrated by Alembic, so
+  polku/metrics.py computes on it exactly as on the live database.
 
 Who sees what (polku/access.py, EXPORT): a coordinator the client rows of their
 municipalities (and the employers those rows name); analysts and admins everything;
@@ -27,9 +31,10 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import pyarrow as pa
@@ -57,7 +62,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import metadata
-from polku import audit, db, i18n, ingest
+from polku import audit, db, i18n, ingest, metrics
 from polku.access import Actor, Permission, row_scope
 from polku.ingest import KINDS
 
@@ -78,6 +83,13 @@ PAYMENTS_SHEET = "Maksut"
 INFO_SHEET = "Tietoja"
 # Cells a spreadsheet would run as a formula when they start with one of these
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Number formats of the workbook's cells; Excel shows them with the reader's separators
+# (1 234,50 in Finnish). Dates are d.m.yyyy in every language, as in the CSV files.
+XLSX_DATE = i18n.date_format("excel", "fi")
+XLSX_DATETIME = i18n.date_format("excel_datetime", "fi")
+XLSX_INTEGER = "0"  # birth years, months: no thousands separator
+# Separators of a list of codes in one cell (target groups), as the import splits them
+LIST_SEPARATORS = (",", ";", "|")
 DICTIONARY_FILE = "data_dictionary.csv"
 MANIFEST_FILE = "manifest.json"
 SNAPSHOT_FORMAT = "polku-snapshot"
@@ -321,7 +333,109 @@ class _connect:
 
 
 # ---------------------------------------------------------------------------------------------
+# Names instead of codes, for the files people read
+
+
+def code_names(conn: Connection, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, dict[str, str]]:
+    """code → name in `lang` of every code list the kinds' columns hold (ingest's `choices`):
+    the municipalities and the project definition's lists from the database, the fixed code
+    sets from i18n. A name the import could not read back to its code (two codes sharing it,
+    or it naming another code) is left out, so that code stays a code."""
+    lists: dict[str, dict[str, str]] = {}
+    m = _t["municipality"].c
+    lists["municipality"] = {r.code: r.name for r in conn.execute(select(m.code, m.name))}
+    for name in ("client_status", "target_group", "outcome_type", "budget_line"):
+        c = _t[name].c
+        rows = conn.execute(select(c.code, c.name_fi, c.name_en))
+        lists[name] = {r.code: i18n.localized_name(r._mapping, lang) for r in rows}
+    fixed = ("gender", "education_level", "labour_status", "employer_type", "contract_type")
+    for name in (*fixed, "decision"):
+        lists[name] = {code: i18n.code_label(name, code, lang) for code in i18n.CODE_SETS[name]}
+    return {name: _readable_back(names) for name, names in lists.items()}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())  # as ingest compares labels
+
+
+def _readable_back(names: dict[str, str]) -> dict[str, str]:
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[_fold(name)] = counts.get(_fold(name), 0) + 1
+    codes = {_fold(code): code for code in names}
+    return {
+        code: name
+        for code, name in names.items()
+        if name.strip() and counts[_fold(name)] == 1 and codes.get(_fold(name), code) == code
+    }
+
+
+def _decimal_places(kind: str) -> dict[str, int]:
+    """The decimals of each decimal column of a kind: its database column's scale (cents)."""
+    if kind == PAYMENTS:
+        return {"amount": _scale(_t["bonus_payment"].c.amount)}
+    table = _t[KINDS[kind].table]
+    return {
+        c.name: _scale(table.c[c.db]) for c in KINDS[kind].columns if c.type == "decimal" and c.db
+    }
+
+
+def _scale(column: Any) -> int:
+    kind = column.type
+    return int(kind.scale or 0) if isinstance(kind, Numeric) else 2
+
+
+def people_frame(
+    frame: pd.DataFrame, kind: str, names: Mapping[str, dict[str, str]]
+) -> pd.DataFrame:
+    """A kind's frame (kind_frame) as people read it: names for codes (`code_names`), decimals
+    rounded to their column's places (euros to cents). Dates, numbers and booleans stay typed
+    for the writers of each format."""
+    out = frame.copy()
+    columns = () if kind == PAYMENTS else KINDS[kind].columns
+    for column in columns:
+        if column.choices is None:
+            continue
+        known = names.get(column.choices, {})
+        if column.type == "choices":  # a list in one cell: a name with a separator stays a code
+            listed = {c: n for c, n in known.items() if not any(s in n for s in LIST_SEPARATORS)}
+            out[column.name] = [
+                None if _missing(v) else ", ".join(listed.get(c, c) for c in str(v).split(","))
+                for v in out[column.name]
+            ]
+        else:
+            out[column.name] = [None if _missing(v) else known.get(v, v) for v in out[column.name]]
+    for name, places in _decimal_places(kind).items():
+        out[name] = pd.Series(
+            [None if _missing(v) else _rounded(v, places) for v in out[name]],
+            index=out.index,
+            dtype=object,
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # Cells
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value  # NaN
+
+
+def _rounded(value: Any, places: int = 2) -> Decimal:
+    """A number rounded half up (from its written form, so 2.675 gives 2.68)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _local(moment: datetime) -> datetime:
+    """A timestamp (UTC when naive, as SQLite keeps them) in Finnish time, without its zone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return aware.astimezone(ZoneInfo(metrics.TIMEZONE)).replace(tzinfo=None)
+    except ZoneInfoNotFoundError:  # a system without time-zone data
+        return aware.replace(tzinfo=None)
 
 
 def neutralise(text: str) -> str:
@@ -329,45 +443,81 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_cell(value: Any) -> str:
-    """A value as the CSV export writes it: ISO dates, decimal commas, kyllä / ei."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def csv_cell(value: Any, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A value as the CSV export writes it for Finnish Excel, which the import reads back:
+    dates d.m.yyyy, decimal commas without thousands separators, floats to cents, yes / no in
+    the language, nothing for no value."""
+    if _missing(value):
         return ""
     if isinstance(value, bool):
-        return "kyllä" if value else "ei"
+        return i18n.t("export.yes" if value else "export.no", lang)
     if isinstance(value, datetime):
-        return value.isoformat()
+        local = _local(value)
+        return f"{i18n.fmt_date(local.date(), 'fi')} {local:%H:%M}"
     if isinstance(value, date):
-        return value.isoformat()
+        return i18n.fmt_date(value, "fi")
+    if isinstance(value, float):
+        value = _rounded(value)
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
-    if isinstance(value, int | float):
-        return str(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
     return neutralise(str(value))
 
 
-def write_csv(frame: pd.DataFrame, headers: list[str], path: Path) -> None:
+def write_csv(
+    frame: pd.DataFrame, headers: list[str], path: Path, lang: str = i18n.DEFAULT_LANGUAGE
+) -> None:
     """Semicolon-separated, UTF-8 with BOM, CRLF: what Excel in Finland opens as it is."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow(headers)
         for row in frame.itertuples(index=False):
-            writer.writerow([csv_cell(v) for v in row])
+            writer.writerow([csv_cell(v, lang) for v in row])
 
 
-def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _number_format(places: int) -> str:
+    return "#,##0" + ("." + "0" * places if places > 0 else "")
+
+
+def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any, lang: str = i18n.DEFAULT_LANGUAGE) -> Any:
+    """A workbook cell: real dates and numbers with Finnish-looking formats, text as text
+    (never a formula), yes / no in the language, an empty cell for no value."""
+    if _missing(value):
         return None
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, bool):
+        return i18n.t("export.yes" if value else "export.no", lang)
+    if isinstance(value, str):
+        if not value.startswith("="):
+            return value
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text, never a formula
         return cell
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=_local(value))
+        cell.number_format = XLSX_DATETIME
+    elif isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATE
+    elif isinstance(value, Decimal | float):
+        number = value if isinstance(value, Decimal) else _rounded(value)
+        cell = WriteOnlyCell(sheet, value=float(number))
+        exponent = number.as_tuple().exponent
+        cell.number_format = _number_format(-exponent if isinstance(exponent, int) else 2)
+    else:
+        return _xlsx_value(sheet, str(value), lang)
+    return cell
 
 
-def _append_frame(book: Workbook, title: str, headers: list[str], frame: pd.DataFrame) -> None:
+def _append_frame(
+    book: Workbook,
+    title: str,
+    headers: list[str],
+    frame: pd.DataFrame,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> None:
     sheet = book.create_sheet(title)
     assert isinstance(sheet, WriteOnlyWorksheet)
     bold = Font(bold=True)
@@ -382,7 +532,7 @@ def _append_frame(book: Workbook, title: str, headers: list[str], frame: pd.Data
         sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 4))
     sheet.append(header_cells)
     for row in frame.itertuples(index=False):
-        sheet.append([_xlsx_value(sheet, v) for v in row])
+        sheet.append([_xlsx_value(sheet, v, lang) for v in row])
 
 
 def _column_letter(index: int) -> str:
@@ -417,9 +567,11 @@ def export(
     directory: Path | str,
     *,
     now: datetime | None = None,
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> ExportResult:
     """Write the export of `fmt` (xlsx, csv, parquet) into `directory`, holding only what the
-    actor may see; the export is audited."""
+    actor may see; the workbook and the CSV files show names in `lang`. The export is
+    audited."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     scope = export_scope(actor)
@@ -431,46 +583,62 @@ def export(
         if fmt == "parquet":
             result = _export_parquet(conn, actor, scope, target, moment)
         else:
-            frames = {kind: _kind_frame(conn, kind, scope) for kind in EXPORT_KINDS}
+            names = code_names(conn, lang)
+            frames = {
+                kind: people_frame(_kind_frame(conn, kind, scope), kind, names)
+                for kind in EXPORT_KINDS
+            }
             result = ExportResult(fmt, rows={kind: len(f) for kind, f in frames.items()})
             if fmt == "csv":
                 for kind, frame in frames.items():
                     path = target / f"{kind}.csv"
-                    write_csv(frame, headers_of(kind), path)
+                    write_csv(frame, headers_of(kind), path, lang)
                     result.files.append(path)
             else:
                 path = target / f"polku-{moment.date().isoformat()}.xlsx"
-                _write_workbook(frames, actor, scope, moment, path)
+                places = names["municipality"]
+                _write_workbook(frames, actor, scope, moment, path, lang, places)
                 result.files.append(path)
     _audit_export(engine, actor, scope, result)
     return result
 
 
 def _write_workbook(
-    frames: Mapping[str, pd.DataFrame], actor: Actor, scope: Scope, moment: datetime, path: Path
+    frames: Mapping[str, pd.DataFrame],
+    actor: Actor,
+    scope: Scope,
+    moment: datetime,
+    path: Path,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    places: Mapping[str, str] | None = None,
 ) -> None:
     book = Workbook(write_only=True)
     for kind, frame in frames.items():
         title = PAYMENTS_SHEET if kind == PAYMENTS else KINDS[kind].sheet
-        _append_frame(book, title, headers_of(kind), frame)
+        _append_frame(book, title, headers_of(kind), frame, lang)
     info = pd.DataFrame(
         [
-            ("Polku", i18n.t("export.info.title")),
-            (i18n.t("export.info.created"), moment.isoformat(timespec="seconds")),
-            (i18n.t("export.info.role"), i18n.t(f"role.{actor.role}")),
-            (i18n.t("export.info.scope"), _scope_text(scope)),
+            (i18n.t("export.info.created", lang), moment),
+            (i18n.t("export.info.role", lang), i18n.t(f"role.{actor.role}", lang)),
+            (i18n.t("export.info.scope", lang), scope_text(scope, lang, places)),
             *(
                 (PAYMENTS_SHEET if k == PAYMENTS else KINDS[k].sheet, len(f))
                 for k, f in frames.items()
             ),
-        ]
+        ],
+        dtype=object,
     )
-    _append_frame(book, INFO_SHEET, ["", ""], info)
+    _append_frame(book, INFO_SHEET, ["Polku", i18n.t("export.info.title", lang)], info, lang)
     book.save(path)
 
 
-def _scope_text(scope: Scope) -> str:
-    return i18n.t("export.scope.all") if scope is None else ", ".join(sorted(scope))
+def scope_text(
+    scope: Scope, lang: str = i18n.DEFAULT_LANGUAGE, places: Mapping[str, str] | None = None
+) -> str:
+    """The municipalities of an export by name (`places`: code → name), or "all"."""
+    if scope is None:
+        return i18n.t("export.scope.all", lang)
+    return ", ".join(sorted((places or {}).get(code, code) for code in scope))
 
 
 def _audit_export(engine: Engine, actor: Actor, scope: Scope, result: ExportResult) -> None:
@@ -488,10 +656,12 @@ def _audit_export(engine: Engine, actor: Actor, scope: Scope, result: ExportResu
         )
 
 
-def export_zip(engine: Engine, actor: Actor | None, fmt: str) -> bytes:
+def export_zip(
+    engine: Engine, actor: Actor | None, fmt: str, lang: str = i18n.DEFAULT_LANGUAGE
+) -> bytes:
     """The export of `fmt` as one zip file, for a download."""
     with tempfile.TemporaryDirectory(prefix="polku-export-") as tmp:
-        result = export(engine, actor, fmt, tmp)
+        result = export(engine, actor, fmt, tmp, lang=lang)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(tmp).iterdir()):
@@ -566,6 +736,7 @@ def _export_parquet(
         "exported_by_role": actor.role,
         "scope": "all" if scope is None else sorted(scope),
         "schema_revision": db.current_revision(conn.engine),
+        "values": VALUES_NOTE,
         "tables": tables,
     }
     path = target / MANIFEST_FILE
@@ -761,6 +932,66 @@ _GENERIC: dict[str, tuple[str, str]] = {
 }
 
 
+# Snapshot columns holding codes of a fixed code set of models.py (i18n.CODE_SETS)
+FIXED_CODE_COLUMNS: dict[str, str] = {
+    "client.gender": "gender",
+    "client.education_level": "education_level",
+    "client.labour_status_at_entry": "labour_status",
+    "employer.employer_type": "employer_type",
+    "bonus_grant.contract_type": "contract_type",
+    "bonus_grant.decision": "decision",
+    "checklist_item.status": "checklist_status",
+    "work_package.scope": "work_package_scope",
+    "indicator.kind": "indicator_kind",
+    "budget_line.kind": "budget_kind",
+}
+# What the dictionary says of a column whose codes the workbook and the CSV files show as names
+NAMED_IN_EXPORTS = (
+    "Parquetissa koodi; Excel- ja CSV-viennissä nimi.",
+    "A code in Parquet; a name in the Excel and CSV exports.",
+)
+# The manifest's word on which files carry codes and which names
+VALUES_NOTE = {
+    "fi": (
+        "Parquet-tiedostoissa on koodit ja tietotyypit (päivämäärät ISO-muodossa); nimet ovat "
+        "koodiluetteloissa (name_fi, name_en) ja tietosanaston sarakkeessa code_list. Excel- ja "
+        "CSV-viennit näyttävät koodien sijaan nimet ja suomalaiset muodot."
+    ),
+    "en": (
+        "The Parquet files carry codes and data types (ISO dates); the names are in the code "
+        "lists (name_fi, name_en) and in the data dictionary's code_list column. The Excel and "
+        "CSV exports show names instead of codes, in Finnish formats."
+    ),
+}
+
+
+def _named_in_exports() -> set[str]:
+    """table.column of the snapshot whose codes the workbook and the CSV files show as names."""
+    named = {"client_target_group.target_group_code"}
+    for kind in KINDS.values():
+        named |= {f"{kind.table}.{c.db}" for c in kind.columns if c.choices and c.db}
+    return named
+
+
+def code_list(table: Table, column: Any) -> str:
+    """Where the names of a column's codes are: a fixed code set spelled out, or the code-list
+    table it refers to; empty for a column without codes."""
+    fixed = FIXED_CODE_COLUMNS.get(f"{table.name}.{column.name}")
+    if fixed:
+        return "; ".join(
+            f"{code} = {i18n.code_label(fixed, code, 'fi')} / {i18n.code_label(fixed, code, 'en')}"
+            for code in i18n.CODE_SETS[fixed]
+        )
+    for fk in column.foreign_keys:
+        target = fk.column.table
+        if fk.column.name == "code":
+            names = "name_fi, name_en" if "name_fi" in target.c else "name"
+            return f"{target.name}.code → {names}"
+    if column.name == "municipality_code":  # kept without a foreign key where it may be empty
+        return "municipality.code → name"
+    return ""
+
+
 def table_description(table: str) -> tuple[str, str]:
     return TABLE_DESCRIPTIONS.get(table, (table, table))
 
@@ -778,11 +1009,15 @@ def column_description(table: Table, column: Any) -> tuple[str, str]:
 
 
 def data_dictionary(tables: Iterable[Table] | None = None) -> pd.DataFrame:
-    """One row per column of the snapshot: table, column, type, nullable, key, descriptions."""
+    """One row per column of the snapshot: table, column, type, nullable, key, the code list
+    its codes come from, descriptions (saying where the other exports show names instead)."""
     rows = []
+    named = _named_in_exports()
     for table in tables or snapshot_tables():
         for column in table.c:
             fi, en = column_description(table, column)
+            if f"{table.name}.{column.name}" in named:
+                fi, en = f"{fi}. {NAMED_IN_EXPORTS[0]}", f"{en}. {NAMED_IN_EXPORTS[1]}"
             refs = ", ".join(
                 f"{fk.column.table.name}.{fk.column.name}" for fk in column.foreign_keys
             )
@@ -794,6 +1029,7 @@ def data_dictionary(tables: Iterable[Table] | None = None) -> pd.DataFrame:
                     "nullable": bool(column.nullable),
                     "primary_key": bool(column.primary_key),
                     "references": refs,
+                    "code_list": code_list(table, column),
                     "description_fi": fi,
                     "description_en": en,
                 }

@@ -8,10 +8,13 @@ labels of the code lists stored in tables come from their name_fi / name_en colu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any, Literal
+
+from babel import Locale
 
 import models
 
@@ -140,6 +143,7 @@ _FI: dict[str, str] = {
     "project.lead": "Vastuukunta: {name}",
     "project.municipalities": "Kunnat",
     "project.municipalities.total": "{count} kuntaa, asukkaita yhteensä {population}.",
+    "project.municipalities.total.one": "{count} kunta, asukkaita yhteensä {population}.",
     "project.col.code": "Koodi",
     "project.col.municipality": "Kunta",
     "project.col.population": "Asukasluku",
@@ -150,6 +154,7 @@ _FI: dict[str, str] = {
     "project.col.item": "Tehtävä",
     "project.col.required": "Pakollinen",
     "project.phase.items": "{count} tehtävää",
+    "project.phase.items.one": "{count} tehtävä",
     "project.targets": "Tavoitteet",
     "project.col.indicator": "Mittari",
     "project.col.kind": "Laji",
@@ -164,6 +169,7 @@ _FI: dict[str, str] = {
     "project.col.role": "Tehtävä",
     "project.col.fte": "Henkilötyövuodet",
     "project.staff.total": "Yhteensä {fte} henkilötyövuotta.",
+    "project.staff.total.one": "Yhteensä {fte} henkilötyövuosi.",
     "project.none": "Ei tietoja.",
     # Refusals of polku.access (AccessDenied.key)
     "access.denied.read_aggregates": "Sinulla ei ole oikeutta nähdä tämän kunnan lukuja.",
@@ -354,8 +360,12 @@ _FI: dict[str, str] = {
     ),
     "checklists.save": "Tallenna muutokset",
     "checklists.saved": "Tallennettu {count} tehtävän muutokset.",
+    "checklists.saved.one": "Tallennettu {count} tehtävän muutokset.",
     "checklists.nothing_to_save": "Ei tallennettavia muutoksia.",
     "checklists.pending": "Tallentamattomia muutoksia {count} tehtävässä. Tallenna ne tai hylkää.",
+    "checklists.pending.one": (
+        "Tallentamattomia muutoksia {count} tehtävässä. Tallenna ne tai hylkää."
+    ),
     "checklists.discard": "Hylkää muutokset",
     "checklists.errors": "Muutoksia ei tallennettu:",
     "checklists.conflict.title": (
@@ -422,6 +432,10 @@ _FI: dict[str, str] = {
     "checklists.region.wp2": "Alueen yhteinen vaihelista",
     "checklists.region.deadlines": "Myöhässä olevat ja lähestyvät määräajat",
     "checklists.region.deadlines.caption": (
+        "Avoimet tehtävät, joiden määräaika on mennyt tai on seuraavan {days} päivän aikana: "
+        "kunnat, joita saat katsoa, ja alueen yhteiset tehtävät."
+    ),
+    "checklists.region.deadlines.caption.one": (
         "Avoimet tehtävät, joiden määräaika on mennyt tai on seuraavan {days} päivän aikana: "
         "kunnat, joita saat katsoa, ja alueen yhteiset tehtävät."
     ),
@@ -574,8 +588,15 @@ _FI: dict[str, str] = {
         "{kind}: {rows} riviä tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
         "{changed} muuttuu, {unchanged} ennallaan."
     ),
+    "ingest.summary.dry_run.one": (
+        "{kind}: {rows} rivi tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
+        "{changed} muuttuu, {unchanged} ennallaan."
+    ),
     "ingest.summary.done": (
         "{kind}: {rows} riviä tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
+    ),
+    "ingest.summary.done.one": (
+        "{kind}: {rows} rivi tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
     ),
     "ingest.summary.refused": (
         "{kind}: virheitä {errors}, mitään ei tallennettu. Korjaa virheet ja tuo tiedosto "
@@ -624,6 +645,8 @@ _FI: dict[str, str] = {
     "export.info.role": "Viejän rooli",
     "export.info.scope": "Kunnat",
     "export.scope.all": "kaikki kunnat",
+    "export.yes": "kyllä",
+    "export.no": "ei",
     "ingest.warning.prefix": "varoitus: {text}",
     "forms.error.client_exists": "asiakastunnus ”{value}” on jo käytössä",
     "forms.error.client_exited": "asiakas on päättänyt {exit}: tilaa ei voi enää muuttaa",
@@ -675,6 +698,9 @@ _FI: dict[str, str] = {
     ),
     "forms.field.client_pick.help": (
         "Listassa {count} uusinta asiakasta. Muun asiakkaan tunnuksen voi kirjoittaa kenttään."
+    ),
+    "forms.field.client_pick.help.one": (
+        "Listassa {count} uusin asiakas. Muun asiakkaan tunnuksen voi kirjoittaa kenttään."
     ),
     "forms.field.municipality": "Kunta",
     "forms.field.birth_year": "Syntymävuosi",
@@ -734,6 +760,7 @@ _FI: dict[str, str] = {
     "forms.list.title": "Asiakkaat",
     "forms.list.status": "Nykyinen tila",
     "forms.list.caption": "{count} asiakasta · tilanne {today}",
+    "forms.list.caption.one": "{count} asiakas · tilanne {today}",
     "forms.list.caption_limited": (
         "{shown} uusinta {count} asiakkaasta · tilanne {today}. Hae tunnuksella tai vie kaikki "
         "Vienti-sivulta."
@@ -797,6 +824,10 @@ _FI: dict[str, str] = {
         "Tiedostossa on {count} virhettä. Korjaa ne ja lataa tiedosto uudelleen: mitään ei "
         "tallenneta, ennen kuin tiedosto on virheetön."
     ),
+    "import.has_errors.one": (
+        "Tiedostossa on {count} virhe. Korjaa se ja lataa tiedosto uudelleen: mitään ei "
+        "tallenneta, ennen kuin tiedosto on virheetön."
+    ),
     "import.has_warnings": "Tarkista varoitukset ennen tallennusta.",
     "import.severity.error": "Virhe",
     "import.severity.warning": "Varoitus",
@@ -819,15 +850,18 @@ _FI: dict[str, str] = {
     "export.format.parquet": "Parquet",
     "export.format.xlsx.help": (
         "Excel-työkirja, jossa on taulukko kutakin tietoa kohden, samoin sarakkein kuin "
-        "tuontipohjissa."
+        "tuontipohjissa: koodien sijaan nimet, oikeat päivämäärät ja luvut. Voi tuoda takaisin "
+        "sellaisenaan."
     ),
     "export.format.csv.help": (
-        "CSV-tiedosto kutakin tietoa kohden (puolipiste, UTF-8): voi tuoda takaisin "
+        "CSV-tiedosto kutakin tietoa kohden (puolipiste, UTF-8) Exceliä varten: koodien sijaan "
+        "nimet, päivämäärät muodossa 1.3.2026 ja desimaalipilkku. Voi tuoda takaisin "
         "sellaisenaan. Kaavoina suoritettavat solut on tehty vaarattomiksi."
     ),
     "export.format.parquet.help": (
         "Kaikkien taulujen Parquet-tilannekuva ja tietosanasto analyysia varten "
-        "(polku.exports.open_snapshot)."
+        "(polku.exports.open_snapshot): koodit ja tietotyypit sellaisinaan, nimet "
+        "koodiluetteloissa."
     ),
     "export.prepare": "Muodosta vienti",
     "export.preparing": "Muodostetaan…",
@@ -964,6 +998,7 @@ _EN: dict[str, str] = {
     "project.lead": "Lead municipality: {name}",
     "project.municipalities": "Municipalities",
     "project.municipalities.total": "{count} municipalities, {population} inhabitants in total.",
+    "project.municipalities.total.one": "{count} municipality, {population} inhabitants in total.",
     "project.col.code": "Code",
     "project.col.municipality": "Municipality",
     "project.col.population": "Population",
@@ -974,6 +1009,7 @@ _EN: dict[str, str] = {
     "project.col.item": "Item",
     "project.col.required": "Required",
     "project.phase.items": "{count} items",
+    "project.phase.items.one": "{count} item",
     "project.targets": "Targets",
     "project.col.indicator": "Indicator",
     "project.col.kind": "Kind",
@@ -988,6 +1024,7 @@ _EN: dict[str, str] = {
     "project.col.role": "Role",
     "project.col.fte": "Full-time equivalents",
     "project.staff.total": "{fte} full-time equivalents in total.",
+    "project.staff.total.one": "{fte} full-time equivalent in total.",
     "project.none": "No data.",
     "access.denied.read_aggregates": "You may not see the figures of this municipality.",
     "access.denied.read_rows": (
@@ -1172,8 +1209,10 @@ _EN: dict[str, str] = {
     ),
     "checklists.save": "Save changes",
     "checklists.saved": "Saved the changes of {count} items.",
+    "checklists.saved.one": "Saved the changes of {count} item.",
     "checklists.nothing_to_save": "No changes to save.",
     "checklists.pending": "Unsaved changes in {count} items. Save or discard them.",
+    "checklists.pending.one": "Unsaved changes in {count} item. Save or discard them.",
     "checklists.discard": "Discard changes",
     "checklists.errors": "Nothing was saved:",
     "checklists.conflict.title": (
@@ -1241,6 +1280,10 @@ _EN: dict[str, str] = {
     "checklists.region.deadlines": "Overdue and upcoming deadlines",
     "checklists.region.deadlines.caption": (
         "Open items due already or within the next {days} days: the municipalities you may see "
+        "and the region's shared items."
+    ),
+    "checklists.region.deadlines.caption.one": (
+        "Open items due already or within the next {days} day: the municipalities you may see "
         "and the region's shared items."
     ),
     "checklists.region.deadlines.empty": "No overdue or upcoming deadlines.",
@@ -1382,8 +1425,15 @@ _EN: dict[str, str] = {
         "{kind}: {rows} rows checked, no errors. Saving adds {added}, changes {changed}, "
         "leaves {unchanged} as they are."
     ),
+    "ingest.summary.dry_run.one": (
+        "{kind}: {rows} row checked, no errors. Saving adds {added}, changes {changed}, "
+        "leaves {unchanged} as they are."
+    ),
     "ingest.summary.done": (
         "{kind}: {rows} rows imported: {added} added, {changed} changed, {unchanged} unchanged."
+    ),
+    "ingest.summary.done.one": (
+        "{kind}: {rows} row imported: {added} added, {changed} changed, {unchanged} unchanged."
     ),
     "ingest.summary.refused": (
         "{kind}: errors {errors}, nothing was saved. Correct them and import the file again."
@@ -1423,6 +1473,8 @@ _EN: dict[str, str] = {
     "export.info.role": "Role of the exporter",
     "export.info.scope": "Municipalities",
     "export.scope.all": "all municipalities",
+    "export.yes": "yes",
+    "export.no": "no",
     "ingest.warning.prefix": "warning: {text}",
     "forms.error.client_exists": "the client code “{value}” is already in use",
     "forms.error.client_exited": "the client left on {exit}: the status can no longer change",
@@ -1472,6 +1524,9 @@ _EN: dict[str, str] = {
     ),
     "forms.field.client_pick.help": (
         "The list shows the {count} newest clients. Type any other client's code."
+    ),
+    "forms.field.client_pick.help.one": (
+        "The list shows the {count} newest client. Type any other client's code."
     ),
     "forms.field.municipality": "Municipality",
     "forms.field.birth_year": "Birth year",
@@ -1531,6 +1586,7 @@ _EN: dict[str, str] = {
     "forms.list.title": "Clients",
     "forms.list.status": "Current status",
     "forms.list.caption": "{count} clients · as of {today}",
+    "forms.list.caption.one": "{count} client · as of {today}",
     "forms.list.caption_limited": (
         "The {shown} newest of {count} clients · as of {today}. Search by code, or export them "
         "all on the Export page."
@@ -1591,6 +1647,10 @@ _EN: dict[str, str] = {
         "The file has {count} errors. Correct them and upload the file again: nothing is saved "
         "until the file is free of errors."
     ),
+    "import.has_errors.one": (
+        "The file has {count} error. Correct it and upload the file again: nothing is saved "
+        "until the file is free of errors."
+    ),
     "import.has_warnings": "Check the warnings before saving.",
     "import.severity.error": "Error",
     "import.severity.warning": "Warning",
@@ -1612,15 +1672,18 @@ _EN: dict[str, str] = {
     "export.format.csv": "CSV",
     "export.format.parquet": "Parquet",
     "export.format.xlsx.help": (
-        "An Excel workbook with a sheet per table, with the columns of the import templates."
+        "An Excel workbook with a sheet per table, with the columns of the import templates: "
+        "names instead of codes, real dates and numbers. Imports back as it is."
     ),
     "export.format.csv.help": (
-        "A CSV file per table (semicolons, UTF-8) that imports back as it is. Cells a "
-        "spreadsheet would run as formulas are neutralised."
+        "A CSV file per table (semicolons, UTF-8) for Excel: names instead of codes, dates as "
+        "1.3.2026 and decimal commas. Imports back as it is. Cells a spreadsheet would run as "
+        "formulas are neutralised."
     ),
     "export.format.parquet.help": (
         "A Parquet snapshot of every table with a data dictionary, for analysis "
-        "(polku.exports.open_snapshot)."
+        "(polku.exports.open_snapshot): codes and data types as they are, names in the code "
+        "lists."
     ),
     "export.prepare": "Prepare the export",
     "export.preparing": "Preparing…",
@@ -1676,8 +1739,11 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     """The string `key` in `lang`, with `{placeholders}` filled from `values`.
 
     An unknown key raises KeyError: a typo should fail a test, not show a raw key to a user.
+    A key with a form for one ("<key>.one") takes it when its number is one (`plural_form`).
     """
     catalog = CATALOGS[language(lang)]
+    if key in _PLURAL_KEYS and plural_form(values.get(_counted(key)), lang) == "one":
+        key = f"{key}{_ONE}"
     text = catalog[key] if key in catalog else _FI[key]
     return text.format(**values) if values else text
 
@@ -1693,6 +1759,47 @@ def localized_name(row: Mapping[str, Any] | Any, lang: str = DEFAULT_LANGUAGE) -
     if language(lang) == "en" and get("name_en"):
         return str(get("name_en"))
     return str(get("name_fi") or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plural forms: "1 asiakas" but "2 asiakasta", "1 client" but "2 clients"
+
+_ONE = ".one"
+# Keys whose wording follows a number: those with a form for one ("<key>.one") in the catalogs
+_PLURAL_KEYS = frozenset(key.removesuffix(_ONE) for key in _FI if key.endswith(_ONE))
+# The placeholder holding the number, where it is not {count}
+_PLURAL_COUNTS: dict[str, str] = {
+    "project.staff.total": "fte",
+    "checklists.region.deadlines.caption": "days",
+    "ingest.summary.dry_run": "rows",
+    "ingest.summary.done": "rows",
+}
+
+
+def _counted(key: str) -> str:
+    return _PLURAL_COUNTS.get(key, "count")
+
+
+def plural_form(number: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """CLDR's plural category ("one" or "other") of a number, or of a number as formatted for
+    `lang` ("1" is one; "1,0", "21" and "1 234" are other), by Babel's rules."""
+    if isinstance(number, bool) or number is None:
+        return "other"
+    if isinstance(number, str):
+        text = number.replace(NBSP, "").replace(" ", "")
+        text = text.replace(",", ".") if language(lang) == "fi" else text.replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return "other"
+    if not isinstance(number, int | float | Decimal):
+        return "other"
+    return str(_plural_rule(language(lang))(number))
+
+
+@cache
+def _plural_rule(lang: Language) -> Callable[[float | Decimal], str]:
+    return Locale.parse(lang).plural_form
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1746,3 +1853,29 @@ def fmt_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
 def fmt_period(start: date, end: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date range with an en dash: 1.3.2026–30.9.2029."""
     return f"{fmt_date(start, lang)}{EN_DASH}{fmt_date(end, lang)}"
+
+
+def fmt_datetime(value: datetime, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A moment as given (convert to Finnish time first): 29.11.2026 klo 14.05 (fi),
+    29 Nov 2026 14:05 (en)."""
+    day = fmt_date(value.date(), lang)
+    if language(lang) == "en":
+        return f"{day} {value:%H:%M}"
+    return f"{day} klo {value:%H.%M}"
+
+
+# The one date format of each language (fmt_date's) in each notation that draws dates:
+# moment.js (Streamlit's DateColumn), d3 (Altair), Excel number formats, and Streamlit's
+# date_input, which takes only numbers, so English there is day first like "29 Nov 2026"
+DATE_FORMATS: dict[str, dict[Language, str]] = {
+    "moment": {"fi": "D.M.YYYY", "en": "D MMM YYYY"},
+    "d3": {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"},
+    "excel": {"fi": "d.m.yyyy", "en": "d mmm yyyy"},
+    "excel_datetime": {"fi": "d.m.yyyy h:mm", "en": "d mmm yyyy h:mm"},
+    "input": {"fi": "DD.MM.YYYY", "en": "DD/MM/YYYY"},
+}
+
+
+def date_format(notation: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The language's date format in a notation of DATE_FORMATS: date_format("moment", "en")."""
+    return DATE_FORMATS[notation][language(lang)]

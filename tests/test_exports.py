@@ -8,9 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -19,11 +22,20 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select, text
 
 from models import metadata
-from polku import db, exports, ingest, metrics, sample
+from polku import db, exports, i18n, ingest, metrics, sample
 from polku.access import AccessDenied, Actor
 from polku.users import SYSTEM
 from tests.conftest import Backend
-from tests.test_ingest import ANALYST, COORDINATOR, DIRECTOR, cli, contents, csv_bytes, run
+from tests.test_ingest import (
+    ANALYST,
+    COORDINATOR,
+    DIRECTOR,
+    cli,
+    contents,
+    csv_bytes,
+    load_samples,
+    run,
+)
 
 SCALE = 0.05
 
@@ -68,10 +80,11 @@ def _kpis(engine: Engine, municipality: str | None = None) -> pd.DataFrame:
 # Round trips
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
 def test_csv_export_then_import_into_a_fresh_database_gives_the_same_content(
-    source: Engine, target: Engine, tmp_path: Path
+    source: Engine, target: Engine, tmp_path: Path, lang: str
 ) -> None:
-    result = exports.export(source, SYSTEM, "csv", tmp_path)
+    result = exports.export(source, SYSTEM, "csv", tmp_path, lang=lang)
     files = {path.stem: path for path in result.files}
     assert set(files) == {*ingest.IMPORT_ORDER, exports.PAYMENTS}
     _import_directory(target, files)
@@ -85,10 +98,11 @@ def test_csv_export_then_import_into_a_fresh_database_gives_the_same_content(
     assert {k: v for k, v in contents(target).items() if k != "audit_log"} == before
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
 def test_the_workbook_has_a_sheet_per_table_and_imports_back_as_it_is(
-    source: Engine, target: Engine, tmp_path: Path
+    source: Engine, target: Engine, tmp_path: Path, lang: str
 ) -> None:
-    result = exports.export(source, SYSTEM, "xlsx", tmp_path)
+    result = exports.export(source, SYSTEM, "xlsx", tmp_path, lang=lang)
     [path] = result.files
     book = load_workbook(path, read_only=True)
     expected = [ingest.KINDS[k].sheet for k in ingest.IMPORT_ORDER]
@@ -238,7 +252,7 @@ def test_a_coordinator_exports_only_the_client_rows_of_their_municipalities(
     result = exports.export(source, COORDINATOR, "csv", tmp_path)
     assert result.rows["clients"] > 0
     clients = _csv_frame(tmp_path, "clients")
-    assert set(clients["Kunta"]) == {"167"}
+    assert set(clients["Kunta"]) == {"Joensuu"}
     with source.connect() as conn:
         own = set(
             conn.execute(text("SELECT code FROM client WHERE municipality_code = '167'")).scalars()
@@ -248,7 +262,7 @@ def test_a_coordinator_exports_only_the_client_rows_of_their_municipalities(
         frame = _csv_frame(tmp_path, kind)
         assert set(frame["Asiakastunnus"]) <= own, kind
     costs = _csv_frame(tmp_path, "costs")
-    assert set(costs["Kunta"].dropna()) <= {"167"} and costs["Kunta"].notna().all()
+    assert set(costs["Kunta"].dropna()) <= {"Joensuu"} and costs["Kunta"].notna().all()
     # Every employer its rows name is there, so the files import back
     employers = _csv_frame(tmp_path, "employers")
     named = set(_csv_frame(tmp_path, "outcomes")["Työnantajan Y-tunnus"].dropna())
@@ -297,7 +311,7 @@ def test_the_zip_for_the_page_holds_the_files_of_the_format(source: Engine) -> N
     archive = zipfile.ZipFile(io.BytesIO(exports.export_zip(source, coordinator, "csv")))
     assert sorted(archive.namelist()) == sorted(f"{k}.csv" for k in exports.EXPORT_KINDS)
     clients = pd.read_csv(archive.open("clients.csv"), sep=";", dtype=str, encoding="utf-8-sig")
-    assert set(clients["Kunta"]) <= {"422"}
+    assert set(clients["Kunta"]) <= {"Lieksa"}
     parquet = zipfile.ZipFile(io.BytesIO(exports.export_zip(source, SYSTEM, "parquet")))
     assert {"manifest.json", "data_dictionary.csv", "client.parquet"} <= set(parquet.namelist())
 
@@ -314,3 +328,182 @@ def test_cli_export_writes_the_files_as_the_system(
     with pytest.raises(SystemExit) as usage:
         cli(capsys, db_url, "export", "--format", "pdf", str(tmp_path / "x"))
     assert usage.value.code == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Names and Finnish formats for people, codes for machines
+
+
+def _csv_rows(directory: Path, kind: str) -> dict[str, dict[str, str]]:
+    """The rows of an exported CSV file as header → cell, by their first column."""
+    with (directory / f"{kind}.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    return {
+        row[2] if kind == "grants" else row[0]: dict(zip(rows[0], row, strict=True))
+        for row in rows[1:]
+    }
+
+
+def test_the_csv_files_show_names_finnish_dates_decimal_commas_and_empty_cells(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load_samples(engine, "employers", "clients", "grants")
+    exports.export(engine, SYSTEM, "csv", tmp_path / "fi")
+    # data/sample: ESIM-0002;167;1996;Nainen;isced_3_4;Työtön;8;Nuoret;16.3.2026;30.9.2026;..;kyllä
+    client = _csv_rows(tmp_path / "fi", "clients")["ESIM-0002"]
+    assert client["Kunta"] == "Joensuu"
+    assert client["Sukupuoli"] == "Nainen"
+    assert client["Koulutustaso"] == i18n.code_label("education_level", "isced_3_4", "fi")
+    assert client["Työmarkkina-asema"] == "Työtön"
+    assert client["Kohderyhmät"] == "Nuoret"
+    assert (client["Aloituspäivä"], client["Päättymispäivä"]) == ("16.3.2026", "30.9.2026")
+    assert client["Tavoite saavutettu"] == "kyllä"
+    assert _csv_rows(tmp_path / "fi", "clients")["ESIM-0001"]["Päättymispäivä"] == ""
+    # 2934871-3;..;ESIM-0002;28.9.2026;;Toistaiseksi voimassa oleva;37,5;800,00;12;9 600,00;..
+    grant = _csv_rows(tmp_path / "fi", "grants")["ESIM-0002"]
+    assert grant["Sopimustyyppi"] == "Toistaiseksi voimassa oleva"
+    assert grant["Päätös"] == "Myönnetty"
+    assert (grant["Viikkotunnit"], grant["Euroa kuukaudessa"]) == ("37,50", "800,00")
+    assert (grant["Summa"], grant["Kuukaudet"]) == ("9600,00", "12")
+    assert (grant["Työsuhde alkaa"], grant["Työsuhde päättyy"]) == ("28.9.2026", "")
+    assert grant["Työssä 6 kk jälkeen"] == ""
+
+    exports.export(engine, SYSTEM, "csv", tmp_path / "en", lang="en")
+    client = _csv_rows(tmp_path / "en", "clients")["ESIM-0002"]
+    assert (client["Sukupuoli"], client["Kohderyhmät"], client["Kunta"]) == (
+        "Female",
+        "Young people",
+        "Joensuu",
+    )
+    assert (client["Aloituspäivä"], client["Tavoite saavutettu"]) == ("16.3.2026", "yes")
+    grant = _csv_rows(tmp_path / "en", "grants")["ESIM-0002"]
+    assert (grant["Sopimustyyppi"], grant["Päätös"]) == ("Permanent", "Granted")
+    assert grant["Summa"] == "9600,00"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def test_no_csv_cell_holds_a_code_an_iso_date_or_a_long_float(
+    source: Engine, tmp_path: Path
+) -> None:
+    exports.export(source, SYSTEM, "csv", tmp_path)
+    with source.connect() as conn:
+        codes = {
+            name: set(conn.execute(text(f"SELECT code FROM {name}")).scalars())
+            for name in ("municipality", "client_status", "target_group", "outcome_type")
+        }
+        codes["budget_line"] = set(conn.execute(text("SELECT code FROM budget_line")).scalars())
+    codes |= {name: set(values) for name, values in i18n.CODE_SETS.items()}
+    checked = 0
+    for kind in exports.EXPORT_KINDS:
+        frame = _csv_frame(tmp_path, kind).fillna("")
+        for header, column in zip(exports.headers_of(kind), exports.columns_of(kind), strict=True):
+            spec = None if kind == exports.PAYMENTS else ingest.KINDS[kind].column(column)
+            for cell in frame[header]:
+                assert not _ISO_DATE.match(cell) and cell != "None", (kind, header, cell)
+                if spec is not None and spec.choices:
+                    parts = cell.split(", ") if spec.type == "choices" else [cell]
+                    assert not set(parts) & codes[spec.choices], (kind, header, cell)
+                    checked += 1
+                if spec is not None and spec.type == "decimal" and cell:
+                    assert re.fullmatch(r"-?\d+,\d{2}", cell), (kind, header, cell)
+    assert checked > 100
+
+
+def test_csv_cells_round_floats_to_cents_and_write_finnish_dates() -> None:
+    assert exports.csv_cell(114.5912910618793) == "114,59"
+    assert exports.csv_cell(2.675) == "2,68"
+    assert exports.csv_cell(date(2026, 3, 1)) == "1.3.2026"
+    assert exports.csv_cell(pd.NaT) == "" and exports.csv_cell(float("nan")) == ""
+    assert exports.csv_cell(False, "en") == "no"
+    assert exports.csv_cell(1234) == "1234"
+
+
+def test_the_workbook_has_real_dates_and_numbers_and_names(engine: Engine, tmp_path: Path) -> None:
+    load_samples(engine, "employers", "clients", "grants")
+    coordinator = Actor("k@example.fi", "coordinator", frozenset({"167"}))
+    [path] = exports.export(engine, coordinator, "xlsx", tmp_path, lang="en").files
+    book = load_workbook(path)
+
+    def row_of(sheet: str, key_column: int, key: str) -> dict[str, Any]:
+        rows = list(book[sheet].iter_rows())
+        headers = [c.value for c in rows[0]]
+        found = next(r for r in rows[1:] if r[key_column].value == key)
+        return dict(zip(headers, found, strict=True))
+
+    client = row_of("Asiakkaat", 0, "ESIM-0002")
+    entry = client["Aloituspäivä"]
+    assert entry.is_date and entry.value == datetime(2026, 3, 16)
+    assert entry.number_format == "d.m.yyyy"
+    assert client["Päättymispäivä"].is_date and client["Päättymispäivä"].value.month == 9
+    assert client["Sukupuoli"].value == "Female" and client["Kunta"].value == "Joensuu"
+    assert client["Tavoite saavutettu"].value == "yes"
+    assert client["Syntymävuosi"].value == 1996 and client["Syntymävuosi"].data_type == "n"
+    assert row_of("Asiakkaat", 0, "ESIM-0001")["Päättymispäivä"].value is None
+    grant = row_of("Työllistämislisät", 2, "ESIM-0002")
+    for header, value in (("Summa", 9600), ("Euroa kuukaudessa", 800), ("Viikkotunnit", 37.5)):
+        cell = grant[header]
+        assert (cell.data_type, cell.value, cell.number_format) == ("n", value, "#,##0.00")
+    assert grant["Sopimustyyppi"].value == "Permanent"
+    assert grant["Työsuhde päättyy"].value is None
+    info = {r[0].value: r[1] for r in book["Tietoja"].iter_rows(min_row=2)}
+    created = info[i18n.t("export.info.created", "en")]
+    assert created.is_date and created.number_format == "d.m.yyyy h:mm"
+    assert info[i18n.t("export.info.scope", "en")].value == "Joensuu"
+    assert info[i18n.t("export.info.role", "en")].value == i18n.t("role.coordinator", "en")
+    assert info["Asiakkaat"].value == 3 and info["Asiakkaat"].data_type == "n"
+
+
+def test_no_workbook_cell_is_a_formula_whatever_text_it_holds(
+    engine: Engine, tmp_path: Path
+) -> None:
+    texts = ["=1+2", "+358 40 123", "-alennus", "@koko", '=HYPERLINK("http://x")']
+    employers = [["Y-tunnus", "Nimi", "Tyyppi", "Kunta"]]
+    employers += [["", name, "Yksityishenkilö", "167"] for name in texts]
+    assert run(engine, "employers", csv_bytes(employers)).committed
+    clients = [["Asiakastunnus", "Kunta", "Syntymävuosi", "Aloituspäivä", "Suunnitelman tavoite"]]
+    clients += [[f"F-{i}", "167", "1980", "1.3.2026", goal] for i, goal in enumerate(texts)]
+    assert run(engine, "clients", csv_bytes(clients)).committed
+    [path] = exports.export(engine, SYSTEM, "xlsx", tmp_path).files
+    book = load_workbook(path)
+    stored = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                stored.add(cell.value)
+    assert set(texts) <= stored
+
+
+def test_the_data_dictionary_says_which_files_carry_codes_and_which_names(
+    source: Engine, tmp_path: Path
+) -> None:
+    exports.export(source, SYSTEM, "parquet", tmp_path)
+    dictionary = pd.read_csv(tmp_path / "data_dictionary.csv", keep_default_na=False)
+    described = dictionary.set_index(["table", "column"])
+    gender = described.loc[("client", "gender")]
+    assert "male = Mies / Male" in gender["code_list"]
+    assert "Excel" in gender["description_fi"] and "Excel" in gender["description_en"]
+    status = described.loc[("status_episode", "status_code")]
+    assert status["code_list"].startswith("client_status.code")
+    assert "name" in described.loc[("client", "municipality_code"), "code_list"]
+    assert described.loc[("client", "birth_year"), "code_list"] == ""
+    # The snapshot itself keeps codes and ISO types
+    snapshot = pq.read_table(tmp_path / "client.parquet").to_pandas()
+    assert set(snapshot["gender"].dropna()) <= set(i18n.CODE_SETS["gender"])
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert "Parquet" in manifest["values"]["fi"] and "CSV" in manifest["values"]["en"]
+
+
+def test_cli_export_writes_names_in_the_language_asked(
+    source: Engine, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(
+        capsys, db_url, "export", "--format", "csv", "--language", "en", str(tmp_path)
+    )
+    assert code == 0, err
+    genders = set(_csv_frame(tmp_path, "clients")["Sukupuoli"].dropna())
+    assert genders and genders <= {
+        i18n.code_label("gender", g, "en") for g in i18n.CODE_SETS["gender"]
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -151,3 +151,120 @@ def test_dates_and_periods() -> None:
     assert i18n.fmt_date(date(2026, 3, 1)) == "1.3.2026"
     assert i18n.fmt_date(date(2026, 11, 29), "en") == "29 Nov 2026"
     assert i18n.fmt_period(date(2026, 3, 1), date(2029, 9, 30)) == "1.3.2026\u201330.9.2029"
+
+
+# ---------------------------------------------------------------------------------------------
+# Plural forms
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "one_fi", "one_en"),
+    [
+        ("forms.list.caption", {"today": "1.12.2026"}, "1 asiakas ·", "1 client ·"),
+        ("project.municipalities.total", {"population": "5"}, "1 kunta,", "1 municipality,"),
+        ("project.phase.items", {}, "1 tehtävä", "1 item"),
+        ("import.has_errors", {}, "on 1 virhe.", "has 1 error."),
+        ("forms.field.client_pick.help", {}, "1 uusin asiakas.", "1 newest client."),
+        ("checklists.pending", {}, "1 tehtävässä.", "in 1 item."),
+    ],
+)
+def test_a_count_of_one_takes_the_singular_in_both_languages(
+    key: str, values: dict[str, str], one_fi: str, one_en: str
+) -> None:
+    for one in (1, "1", Decimal(1)):
+        assert one_fi in i18n.t(key, "fi", count=one, **values), one
+        assert one_en in i18n.t(key, "en", count=one, **values), one
+    for other in (0, 2, 21, "1\u00a0234", "1,5"):
+        assert i18n.t(key, "fi", count=other, **values) == i18n.CATALOGS["fi"][key].format(
+            count=other, **values
+        )
+
+
+def test_counts_named_otherwise_decide_their_message_s_number() -> None:
+    values = {"kind": "Asiakkaat", "added": 1, "changed": 0, "unchanged": 0}
+    assert i18n.t("ingest.summary.done", "fi", rows=1, **values).startswith(
+        "Asiakkaat: 1 rivi tuotu:"
+    )
+    assert i18n.t("ingest.summary.dry_run", "en", rows=1, **values).startswith(
+        "Asiakkaat: 1 row checked,"
+    )
+    assert "2 riviä tuotu" in i18n.t("ingest.summary.done", "fi", rows=2, **values)
+    assert i18n.t("project.staff.total", "fi", fte="1") == "Yhteensä 1 henkilötyövuosi."
+    assert i18n.t("project.staff.total", "fi", fte="1,5") == "Yhteensä 1,5 henkilötyövuotta."
+    assert "next 1 day:" in i18n.t("checklists.region.deadlines.caption", "en", days=1)
+
+
+def test_every_singular_form_belongs_to_a_message_and_has_its_placeholders() -> None:
+    for lang in i18n.LANGUAGES:
+        catalog = i18n.CATALOGS[lang]
+        for key in (k for k in catalog if k.endswith(".one")):
+            base = key.removesuffix(".one")
+            assert base in catalog, key
+            assert _fields(catalog[key]) == _fields(catalog[base]), key
+            counted = {"project.staff.total": "fte", "checklists.region.deadlines.caption": "days"}
+            assert counted.get(base, "rows" if "summary" in base else "count") in _fields(
+                catalog[key]
+            ), key
+
+
+def test_plural_form_follows_the_cldr_rules_of_finnish_and_english() -> None:
+    for lang in i18n.LANGUAGES:
+        assert i18n.plural_form(1, lang) == "one"
+        assert i18n.plural_form("1", lang) == "one"
+        for other in (0, 2, 11, 21, 101, Decimal("1.5"), "1,0", "ei luku", None):
+            assert i18n.plural_form(other, lang) == "other", (lang, other)
+
+
+# ---------------------------------------------------------------------------------------------
+# One date format per language
+
+
+def _as_strftime(pattern: str) -> str:
+    """A moment.js, d3 or Excel date pattern in strftime's notation (C locale month names)."""
+    tokens = [
+        ("YYYY", "%Y"), ("yyyy", "%Y"), ("MMM", "%b"), ("mmm", "%b"), ("DD", "%d"),
+        ("MM", "%m"), ("D", "%-d"), ("d", "%-d"), ("M", "%-m"), ("m", "%-m"),
+    ]  # fmt: skip
+    if "%" in pattern:
+        return pattern
+    out, i = "", 0
+    while i < len(pattern):
+        for token, code in tokens:
+            if pattern.startswith(token, i):
+                out += code
+                i += len(token)
+                break
+        else:
+            out += pattern[i]
+            i += 1
+    return out
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_date_notation_draws_fmt_date_s_format(lang: str) -> None:
+    for day in (date(2026, 11, 29), date(2026, 3, 1)):
+        for notation in ("moment", "d3", "excel"):
+            pattern = _as_strftime(i18n.date_format(notation, lang))
+            assert day.strftime(pattern) == i18n.fmt_date(day, lang), (notation, lang)
+        # Streamlit's date input takes numbers only: the same order of day, month and year
+        numeric = day.strftime(_as_strftime(i18n.date_format("input", lang)))
+        assert numeric.replace("/", ".").lstrip("0") == f"{day:%d.%m.%Y}".lstrip("0"), lang
+    moment = datetime(2026, 11, 29, 14, 5)
+    assert i18n.fmt_datetime(moment, lang).startswith(i18n.fmt_date(moment.date(), lang))
+    excel = i18n.date_format("excel_datetime", lang)
+    assert excel.startswith(i18n.date_format("excel", lang))
+
+
+def test_dates_and_times_in_both_languages() -> None:
+    moment = datetime(2026, 11, 29, 14, 5)
+    assert i18n.fmt_datetime(moment) == "29.11.2026 klo 14.05"
+    assert i18n.fmt_datetime(moment, "en") == "29 Nov 2026 14:05"
+
+
+def test_pages_take_their_date_formats_from_i18n() -> None:
+    # A date pattern written into a page drifts from the language's one format (DATE_FORMATS)
+    pattern = re.compile(r"[\"'](?:D{1,2}[./ -]M{1,3}[./ -]Y{4}|Y{4}[/-]M{2}[/-]D{2})[\"']")
+    written = {
+        (path.name, found) for path in _app_sources() for found in pattern.findall(path.read_text())
+    }
+    assert written == set()
