@@ -144,7 +144,7 @@ def protect(
     if shape == "rates" or (shape == "cumulative" and rate):
         nums = [float(n or 0) for n in frame["numerator"]]
         dens = [float(d or 0) for d in frame["denominator"]]
-        rates = [n / d if d else None for n, d in zip(nums, dens, strict=True)]
+        rates = [n / d if d else 0.0 for n, d in zip(nums, dens, strict=True)]
         safe = [rate_is_safe(n, d) for n, d in zip(nums, dens, strict=True)]
         if shape == "cumulative":
             safe = _cumulative([[n, d - n] for n, d in zip(nums, dens, strict=True)], safe)
@@ -152,7 +152,7 @@ def protect(
         out[value] = [r if s else None for r, s in zip(rates, shown, strict=True)]
         out[label] = [
             i18n.fmt_percent(r, 1, lang)
-            if s and r is not None
+            if s
             else (suppressed_label(lang) if is_small(d) else hidden_label(lang))
             for r, s, d in zip(rates, shown, dens, strict=True)
         ]
