@@ -291,3 +291,29 @@ def _no_part_follows_from_the_whole(seen: Seen) -> None:
         assert not privacy.is_small(entered - active)
     if entered is not None and exited is not None and active is None:
         assert not privacy.is_small(entered - exited)
+
+
+def test_the_directors_status_chart_keeps_every_month(
+    today_sample: str, deferred: dict[str, tuple[Callable[[], Any], str]]
+) -> None:
+    """Lieksa's clients by status: months with a small status stay, drawn from their data."""
+    at = open_page(DIRECTOR, "pages/indicators.py", LIEKSA)
+    title = fi("chart.active_by_status.title", scope="Lieksa")
+    (chart,) = [c for c in at.get("vega_lite_chart") if _title(json.loads(c.proto.spec)) == title]
+    spec = json.loads(chart.proto.spec)
+    data = pd.concat([_arrow(d.data.data) for d in chart.proto.datasets])
+    project = metrics.project_info(db.make_engine(today_sample))
+    assert project is not None
+    months = metrics.month_ends(project.start_date, metrics.today())
+    labels = [f"{m.month}/{m.year}" for m in months]
+    assert spec["encoding"]["x"]["scale"]["domain"] == labels
+    drawn = set(data.loc[data["clients"].notna(), "month"])
+    engine = db.make_engine(today_sample)
+    truth = metrics.active_by_status(
+        engine, Actor("x@y.fi", "analyst"), "422", project.start_date, metrics.today()
+    )
+    engine.dispose()
+    with_clients = {f"{d.month}/{d.year}" for d in truth.groupby("month_end")["clients"].sum()
+                    .loc[lambda s: s >= 5].index}  # fmt: skip
+    assert with_clients and with_clients <= drawn  # no month of 5+ clients is dropped
+    assert len(drawn) > 1
