@@ -125,8 +125,8 @@ def protect(
         add up to, hides the next-smallest cells until no hidden one follows from it.
       rates: `numerator` ÷ `denominator` per row; `value` becomes the rate, shown when safe.
       cumulative: one series in month order (counts in `value`, or with `rate` a rate's
-        `numerator` and `denominator`); a point is shown when its cell and its step to the next shown point are
-        safe, so no month's change of 1–4 follows from two shown months.
+        `numerator` and `denominator`); a point is shown when its cell and its step to the next
+        shown point are safe, so no month's change of 1–4 follows from two shown months.
       flows: counts per month whose running total is `cumulative` (that series as protected):
         a month is shown only where its step is shown by the series, and safe itself.
       stacked: counts per `by` and `category`; a month's small cells are merged into `other`
@@ -159,7 +159,9 @@ def protect(
         return out
     counts = [float(v) for v in frame[value].fillna(0)]
     if shape == "cumulative":
-        hidden = [not s for s in _cumulative([[v] for v in counts], [not is_small(v) for v in counts])]
+        hidden = [
+            not s for s in _cumulative([[v] for v in counts], [not is_small(v) for v in counts])
+        ]
     elif shape == "flows":
         hidden = _flows(counts, cumulative, value)
     else:
@@ -225,21 +227,19 @@ def _stacked(
 
 
 def _funnel(frame: pd.DataFrame, hides: bool, lang: str) -> pd.DataFrame:
-    hidden = [hides and is_small(v) for v in frame["clients"]]
+    counts = [int(v) for v in frame["clients"]]
+    hidden = [hides and is_small(v) for v in counts]
     for _, group in frame.groupby("target_group", sort=False):
-        stages = dict(zip(group["stage"], group.index, strict=True))
-        left = int(frame.at[stages["left"], "clients"])
-        reached = int(frame.at[stages["plan_goal_reached"], "clients"])
+        stages = {str(s): int(i) for s, i in zip(group["stage"], group.index, strict=True)}
+        left, reached = counts[stages["left"]], counts[stages["plan_goal_reached"]]
         # left = reached + the rest: a part of a shown whole hides with its small complement
         parts_hidden = _secondary([reached, left - reached], total_shown=not is_small(left))
         if hides and parts_hidden[0]:
             hidden[stages["plan_goal_reached"]] = True
-    return frame.assign(
-        clients=[None if h else int(v) for v, h in zip(frame["clients"], hidden, strict=True)],
-        clients_label=[
-            _count_label(v, h, lang) for v, h in zip(frame["clients"], hidden, strict=True)
-        ],
-    )
+    out = frame.copy()
+    out["clients"] = pd.array([None if h else v for v, h in zip(counts, hidden, strict=True)])
+    out["clients_label"] = [_count_label(v, h, lang) for v, h in zip(counts, hidden, strict=True)]
+    return out
 
 
 def label_counts(

@@ -204,7 +204,10 @@ def test_a_director_receives_no_small_count_anywhere(
         where = f"{page} {compared or ''}"
         for title, frame in seen.charts:
             # No parts of a rate, no client-level columns: only what the chart draws
-            assert not {"numerator", "denominator", "code", "client_id"} & set(frame), (where, title)
+            assert not {"numerator", "denominator", "code", "client_id"} & set(frame), (
+                where,
+                title,
+            )
             if _people_chart(title, compared):
                 people = [c for c in frame if c in ("clients", "clients_label", "actual",
                                                     "actual_label") or c == "value"]  # fmt: skip
@@ -273,8 +276,10 @@ def _no_unsafe_rate(seen: Seen, truth: pd.DataFrame) -> None:
 
 def _rate_is_safe(numerator: int, denominator: int) -> bool:
     """The brief's rule, written out here: denominator 5+, neither part 1 to 4."""
-    return denominator >= 5 and numerator not in (1, 2, 3, 4) and denominator - numerator not in (
-        1, 2, 3, 4
+    return (
+        denominator >= 5
+        and numerator not in (1, 2, 3, 4)
+        and denominator - numerator not in (1, 2, 3, 4)
     )
 
 

@@ -121,9 +121,11 @@ def test_a_hidden_part_does_not_follow_from_a_shown_whole() -> None:
     assert list(shown["value_label"]) == ["–", "< 5"]
     # without a shown whole only the small one is hidden; 0 is no small count
     assert list(privacy.protect(parts, DIRECTOR, "fi")["value"].isna()) == [False, True]
-    assert privacy.protect(pd.DataFrame({"value": [13, 0]}), DIRECTOR, "fi", total=13)[
-        "value"
-    ].notna().all()
+    assert (
+        privacy.protect(pd.DataFrame({"value": [13, 0]}), DIRECTOR, "fi", total=13)["value"]
+        .notna()
+        .all()
+    )
     # many cells (municipalities) and their total: hidden cells never add up to 1-4
     cells = [0, 2, 40, 7, 9, 120]
     shown = privacy.protect(pd.DataFrame({"value": cells}), DIRECTOR, "fi", total=sum(cells))
@@ -133,9 +135,9 @@ def test_a_hidden_part_does_not_follow_from_a_shown_whole() -> None:
 
 def test_no_step_of_1_to_4_between_two_shown_months_of_a_cumulative_series() -> None:
     values = [0, 3, 12, 14, 40, 41, 47]
-    shown = privacy.protect(
-        pd.DataFrame({"value": values}), DIRECTOR, "fi", shape="cumulative"
-    )["value"]
+    shown = privacy.protect(pd.DataFrame({"value": values}), DIRECTOR, "fi", shape="cumulative")[
+        "value"
+    ]
     kept = [int(v) for v in shown.dropna()]
     assert kept[-1] == 47  # today's value, as the cards show it, stays
     assert all(not privacy.is_small(b - a) for a, b in zip(kept, kept[1:], strict=False))
