@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from polku import charts, i18n, metrics, privacy
-from polku.ui import data
+from polku.ui import data, tables
 from polku.ui.dashboard import code_names, comparison, kpi_cards, read, show_chart
 from polku.ui.state import actor, lang, municipality, t
 
@@ -56,9 +56,12 @@ st.caption(
 )
 
 kpis = read(viewer, "kpis", code, end, target_group)
+st.caption(t("dash.cards_cumulative", period=i18n.fmt_period(project.start_date, end, L)))
 kpi_cards(kpis, viewer)
 if target_group:
     st.caption(t("dash.target_group_note"))
+if viewer.suppresses_small_counts:
+    st.caption(t("privacy.note"))
 
 LABELS = {
     "actual": t("chart.actual"),
@@ -79,48 +82,44 @@ LABELS = {
 }
 
 
-def _table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """The chart's data as the viewer may read it: chosen columns, headers in their language."""
-    return frame[list(columns)].rename(columns=columns)
+def shown_values(frame: pd.DataFrame, indicator: str, kind: str, shape: str) -> pd.DataFrame:
+    """One indicator's `actual` as the viewer may see it, with `actual_label`."""
+    if kind == "rate":
+        rate_shape = "rates" if shape == "counts" else shape
+        return privacy.protect(frame, viewer, L, shape=rate_shape, value="actual", rate=True)
+    if indicator in metrics.PEOPLE_INDICATORS:
+        total = None
+        if shape == "counts":  # the region's card shows the whole the municipalities add up to
+            total = float(kpis[kpis["indicator"] == indicator]["actual"].iloc[0])
+        return privacy.protect(frame, viewer, L, shape=shape, value="actual", total=total)  # type: ignore[arg-type]
+    out = frame.drop(columns=["numerator", "denominator"], errors="ignore")
+    return out.assign(actual_label=[i18n.fmt_int(int(a), L) for a in out["actual"]])
 
 
 # ---- Each indicator over time -----------------------------------------------------------------
 st.header(t("dash.trajectories"))
 series = read(viewer, "indicator_series", code, start, end, target_group)
 tabs = st.tabs([i18n.localized_name(row, L) for row in kpis.to_dict("records")])
+protected: dict[str, pd.DataFrame] = {}
 for tab, row in zip(tabs, kpis.to_dict("records"), strict=True):
     indicator, kind = str(row["indicator"]), str(row["kind"])
     one = series[series["indicator"] == indicator].reset_index(drop=True)
-    if kind == "rate":
-        shown = one.assign(
-            actual_label=[
-                privacy.suppressed_label(L)
-                if viewer.suppresses_small_counts and privacy.is_small(int(d or 0))
-                else i18n.fmt_percent(a, 1, L)
-                for a, d in zip(one["actual"], one["denominator"], strict=True)
-            ]
-        )
-        shown["actual"] = [
-            None if lbl == privacy.suppressed_label(L) else a
-            for a, lbl in zip(shown["actual"], shown["actual_label"], strict=True)
-        ]
-    elif indicator in metrics.PEOPLE_INDICATORS:
-        shown = privacy.label_counts(one, "actual", viewer, L)
-    else:
-        shown = one.assign(actual_label=[i18n.fmt_int(int(a), L) for a in one["actual"]])
+    shown = shown_values(one, indicator, kind, "cumulative")
+    protected[indicator] = shown
     name = i18n.localized_name(row, L)
     with tab:
         show_chart(
             charts.indicator_trajectory,
-            shown,
-            _table(
+            shown[["month_end", "actual", "actual_label", "expected"]],
+            tables.shown_table(
                 shown,
                 {
                     "month_end": LABELS["month"],
                     "actual_label": LABELS["actual"],
                     "expected": LABELS["expected"],
                 },
-            ),  # fmt: skip
+                kind,
+            ),
             name=f"{indicator}_{code or 'alue'}",
             key=f"trajectory_{indicator}",
             title=t("chart.trajectory.title", indicator=name, scope=scope),
@@ -134,35 +133,50 @@ for tab, row in zip(tabs, kpis.to_dict("records"), strict=True):
 st.header(t("dash.clients"))
 statuses = code_names("client_status", L)
 active = read(viewer, "active_by_status", code, start, end, target_group)
-active = privacy.label_counts(active, "clients", viewer, L)
-active["status"] = [statuses.get(s, s) for s in active["status"]]
+active = active.assign(status=[statuses.get(s, s) for s in active["status"]])
+active = privacy.protect(
+    active,
+    viewer,
+    L,
+    shape="stacked",
+    value="clients",
+    by="month_end",
+    category="status",
+    other=t("chart.other_statuses"),
+)
 show_chart(
     charts.stacked_by_month,
     active,
-    _table(
+    tables.shown_table(
         active,
         {
             "month_end": LABELS["month"],
             "status": LABELS["status"],
             "clients_label": LABELS["clients"],
         },
-    ),  # fmt: skip
+    ),
     name=f"aktiiviset_tilan_mukaan_{code or 'alue'}",
     key="active_by_status",
     title=t("chart.active_by_status.title", scope=scope),
     category="status",
     labels=LABELS,
     lang=L,
+    months=metrics.month_ends(start, end),
 )
 left, right = st.columns(2)
 with left:
-    new = privacy.label_counts(
-        read(viewer, "new_clients_per_month", code, start, end, target_group), "clients", viewer, L
+    new = privacy.protect(
+        read(viewer, "new_clients_per_month", code, start, end, target_group),
+        viewer,
+        L,
+        shape="flows",
+        value="clients",
+        cumulative=protected[metrics.CLIENTS].rename(columns={"actual": "clients"}),
     )
     show_chart(
         charts.bars,
         new,
-        _table(new, {"month_end": LABELS["month"], "clients_label": LABELS["clients"]}),
+        tables.shown_table(new, {"month_end": LABELS["month"], "clients_label": LABELS["clients"]}),
         name=f"uudet_asiakkaat_{code or 'alue'}",
         key="new_clients",
         title=t("chart.new_clients.title", scope=scope),
@@ -174,12 +188,13 @@ with left:
     )
 with right:
     groups = read(viewer, "clients_by_target_group", code, end)
-    by_group = privacy.label_counts(groups, "clients", viewer, L)
+    by_group = privacy.protect(groups, viewer, L, shape="counts", value="clients")
     by_group["target_group"] = [group_names[g] for g in by_group["target_group"]]
+    by_group = by_group[["target_group", "clients", "clients_label"]]
     show_chart(
         charts.bars,
         by_group,
-        _table(
+        tables.shown_table(
             by_group, {"target_group": LABELS["target_group"], "clients_label": LABELS["clients"]}
         ),
         name=f"kohderyhmat_{code or 'alue'}",
@@ -204,18 +219,14 @@ if code is None:
         ),
         key="vertailu",
     )
-    one = side[side["indicator"] == pick].reset_index(drop=True)
     kind = str(kpis[kpis["indicator"] == pick]["kind"].iloc[0])
-    if kind == "rate":
-        one = one.assign(actual_label=[i18n.fmt_percent(a, 1, L) for a in one["actual"]])
-    elif pick in metrics.PEOPLE_INDICATORS:
-        one = privacy.label_counts(one, "actual", viewer, L)
-    else:
-        one = one.assign(actual_label=[i18n.fmt_int(int(a), L) for a in one["actual"]])
+    one = shown_values(
+        side[side["indicator"] == pick].reset_index(drop=True), str(pick), kind, "counts"
+    )[["name", "actual", "actual_label", "expected", "target"]]
     show_chart(
         charts.against_target,
         one,
-        _table(
+        tables.shown_table(
             one,
             {
                 "name": LABELS["municipality"],
@@ -223,7 +234,8 @@ if code is None:
                 "expected": LABELS["expected"],
                 "target": LABELS["target"],
             },
-        ),  # fmt: skip
+            kind,
+        ),
         name=f"kunnat_{pick}",
         key="against_target",
         title=t("chart.against_target.title"),
@@ -235,20 +247,20 @@ if code is None:
 # ---- Outcomes ----------------------------------------------------------------------------------
 st.header(t("dash.outcomes"))
 funnel = read(viewer, "outcome_funnel", code, end, target_group)
-funnel = privacy.label_counts(funnel, "clients", viewer, L)
+funnel = privacy.protect(funnel, viewer, L, shape="funnel", value="clients")
 funnel["stage"] = [t(f"funnel.{s}") for s in funnel["stage"]]
 funnel["target_group"] = [group_names.get(g, t("dash.all_groups")) for g in funnel["target_group"]]
 show_chart(
     charts.bars,
     funnel,
-    _table(
+    tables.shown_table(
         funnel,
         {
             "target_group": LABELS["target_group"],
             "stage": LABELS["stage"],
             "clients_label": LABELS["clients"],
         },
-    ),  # fmt: skip
+    ),
     name=f"tulokset_{code or 'alue'}",
     key="funnel",
     title=t("chart.funnel.title", scope=scope),
@@ -259,22 +271,22 @@ show_chart(
     color="target_group",
 )
 
-# ---- Employers ---------------------------------------------------------------------------------
+# ---- Employers (counts of employers, not of people) --------------------------------------------
 st.header(t("dash.employers"))
 employers = read(viewer, "employer_series", code, start, end)
 left, right = st.columns(2)
 with left:
     show_chart(
         charts.employer_lines,
-        employers,
-        _table(
+        employers[["month_end", "partnerships", "bonus_employers"]],
+        tables.shown_table(
             employers,
             {
                 "month_end": LABELS["month"],
                 "partnerships": LABELS["partnerships"],
                 "bonus_employers": LABELS["bonus_employers"],
             },
-        ),  # fmt: skip
+        ),
         name=f"tyonantajat_{code or 'alue'}",
         key="employers",
         title=t("chart.employers.title", scope=scope),
@@ -284,11 +296,11 @@ with left:
 with right:
     euros = employers.assign(
         euros_granted_label=[i18n.fmt_euro(v, 0, L) for v in employers["euros_granted"]]
-    )
+    )[["month_end", "euros_granted", "euros_granted_label"]]
     show_chart(
         charts.bars,
         euros,
-        _table(
+        tables.shown_table(
             euros, {"month_end": LABELS["month"], "euros_granted_label": LABELS["euros_granted"]}
         ),
         name=f"myonnetyt_eurot_{code or 'alue'}",

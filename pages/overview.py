@@ -6,7 +6,7 @@ import streamlit as st
 
 from polku import i18n, metrics
 from polku.ui import data
-from polku.ui.cards import Card, metric_row
+from polku.ui.cards import Card, metric_row, parts_of_whole
 from polku.ui.dashboard import kpi_cards, read
 from polku.ui.state import actor, lang, municipality, t
 from polku.ui.tables import names
@@ -34,6 +34,10 @@ st.subheader(t("overview.targets"))
 kpi_cards(read(viewer, "kpis", code, as_of), viewer)
 
 st.subheader(t("overview.clients"))
+# Entered = active + exited: a hidden part must not follow from the other two
+active_text, exited_text = parts_of_whole(
+    counts.clients.entered, [counts.clients.active, counts.clients.exited]
+)
 metric_row(
     [
         Card(
@@ -47,12 +51,14 @@ metric_row(
             counts.clients.active,
             t("overview.clients.active.help"),
             people=True,
+            text=active_text,
         ),
         Card(
             t("overview.clients.exited"),
             counts.clients.exited,
             t("overview.clients.exited.help"),
             people=True,
+            text=exited_text,
         ),
     ]
 )

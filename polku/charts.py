@@ -192,6 +192,44 @@ _LOCALES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 DATE_FORMAT = {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"}
 MONTH_FORMAT = {"fi": "%-m/%Y", "en": "%b %Y"}
+# One colour per meaning, whatever the language of its label
+MEANING_COLOURS = {
+    "actual": OKABE_ITO[0],
+    "expected": OKABE_ITO[1],
+    "target": "#000000",
+    "partnerships": OKABE_ITO[0],
+    "bonus_employers": OKABE_ITO[2],
+}
+# Downloads at print size: 1 000 px wide (2 000 px in the PNG), the title on its own lines
+PRINT_WIDTH = 1000
+PNG_SCALE = 2
+_EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def month_label(day: date, lang: str) -> str:
+    """A month as the axes show it: 3/2026 (fi), Mar 2026 (en)."""
+    day = pd.Timestamp(day).date()
+    if i18n.language(lang) == "en":
+        return f"{_EN_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.month}/{day.year}"
+
+
+def _meaning_scale(labels: dict[str, str], meanings: list[str]) -> alt.Scale:
+    """A colour scale whose domain is the labels of `meanings`, each in its own colour."""
+    return alt.Scale(
+        domain=[labels[m] for m in meanings], range=[MEANING_COLOURS[m] for m in meanings]
+    )
+
+
+def for_print(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's spec for a PNG / SVG download: print width, the whole title."""
+    spec = chart.to_dict()
+    spec["width"] = PRINT_WIDTH
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    title = spec.get("title")
+    if isinstance(title, str):
+        spec["title"] = {"text": title, "limit": 0}
+    return spec
 
 
 def _finish(chart: Any, title: str, lang: str) -> Any:
@@ -208,8 +246,28 @@ def _finish(chart: Any, title: str, lang: str) -> Any:
     return chart
 
 
-def _month_axis(lang: str) -> alt.Axis:
-    return alt.Axis(format=MONTH_FORMAT.get(lang, MONTH_FORMAT["fi"]), title=None, labelAngle=0)
+def _month_axis(lang: str, months: list[Any] | None = None) -> alt.Axis:
+    """A time axis with a tick on each given month end (so each month is labelled once)."""
+    values = None
+    if months is not None:
+        days = sorted({pd.Timestamp(m).date() for m in months})
+        values = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in days]
+    return alt.Axis(
+        format=MONTH_FORMAT.get(lang, MONTH_FORMAT["fi"]),
+        title=None,
+        labelAngle=0,
+        labelOverlap=True,
+        values=values if values is not None else alt.Undefined,
+    )
+
+
+def _month_category(frame: pd.DataFrame, column: str, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """`frame` with a `month` label column for a per-month bar axis, and every month's label
+    in order (the axis keeps a month whose bars are all hidden or zero)."""
+    days = pd.to_datetime(frame[column])
+    labels = [month_label(d, lang) for d in days]
+    order = [month_label(d, lang) for d in sorted(set(days))]
+    return frame.assign(month=labels), order
 
 
 def indicator_trajectory(
@@ -229,9 +287,14 @@ def indicator_trajectory(
     )[["month_end", "series", "value", "actual_label", "expected"]]
     long["month_end"] = pd.to_datetime(long["month_end"])
     base = alt.Chart(long).encode(
-        x=alt.X("month_end:T", axis=_month_axis(lang)),
+        x=alt.X("month_end:T", axis=_month_axis(lang, list(frame["month_end"]))),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=value_format)),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=_meaning_scale(labels, ["actual", "expected"]),
+            legend=alt.Legend(orient="top"),
+        ),
         strokeDash=alt.StrokeDash(
             "series:N",
             scale=alt.Scale(domain=[labels["actual"], labels["expected"]], range=[[1, 0], [6, 4]]),
@@ -259,16 +322,33 @@ def indicator_trajectory(
 
 
 def stacked_by_month(
-    frame: pd.DataFrame, *, title: str, category: str, labels: dict[str, str], lang: str
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    category: str,
+    labels: dict[str, str],
+    lang: str,
+    months: list[date] | None = None,
 ) -> alt.Chart:
-    """Bars per month, stacked by `category` (e.g. status). Columns: month_end, <category>,
-    clients (empty where suppressed), clients_label."""
-    data = frame.assign(month_end=pd.to_datetime(frame["month_end"]))
+    """Bars per month, stacked by `category` (e.g. status); every month of `months` stays on
+    the axis. Columns: month_end, <category>, clients (empty where suppressed), clients_label."""
+    data, order = _month_category(
+        frame[["month_end", category, "clients", "clients_label"]], "month_end", lang
+    )
+    if months is not None:
+        order = [month_label(m, lang) for m in months]
+    data = data.assign(month_end=pd.to_datetime(data["month_end"]))
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month_end):O", axis=_month_axis(lang), title=None),
+            x=alt.X(
+                "month:O",
+                sort=order,
+                scale=alt.Scale(domain=order),
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+                title=None,
+            ),
             y=alt.Y("sum(clients):Q", title=labels["clients"], axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 f"{category}:N",
@@ -305,10 +385,17 @@ def bars(
 ) -> alt.Chart:
     """Plain bars of `y` by `x` (a category, or a month when `time_axis`), tooltips from
     `<y>_label`. Optional grouping by `color` (bars side by side)."""
-    data = frame.copy()
+    data = frame[[c for c in dict.fromkeys([x, y, f"{y}_label", color]) if c]].copy()
     if time_axis:
+        data, order = _month_category(data, x, lang)
         data[x] = pd.to_datetime(data[x])
-        category = alt.X(f"yearmonth({x}):O", axis=_month_axis(lang), title=None)
+        category = alt.X(
+            "month:O",
+            sort=order,
+            scale=alt.Scale(domain=order),
+            axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            title=None,
+        )
     else:
         category = alt.X(
             f"{x}:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)
@@ -347,6 +434,7 @@ def against_target(
     share of the target and of where it should be by now. Columns: name, actual, target,
     expected, actual_label."""
     value_format = ".0%" if kind == "rate" else ",.0f"
+    frame = frame[["name", "actual", "actual_label", "expected", "target"]]
     base = alt.Chart(frame).encode(
         y=alt.Y("name:N", title=None, sort=None),
         tooltip=[
@@ -356,11 +444,15 @@ def against_target(
             alt.Tooltip("target:Q", title=labels["target"], format=value_format),
         ],
     )
-    bar = base.mark_bar(color=OKABE_ITO[0]).encode(
+    bar = base.mark_bar(color=MEANING_COLOURS["actual"]).encode(
         x=alt.X("actual:Q", title=labels["actual"], axis=alt.Axis(format=value_format))
     )
-    expected = base.mark_tick(color=OKABE_ITO[1], thickness=3, size=18).encode(x="expected:Q")
-    target = base.mark_tick(color="#000000", thickness=2, size=18).encode(x="target:Q")
+    expected = base.mark_tick(color=MEANING_COLOURS["expected"], thickness=3, size=18).encode(
+        x="expected:Q"
+    )
+    target = base.mark_tick(color=MEANING_COLOURS["target"], thickness=2, size=18).encode(
+        x="target:Q"
+    )
     return _finish(alt.layer(bar, expected, target), title, lang)
 
 
@@ -381,9 +473,14 @@ def employer_lines(
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month_end:T", axis=_month_axis(lang)),
+            x=alt.X("month_end:T", axis=_month_axis(lang, list(frame["month_end"]))),
             y=alt.Y("employers:Q", title=labels["employers"], axis=alt.Axis(format=",.0f")),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=_meaning_scale(labels, ["partnerships", "bonus_employers"]),
+                legend=alt.Legend(orient="top"),
+            ),
             tooltip=[
                 alt.Tooltip(
                     "month_end:T",

@@ -255,6 +255,11 @@ _FI: dict[str, str] = {
     ),
     "kpi.target_line": "Tavoite {target} · toteutunut {share} · tavoitepolku nyt {expected}",
     "kpi.rate_parts": "{numerator} / {denominator} päättäneestä",
+    "kpi.target_line.hidden": "Tavoite {target} · tavoitepolku nyt {expected}",
+    "dash.cards_cumulative": (
+        "Kortit ovat kertymiä hankkeen alusta jakson loppuun ({period}), koska tavoitteet "
+        "koskevat koko hanketta; jakso rajaa kuvaajat."
+    ),
     "chart.show_data": "Näytä tiedot",
     "chart.actual": "Toteuma",
     "chart.expected": "Tavoitepolku",
@@ -270,6 +275,7 @@ _FI: dict[str, str] = {
     "chart.partnerships": "Kumppanuussopimus voimassa",
     "chart.bonus_employers": "Työllistämislisän saaneet",
     "chart.euros_granted": "Myönnetty (€)",
+    "chart.other_statuses": "Muut tilat",
     "chart.trajectory.title": "{indicator}: toteuma ja tavoitepolku, {scope}",
     "chart.active_by_status.title": "Mukana olevat asiakkaat tilan mukaan kuun lopussa, {scope}",
     "chart.new_clients.title": "Uudet asiakkaat kuukausittain, {scope}",
@@ -286,6 +292,12 @@ _FI: dict[str, str] = {
     "funnel.employed_at_company": "Työllistyi yritykseen",
     # Privacy (polku/privacy.py)
     "privacy.small_count": "< {limit}",
+    "privacy.hidden": "–",
+    "privacy.note": (
+        "Alle 5 henkilön lukuja ei näytetä (< 5), eikä lukuja, joista ne voisi laskea. Osuus "
+        "näytetään, kun päättäneitä on vähintään 5 eikä tavoitteen saavuttaneita tai muita ole "
+        "1–4 (muuten < 5 tai –)."
+    ),
     # Users (polku/users.py, UserError.key)
     "users.error.email": "Sähköpostiosoite ei kelpaa: {value}",
     "users.error.role": "Tuntematon rooli: {value}",
@@ -1106,6 +1118,11 @@ _EN: dict[str, str] = {
     ),
     "kpi.target_line": "Target {target} · reached {share} · trajectory now {expected}",
     "kpi.rate_parts": "{numerator} / {denominator} who left",
+    "kpi.target_line.hidden": "Target {target} · trajectory now {expected}",
+    "dash.cards_cumulative": (
+        "The cards are cumulative from the project's start to the period's end ({period}), "
+        "as the targets are for the whole project; the period limits the charts."
+    ),
     "chart.show_data": "Show data",
     "chart.actual": "Actual",
     "chart.expected": "Target trajectory",
@@ -1121,6 +1138,7 @@ _EN: dict[str, str] = {
     "chart.partnerships": "Partnership in force",
     "chart.bonus_employers": "Granted the bonus",
     "chart.euros_granted": "Granted (€)",
+    "chart.other_statuses": "Other statuses",
     "chart.trajectory.title": "{indicator}: actual and target trajectory, {scope}",
     "chart.active_by_status.title": "Active clients by status at month end, {scope}",
     "chart.new_clients.title": "New clients per month, {scope}",
@@ -1136,6 +1154,12 @@ _EN: dict[str, str] = {
     "funnel.plan_goal_reached": "Goal reached",
     "funnel.employed_at_company": "Employed at a company",
     "privacy.small_count": "< {limit}",
+    "privacy.hidden": "–",
+    "privacy.note": (
+        "Counts of fewer than 5 people are not shown (< 5), nor figures they could be worked "
+        "out from. A rate is shown when at least 5 have left and neither those who reached the "
+        "goal nor the others are 1–4 (otherwise < 5 or –)."
+    ),
     "users.error.email": "Not a valid e-mail address: {value}",
     "users.error.role": "Unknown role: {value}",
     "users.error.municipality": "Unknown municipality code: {value}",

@@ -165,3 +165,64 @@ def test_the_heatmap_of_a_real_database_has_thirteen_by_four_cells(engine: Engin
 )
 def test_cell_labels(done: int, total: int, current: bool, complete: bool, label: str) -> None:
     assert charts.phase_cell_label(done, total, current, complete) == label
+
+
+# ---- Dashboard charts (issue 13.7): colour by meaning, one tick a month, print-size downloads
+
+
+def _trajectory(lang: str) -> dict:
+    from datetime import date
+
+    from polku import i18n, metrics
+
+    ends = metrics.month_ends(date(2026, 3, 1), date(2026, 6, 15))
+    frame = pd.DataFrame(
+        {"month_end": ends, "actual": [0, 6, 12, 40], "actual_label": ["0", "6", "12", "40"],
+         "expected": [10.0, 20.0, 30.0, 35.0]}
+    )  # fmt: skip
+    labels = {
+        k: i18n.t(f"chart.{k}", lang) for k in ("actual", "expected", "today", "month", "target")
+    }
+    return charts.indicator_trajectory(
+        frame, title="T", kind="count", today=ends[-1], labels=labels, lang=lang
+    ).to_dict()
+
+
+def test_actual_has_one_colour_in_every_language() -> None:
+    from polku import i18n
+
+    colours = {}
+    for lang in ("fi", "en"):
+        scale = _trajectory(lang)["layer"][0]["encoding"]["color"]["scale"]
+        by_label = dict(zip(scale["domain"], scale["range"], strict=True))
+        colours[lang] = (
+            by_label[i18n.t("chart.actual", lang)],
+            by_label[i18n.t("chart.expected", lang)],
+        )
+    assert colours["fi"] == colours["en"]
+    assert colours["fi"][0] != colours["fi"][1]
+
+
+def test_the_month_axis_has_one_tick_per_month() -> None:
+    axis = _trajectory("fi")["layer"][0]["encoding"]["x"]["axis"]
+    ticks = [(v["year"], v["month"]) for v in axis["values"]]
+    assert len(ticks) == len(set(ticks)) == 4  # March to June, each once
+    assert axis["format"] == charts.MONTH_FORMAT["fi"]
+
+
+def test_a_download_is_print_size_with_the_whole_title() -> None:
+    import vl_convert as vlc
+    from PIL import Image
+
+    title = "Työllistymissuunnitelman tavoitteen saavuttaneet: toteuma ja tavoitepolku, Koko alue"
+    frame = pd.DataFrame(
+        {"name": ["Joensuu", "Lieksa"], "actual": [0.5, None], "actual_label": ["50 %", "–"],
+         "expected": [0.7, 0.7], "target": [0.7, 0.7]}
+    )  # fmt: skip
+    labels = {"municipality": "Kunta", "actual": "Toteuma", "expected": "E", "target": "T"}
+    chart = charts.against_target(frame, title=title, kind="rate", labels=labels, lang="fi")
+    spec = charts.for_print(chart)
+    image = Image.open(__import__("io").BytesIO(vlc.vegalite_to_png(spec, scale=2)))
+    assert image.width >= 2 * charts.PRINT_WIDTH
+    svg = vlc.vegalite_to_svg(spec)
+    assert title in svg  # not cut with an ellipsis

@@ -155,7 +155,10 @@ def test_a_director_sees_less_than_five_in_cards_and_tables(lieksa: str) -> None
     tables = [frame.value for frame in at.dataframe]
     # The clients-by-target-group table and the trajectories: 3 clients appear as "< 5"
     assert any((table == "< 5").any().any() for table in tables)
-    assert not any((table.astype(str) == "3").any().any() for table in tables)
+    people = [i18n.t("chart.actual", "fi"), i18n.t("chart.clients", "fi")]
+    assert not any(
+        (table[c].astype(str) == "3").any() for table in tables for c in people if c in table
+    )
     director = _cards(at)
     analyst = _cards(_dashboard("analyytikko@example.fi", "Lieksa"))
     name = "Asiakkaat"  # the indicator's Finnish name in data/project.toml
@@ -179,3 +182,50 @@ def test_the_page_the_metrics_and_the_cli_agree(lieksa: str) -> None:
             assert shown == i18n.fmt_int(int(row["actual"]), "fi")
         assert printed[code]["actual"] == pytest.approx(row["actual"])
         assert printed[code]["expected"] == pytest.approx(row["expected"])
+
+
+def test_a_hidden_card_shows_no_share_of_target_nor_progress(lieksa: str) -> None:
+    """ "< 5 · target 2 · 40 %" gives 1: a hidden value shows neither share nor progress bar."""
+    director = _dashboard("johtaja@example.fi", "Lieksa")
+    analyst = _dashboard("analyytikko@example.fi", "Lieksa")
+    assert _cards(director)["Asiakkaat"] == "< 5"
+    shown_to_analyst = _cards(analyst)
+    hidden = [name for name, value in _cards(director).items() if value in ("< 5", "–")]
+    counts_hidden = [name for name in hidden if "%" not in shown_to_analyst[name]]
+    assert "Asiakkaat" in counts_hidden
+    # Every count card of the analyst has its bar; the director's hidden ones have none
+    assert len(director.get("progress")) == len(analyst.get("progress")) - len(counts_hidden)
+    shares = [c.value for c in director.caption if c.value.startswith("Tavoite ")]
+    assert len([s for s in shares if "toteutunut" not in s]) == len(hidden)
+
+
+def test_tables_and_csv_use_the_languages_formats(lieksa: str) -> None:
+    """Issue 13.1: no raw floats (19.050216, 0.7) in the side-by-side table or its CSV."""
+    at = _dashboard("analyytikko@example.fi")
+    side = next(t.value for t in at.dataframe if "Kunta" in t.value.columns)
+    for column in ("Tavoitepolku", "Tavoite"):
+        assert side[column].str.fullmatch(r"\d{1,3}(\u00a0\d{3})*").all(), side[column]
+    at.selectbox(key="vertailu").set_value(metrics.PLAN_GOAL_REACHED).run()
+    side = next(t.value for t in at.dataframe if "Kunta" in t.value.columns)
+    assert side["Tavoite"].str.fullmatch(r"\d+\u00a0%").all(), side["Tavoite"]
+    from polku.ui.dashboard import csv_bytes
+
+    table = pd.DataFrame({"Osuus": ["70,5\u00a0%"], "Päivä": ["29.11.2026"]})
+    assert csv_bytes(table, "fi").decode("utf-8-sig") == "Osuus;Päivä\n70,5\u00a0%;29.11.2026\n"
+    assert csv_bytes(table, "en").decode("utf-8-sig").startswith("Osuus,Päivä\n")
+    # every table of the page holds text only: numbers and dates formatted for the reader
+    for frame in at.dataframe:
+        assert all(frame.value[c].map(lambda v: isinstance(v, str)).all() for c in frame.value)
+
+
+def test_the_cards_say_they_are_cumulative_to_the_periods_end(lieksa: str) -> None:
+    """Issue 13.5: the period changes the charts; the cards are cumulative, and say so."""
+    at = _dashboard("analyytikko@example.fi")
+    project = metrics.project_info(db.make_engine(lieksa))
+    assert project is not None
+    expected = i18n.t(
+        "dash.cards_cumulative",
+        "fi",
+        period=i18n.fmt_period(project.start_date, metrics.today(), "fi"),
+    )
+    assert expected in [c.value for c in at.caption]

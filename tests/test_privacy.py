@@ -89,3 +89,88 @@ def test_every_code_in_a_text_is_found_with_its_place() -> None:
     ]
     assert privacy.hetu_verdict(text) == "refuse"
     assert not privacy.is_valid_hetu(text)  # two codes are not "a code"
+
+
+# ---- Small counts for directors (issue 12.1): privacy.protect decides -------------------------
+
+import pandas as pd  # noqa: E402
+
+from polku.access import Actor  # noqa: E402
+
+DIRECTOR = Actor(email="d@example.fi", role="director", municipalities=frozenset({"422"}))
+ANALYST = Actor(email="a@example.fi", role="analyst")
+
+
+def test_a_rate_is_shown_only_when_its_cell_is_safe() -> None:
+    frame = pd.DataFrame({"numerator": [0, 1, 4, 9, 20, 3], "denominator": [1, 5, 6, 12, 26, 0]})
+    shown = privacy.protect(frame, DIRECTOR, "fi", shape="rates", value="actual")
+    assert "numerator" not in shown and "denominator" not in shown
+    # 0/1: small denominator; 1/5 and 4/6: small parts; 9/12: 3 did not reach; 20/26 is safe
+    assert list(shown["actual"].isna()) == [True, True, True, True, False, True]
+    assert list(shown["actual_label"]) == ["< 5", "–", "–", "–", "76,9\u00a0%", "–"]
+    assert not shown["actual_label"].str.contains("%").iloc[:4].any()
+    analyst = privacy.protect(frame, ANALYST, "fi", shape="rates", value="actual")
+    assert analyst["actual"].notna().all()
+
+
+def test_a_hidden_part_does_not_follow_from_a_shown_whole() -> None:
+    # entered 13 = active 10 + exited 3: exited is small, so active is hidden too
+    parts = pd.DataFrame({"value": [10, 3]})
+    shown = privacy.protect(parts, DIRECTOR, "fi", total=13)
+    assert shown["value"].isna().all()
+    assert list(shown["value_label"]) == ["–", "< 5"]
+    # without a shown whole only the small one is hidden; 0 is no small count
+    assert list(privacy.protect(parts, DIRECTOR, "fi")["value"].isna()) == [False, True]
+    assert (
+        privacy.protect(pd.DataFrame({"value": [13, 0]}), DIRECTOR, "fi", total=13)["value"]
+        .notna()
+        .all()
+    )
+    # many cells (municipalities) and their total: hidden cells never add up to 1-4
+    cells = [0, 2, 40, 7, 9, 120]
+    shown = privacy.protect(pd.DataFrame({"value": cells}), DIRECTOR, "fi", total=sum(cells))
+    hidden = [c for c, v in zip(cells, shown["value"], strict=True) if pd.isna(v)]
+    assert hidden and not privacy.is_small(sum(hidden))
+
+
+def test_no_step_of_1_to_4_between_two_shown_months_of_a_cumulative_series() -> None:
+    values = [0, 3, 12, 14, 40, 41, 47]
+    shown = privacy.protect(pd.DataFrame({"value": values}), DIRECTOR, "fi", shape="cumulative")[
+        "value"
+    ]
+    kept = [int(v) for v in shown.dropna()]
+    assert kept[-1] == 47  # today's value, as the cards show it, stays
+    assert all(not privacy.is_small(b - a) for a, b in zip(kept, kept[1:], strict=False))
+    assert not any(privacy.is_small(v) for v in kept)
+    assert len(kept) >= 3
+
+
+def test_a_stacked_month_keeps_its_bar_with_small_cells_merged() -> None:
+    frame = pd.DataFrame(
+        {
+            "month_end": ["2026-03-31"] * 3 + ["2026-04-30"] * 3 + ["2026-05-31"],
+            "status": ["a", "b", "c"] * 2 + ["a"],
+            "clients": [10, 3, 1, 10, 6, 2, 2],
+        }
+    )
+    shown = privacy.protect(
+        frame, DIRECTOR, "fi", shape="stacked", value="clients", category="status", other="muut"
+    )
+    assert set(shown["month_end"]) == set(frame["month_end"])  # every month stays
+    assert not any(privacy.is_small(v) for v in shown["clients"].dropna())
+    april = shown[shown["month_end"] == "2026-04-30"].set_index("status")["clients"]
+    assert dict(april) == {"a": 10, "muut": 8}
+    assert shown[shown["month_end"] == "2026-05-31"]["clients_label"].tolist() == ["< 5"]
+
+
+def test_goal_reached_is_hidden_when_those_who_did_not_are_few() -> None:
+    funnel = pd.DataFrame(
+        {
+            "target_group": [""] * 4,
+            "stage": ["entered", "left", "plan_goal_reached", "employed_at_company"],
+            "clients": [30, 12, 9, 0],
+        }
+    )
+    shown = privacy.protect(funnel, DIRECTOR, "fi", shape="funnel", value="clients")
+    assert list(shown["clients"].isna()) == [False, False, True, False]
+    assert privacy.protect(funnel, ANALYST, "fi", shape="funnel")["clients"].notna().all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from polku import i18n, privacy
@@ -18,6 +19,17 @@ class Card:
     help: str | None = None
     # A count of people: a director sees 1 to 4 as "< 5"
     people: bool = False
+    # The text to show instead, as polku.privacy.protect decided it
+    text: str | None = None
+
+
+def parts_of_whole(whole: int, parts: list[int]) -> list[str]:
+    """The texts of counts of people that add up to a shown whole (entered = active +
+    exited), so that no hidden part follows from the whole less the others."""
+    shown = privacy.protect(
+        pd.DataFrame({"value": parts}), actor(), lang(), shape="counts", total=whole
+    )
+    return list(shown["value_label"])
 
 
 def metric_row(cards: list[Card]) -> None:
@@ -26,9 +38,13 @@ def metric_row(cards: list[Card]) -> None:
         with column:
             st.metric(
                 card.label,
-                privacy.fmt_count(card.value, actor(), lang())
-                if card.people
-                else i18n.fmt_int(card.value, lang()),
+                card.text
+                if card.text is not None
+                else (
+                    privacy.fmt_count(card.value, actor(), lang())
+                    if card.people
+                    else i18n.fmt_int(card.value, lang())
+                ),
                 help=card.help,
                 border=True,
                 height="stretch",

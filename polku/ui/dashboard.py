@@ -74,14 +74,29 @@ def code_names(table: str, language: str) -> dict[str, str]:
 # KPI cards
 
 
-def _value_text(row: dict[Any, Any], actor: Actor) -> str:
-    if row["kind"] == "rate":
-        if privacy.is_small(int(row["denominator"] or 0)) and actor.suppresses_small_counts:
-            return privacy.suppressed_label(lang())
-        return i18n.fmt_percent(row["actual"], 1, lang())
-    if row["indicator"] in metrics.PEOPLE_INDICATORS:
-        return privacy.fmt_count(int(row["actual"]), actor, lang())
-    return i18n.fmt_int(int(row["actual"]), lang())
+def card_values(frame: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """The KPI rows as the viewer may see them (privacy.protect): `actual` empty where hidden,
+    `actual_label` the text, and the rate's parts only where the rate itself is shown."""
+    rows = []
+    for row in frame.to_dict("records"):
+        one = pd.DataFrame([row])
+        if row["kind"] == "rate":
+            shown = privacy.protect(one, actor, lang(), shape="rates", value="actual")
+        elif row["indicator"] in metrics.PEOPLE_INDICATORS:
+            shown = privacy.protect(one, actor, lang(), shape="counts", value="actual")
+        else:
+            shown = one.assign(actual_label=i18n.fmt_int(int(row["actual"]), lang()))
+        hidden = pd.isna(shown["actual"].iloc[0])
+        rows.append(
+            {
+                **row,
+                "actual_label": shown["actual_label"].iloc[0],
+                "hidden": bool(hidden),
+                "numerator": None if hidden else row["numerator"],
+                "denominator": None if hidden else row["denominator"],
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _number(value: float, kind: str) -> str:
@@ -92,38 +107,47 @@ def _number(value: float, kind: str) -> str:
 
 def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
     """One card per indicator: actual, target, share of target, expected by the day, and
-    whether it is ahead or behind; the rate with its numerator and denominator."""
-    rows = frame.to_dict("records")
+    whether it is ahead or behind; the rate with its numerator and denominator. A value hidden
+    from the viewer ("< 5") shows neither its share, its progress, nor ahead/behind, from which
+    it would follow."""
+    rows = card_values(frame, actor).to_dict("records")
     for start in range(0, len(rows), 3):
         for column, row in zip(st.columns(3), rows[start : start + 3], strict=False):
             with column, st.container(border=True, height="stretch"):
                 kind = str(row["kind"])
                 name = i18n.localized_name(row, lang())
-                ahead = bool(row["ahead"])
+                ahead, hidden = bool(row["ahead"]), bool(row["hidden"])
                 st.metric(
                     name,
-                    _value_text(row, actor),
-                    delta=t("kpi.ahead") if ahead else t("kpi.behind"),
+                    str(row["actual_label"]),
+                    delta=None if hidden else (t("kpi.ahead") if ahead else t("kpi.behind")),
                     delta_color="green" if ahead else "orange",
                     delta_arrow="up" if ahead else "down",
                     help=t("kpi.help.rate" if kind == "rate" else "kpi.help.count"),
                 )
+                target, expected = (
+                    _number(float(row["target"]), kind),
+                    _number(float(row["expected"]), kind),
+                )
+                if hidden:
+                    st.caption(t("kpi.target_line.hidden", target=target, expected=expected))
+                    st.caption(t("privacy.note"))
+                    continue
                 share = row["share_of_target"]
                 st.caption(
                     t(
                         "kpi.target_line",
-                        target=_number(float(row["target"]), kind),
+                        target=target,
                         share=i18n.fmt_percent(float(share or 0), 0, lang()),
-                        expected=_number(float(row["expected"]), kind),
+                        expected=expected,
                     )
                 )
                 if kind == "rate":
-                    numerator, denominator = int(row["numerator"]), int(row["denominator"])
                     st.caption(
                         t(
                             "kpi.rate_parts",
-                            numerator=privacy.fmt_count(numerator, actor, lang()),
-                            denominator=privacy.fmt_count(denominator, actor, lang()),
+                            numerator=i18n.fmt_int(int(row["numerator"]), lang()),
+                            denominator=i18n.fmt_int(int(row["denominator"]), lang()),
                         )
                     )
                 else:
@@ -135,11 +159,18 @@ def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
 
 
 def _png(spec: dict) -> bytes:
-    return vlc.vegalite_to_png(spec, scale=2)
+    return vlc.vegalite_to_png(spec, scale=charts.PNG_SCALE)
 
 
 def _svg(spec: dict) -> bytes:
     return vlc.vegalite_to_svg(spec).encode("utf-8")
+
+
+def csv_bytes(table: pd.DataFrame, language: str) -> bytes:
+    """A shown table as CSV in the language's convention: Finnish `;` (the decimal comma is
+    in the text), English `,`; UTF-8 with a byte-order mark so Excel reads ä and ö."""
+    separator = ";" if i18n.language(language) == "fi" else ","
+    return table.to_csv(index=False, sep=separator).encode("utf-8-sig")
 
 
 class _Unvalidated:
@@ -172,15 +203,16 @@ def show_chart(
     """The chart `build(frame, **options)` draws (a polku.charts builder), its data as a table,
     and downloads: PNG, SVG and CSV, each made only when asked.
 
-    `data` is what the viewer may see (suppressed counts as "< 5"); it is also the CSV."""
+    `data` is what the viewer may see, as text in the viewer's formats (suppressed counts as
+    "< 5"); it is also the CSV (Finnish: `;` and decimal comma; English: `,`)."""
     st.vega_lite_chart(spec=_chart_spec(build.__name__, frame, options), width="stretch")
     with st.expander(t("chart.show_data")):
         st.dataframe(data, hide_index=True, width="stretch")
     columns = st.columns([1, 1, 1, 5])
     downloads = (
-        ("PNG", "png", "image/png", lambda: _png(build(frame, **options).to_dict())),
-        ("SVG", "svg", "image/svg+xml", lambda: _svg(build(frame, **options).to_dict())),
-        ("CSV", "csv", "text/csv", lambda: data.to_csv(index=False, sep=";").encode("utf-8-sig")),
+        ("PNG", "png", "image/png", lambda: _png(charts.for_print(build(frame, **options)))),
+        ("SVG", "svg", "image/svg+xml", lambda: _svg(charts.for_print(build(frame, **options)))),
+        ("CSV", "csv", "text/csv", lambda: csv_bytes(data, lang())),
     )
     for column, (label, suffix, mime, make) in zip(columns, downloads, strict=False):
         with column:

@@ -14,3 +14,23 @@ def names(frame: pd.DataFrame, prefix: str = "name") -> list[str]:
         i18n.localized_name({"name_fi": fi, "name_en": en}, lang())
         for fi, en in zip(frame[f"{prefix}_fi"], frame[f"{prefix}_en"], strict=True)
     ]
+
+
+def shown_table(frame: pd.DataFrame, columns: dict[str, str], kind: str = "count") -> pd.DataFrame:
+    """A chart's data as the viewer reads it (its table and CSV): the chosen columns under
+    their headers, every value as text in the session's language — dates 29.11.2026, whole
+    numbers 1 234, rates 70 % (`kind` "rate": `expected` and `target` are shares); labels
+    (`*_label`, already "< 5" where hidden) and names as they are."""
+    language = lang()
+    out = {}
+    for column, header in columns.items():
+        values = list(frame[column])
+        if column in ("month_end", "day", "date"):
+            out[header] = [i18n.fmt_date(pd.Timestamp(v).date(), language) for v in values]
+        elif column in ("expected", "target") and kind == "rate":
+            out[header] = [i18n.fmt_percent(float(v), 0, language) for v in values]
+        elif pd.api.types.is_numeric_dtype(frame[column]) and not column.endswith("_label"):
+            out[header] = [i18n.fmt_int(round(float(v)), language) for v in values]
+        else:
+            out[header] = [str(v) for v in values]
+    return pd.DataFrame(out, columns=list(columns.values()))
