@@ -524,8 +524,17 @@ _FI: dict[str, str] = {
     "ingest.error.duplicate_column": "sarake on tiedostossa kahdesti (myös ”{first}”)",
     "ingest.error.missing_column": "pakollinen sarake puuttuu",
     "ingest.error.duplicate_key": "sama tunniste kuin rivillä {first}",
+    "ingest.error.busy": (
+        "Toinen samanlaisten tietojen tuonti on käynnissä. Mitään ei tallennettu: tuo "
+        "tiedosto uudelleen hetken kuluttua."
+    ),
+    "ingest.error.conflict": (
+        "Joku tallensi samoja tietoja samaan aikaan. Mitään ei tallennettu: tuo tiedosto "
+        "uudelleen, niin jo tallennetut rivit jäävät ennalleen."
+    ),
     "ingest.error.not_yours": "sinulla ei ole oikeutta muokata kunnan {municipality} tietoja",
     "ingest.error.unknown_client": ("asiakasta ”{value}” ei ole Polussa (tuo asiakkaat ensin)"),
+    "ingest.error.client_unusable": "asiakastunnusta ”{value}” ei voi käyttää",
     "ingest.error.unknown_employer": (
         "työnantajaa ”{value}” ei ole Polussa (tuo työnantajat ensin)"
     ),
@@ -538,6 +547,9 @@ _FI: dict[str, str] = {
         "tavoitteen saavuttaminen kirjataan vasta, kun asiakkaalla on päättymispäivä"
     ),
     "ingest.error.end_before_start": "loppupäivä on ennen alkupäivää {start}",
+    "ingest.error.signed_after_end": (
+        "allekirjoituspäivä on sopimuksen loppupäivän {end} jälkeen"
+    ),
     "ingest.error.before_entry": "päivämäärä on ennen asiakkaan aloituspäivää {entry}",
     "ingest.error.business_id_required": (
         "Y-tunnus puuttuu: vain yksityishenkilöllä ei ole Y-tunnusta"
@@ -1322,8 +1334,17 @@ _EN: dict[str, str] = {
     "ingest.error.duplicate_column": "the column is in the file twice (also “{first}”)",
     "ingest.error.missing_column": "a required column is missing",
     "ingest.error.duplicate_key": "the same identifier as on row {first}",
+    "ingest.error.busy": (
+        "Another import of the same kind of data is running. Nothing was saved: import the "
+        "file again in a moment."
+    ),
+    "ingest.error.conflict": (
+        "Someone saved the same data at the same time. Nothing was saved: import the file "
+        "again and the rows already saved stay as they are."
+    ),
     "ingest.error.not_yours": "you may not edit the data of {municipality}",
     "ingest.error.unknown_client": "the client “{value}” is not in Polku (import clients first)",
+    "ingest.error.client_unusable": "the client code “{value}” cannot be used",
     "ingest.error.unknown_employer": (
         "the employer “{value}” is not in Polku (import employers first)"
     ),
@@ -1336,6 +1357,7 @@ _EN: dict[str, str] = {
         "whether the plan goal was reached is recorded once the client has an exit date"
     ),
     "ingest.error.end_before_start": "the end date is before the start date {start}",
+    "ingest.error.signed_after_end": "the agreement is signed after its end date {end}",
     "ingest.error.before_entry": "the date is before the client's entry date {entry}",
     "ingest.error.business_id_required": (
         "the business ID is missing: only a private person has none"

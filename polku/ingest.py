@@ -37,6 +37,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import models
 from models import metadata
@@ -61,6 +62,10 @@ CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CENT = Decimal("0.01")
 # Rows written per statement between progress reports
 CHUNK = 5000
+# How long an import waits for another import of the same kind to finish
+LOCK_TIMEOUT_SECONDS = 30.0
+# The namespace of the imports' advisory locks on PostgreSQL ("PKIM"), the kind the second key
+_LOCK_NAMESPACE = 0x504B494D
 
 Progress = Callable[[float], None]
 
@@ -1980,6 +1985,13 @@ def import_file(
     report.encoding, report.delimiter, report.sheet = raw.encoding, raw.delimiter, raw.sheet
     _report_stage(progress, 0.05)
     with engine.connect() as conn, conn.begin() as transaction:
+        if not dry_run:
+            try:
+                lock_kind(conn, kind)
+            except OperationalError:
+                transaction.rollback()
+                report.problems = [Problem(None, None, "ingest.error.busy")]
+                return report
         ctx = _Context(
             conn=conn,
             actor=actor,
@@ -2014,7 +2026,16 @@ def import_file(
             report.preview = _preview(columns, plan, raw.rows, ctx)
             transaction.rollback()
             return report
-        _write(ctx, plan, progress, action="import")
+        try:
+            _write(ctx, plan, progress, action="import")
+        except Exception as clash:  # SQLAlchemy's IntegrityError, or the driver's from a COPY
+            if not is_key_conflict(clash):
+                raise
+            # Someone else stored the same key after this import read the table
+            transaction.rollback()
+            report.problems = [Problem(None, None, "ingest.error.conflict")]
+            report.added = report.changed = report.unchanged = 0
+            return report
         audit_table = metadata.tables["audit_log"]
         conn.execute(
             insert(audit_table),
@@ -2039,6 +2060,37 @@ def import_file(
 def _report_stage(progress: Progress | None, share: float) -> None:
     if progress is not None:
         progress(share)
+
+
+def lock_kind(conn: Connection, kind: str) -> None:
+    """Make writers of one kind take turns, across processes, until the caller's transaction
+    ends: on PostgreSQL an advisory lock per kind, on SQLite the database's write lock
+    (BEGIN IMMEDIATE). Taken before anything is read, so the plan sees every earlier import
+    and a second import of the same file finds nothing new. OperationalError when the lock
+    is not had within LOCK_TIMEOUT_SECONDS."""
+    wait_ms = int(LOCK_TIMEOUT_SECONDS * 1000)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+        conn.execute(select(func.pg_advisory_xact_lock(_LOCK_NAMESPACE, KIND_NAMES.index(kind))))
+        conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+    elif conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        if getattr(driver, "in_transaction", False):
+            return  # the transaction has written already, so it holds the write lock
+        waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited or 0)}")
+
+
+def is_key_conflict(error: BaseException) -> bool:
+    """Whether the database refused a row for a unique key (another writer was first)."""
+    cause = error.orig if isinstance(error, IntegrityError) else error
+    if getattr(cause, "sqlstate", None) == "23505":  # PostgreSQL's unique_violation
+        return True
+    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(cause)
 
 
 def _today() -> date:
@@ -2084,10 +2136,12 @@ def check_record(
     """Check one record of `kind` (canonical names, typed values) with the import's rules and
     plan its upsert; the problems (errors and warnings) name fields, not rows."""
     spec = KINDS[kind]
+    scope = import_scope(actor)
+    lock_kind(conn, kind)  # a form takes its turn with the imports of the same kind
     ctx = _Context(
         conn=conn,
         actor=actor,
-        scope=import_scope(actor),
+        scope=scope,
         lookups=load_lookups(conn),
         today=today or _today(),
         kind=spec,
