@@ -88,11 +88,17 @@ def _client_row(conn: Connection, code: str) -> _ClientRow | None:
 
 def _existing_client(conn: Connection, actor: Actor | None, code: str) -> _ClientRow:
     """The client, after the actor's right to edit its municipality is checked."""
+    scope = row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
     found = _client_row(conn, code) if code else None
-    if found is None:
-        raise _invalid("client_code", "ingest.error.unknown_client", value=code)
-    check(actor, Permission.EDIT, found.municipality)
+    if found is None or (scope is not None and found.municipality not in scope):
+        raise _unusable_client(scope, code)
     return found
+
+
+def _unusable_client(scope: frozenset[str] | None, code: str) -> FormInvalid:
+    """As the import says it: a code of another municipality is not named as such."""
+    key = "ingest.error.unknown_client" if scope is None else "ingest.error.client_unusable"
+    return _invalid("client_code", key, value=code)
 
 
 def _text(value: str | None) -> str | None:
@@ -124,14 +130,17 @@ def record_client(
     engine: Engine, actor: Actor | None, entry: ClientEntry, *, today: date | None = None
 ) -> Saved:
     """Record a new client and its first status, which starts on the entry date."""
-    row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
+    scope = row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
     if not entry.municipality:
         raise _invalid("municipality", "ingest.error.required")
     check(actor, Permission.EDIT, entry.municipality)
     assert actor is not None
     code = entry.code.strip()
     with engine.begin() as conn:
-        if code and _client_row(conn, code) is not None:
+        taken = _client_row(conn, code) if code else None
+        if taken is not None and scope is not None and taken.municipality not in scope:
+            raise _unusable_client(scope, code)
+        if taken is not None:
             raise _invalid("client_code", "forms.error.client_exists", value=code)
         record = {
             "client_code": code or None,

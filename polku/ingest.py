@@ -1207,15 +1207,18 @@ def _resolve_client(
     code = record.get("client_code")
     if code is None:
         return None
-    row = record["_row"]
     client = clients.get(code)
-    if client is None:
-        ctx.add(row, "client_code", "ingest.error.unknown_client", value=code)
-        return None
-    if not ctx.may_edit(client.municipality):
-        _scope_problem(ctx, row, "client_code", client.municipality)
+    if client is None or not ctx.may_edit(client.municipality):
+        _unusable_client(ctx, record["_row"], code)
         return None
     return client
+
+
+def _unusable_client(ctx: _Context, row: int, code: str) -> None:
+    """A code the actor may not use: to one who sees only some municipalities, a code of
+    another municipality and an unknown one get the same words (no name, no existence)."""
+    key = "ingest.error.unknown_client" if ctx.scope is None else "ingest.error.client_unusable"
+    ctx.add(row, "client_code", key, value=code)
 
 
 @dataclass
@@ -1314,10 +1317,11 @@ def _plan_clients(ctx: _Context, records: list[Record], plan: Plan) -> None:
         row = record["_row"]
         municipality = new["municipality_code"]
         column = "municipality" if "municipality" in ctx.present else "client_code"
-        if municipality is not None and not ctx.may_edit(municipality):
+        # A stored client of another municipality first: its home must not be named
+        if old is not None and not ctx.may_edit(old["municipality_code"]):
+            _unusable_client(ctx, row, new["code"])
+        elif municipality is not None and not ctx.may_edit(municipality):
             _scope_problem(ctx, row, column, municipality)
-        elif old is not None and not ctx.may_edit(old["municipality_code"]):
-            _scope_problem(ctx, row, "client_code", old["municipality_code"])
         entry, exit_ = new["entry_date"], new["exit_date"]
         if entry is not None and exit_ is not None and exit_ < entry:
             where = "exit_date" if "exit_date" in ctx.present else "entry_date"
@@ -1533,6 +1537,10 @@ def _plan_partnerships(ctx: _Context, records: list[Record], plan: Plan) -> None
         row = record["_row"]
         if new["end_date"] is not None and new["end_date"] < new["start_date"]:
             ctx.add(row, "end_date", "ingest.error.end_before_start", start=new["start_date"])
+        signed, end = new["signed_on"], new["end_date"]
+        if signed is not None and end is not None and signed > end:
+            where = "signed_on" if "signed_on" in ctx.present else "end_date"
+            ctx.add(row, where, "ingest.error.signed_after_end", end=end)
         employer = resolved[row]
         plan.audit_ids[row] = f"{employer['business_id'] or employer['name']}/{new['start_date']}"
         plan.municipalities[row] = employer["municipality_code"]

@@ -271,7 +271,7 @@ def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) 
     at.date_input(key="exit_exit_date_0").set_value(date(2026, 9, 30))
     at.selectbox(key="exit_plan_goal_reached_0").select("yes")
     _submit(at, "exit")
-    unknown = _fi("ingest.error.unknown_client", value="EI-OLE")
+    unknown = _fi("ingest.error.client_unusable", value="EI-OLE")
     assert [e.value for e in at.error] == [unknown[:1].upper() + unknown[1:]]
 
 
