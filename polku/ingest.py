@@ -92,7 +92,7 @@ class Problem:
         return self.severity == ERROR
 
     def reason(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t(self.key, lang, **{k: _fmt(v, lang) for k, v in self.params.items()})
+        return i18n.t(self.key, lang, **{k: format_param(v, lang) for k, v in self.params.items()})
 
     def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         """ "rivi 7, sarake Aloituspäivä: <reason>" (the CLI's line)."""
@@ -106,7 +106,22 @@ class Problem:
         return reason
 
 
-def _fmt(value: Any, lang: str) -> str:
+@dataclass(frozen=True)
+class Localized:
+    """A text in Finnish and in English: the names of codes, for messages shown later in
+    either language."""
+
+    fi: str
+    en: str
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return self.en if i18n.language(lang) == "en" else self.fi
+
+
+def format_param(value: Any, lang: str) -> str:
+    """A value for people in `lang`: names, dates, euros, whole numbers; text as it is."""
+    if isinstance(value, Localized):
+        return value.text(lang)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], date):
         return i18n.fmt_period(value[0], value[1], lang)
     if isinstance(value, date):
@@ -641,6 +656,12 @@ class _Lookups:
     labels: dict[str, dict[str, str]]
     names: dict[str, dict[str, str]]  # code → Finnish name, for messages
     period: tuple[date, date]
+    english: dict[str, dict[str, str]] = field(default_factory=dict)  # code → English name
+
+    def localized(self, set_name: str, code: str) -> Localized:
+        """A code's name in both languages (the code itself when it has none)."""
+        fi = self.names.get(set_name, {}).get(code, code)
+        return Localized(fi, self.english.get(set_name, {}).get(code) or fi)
 
 
 def _norm_label(text: str) -> str:
@@ -652,10 +673,11 @@ def load_lookups(conn: Connection) -> _Lookups:
     codes: dict[str, list[str]] = {}
     labels: dict[str, dict[str, str]] = {}
     names: dict[str, dict[str, str]] = {}
+    english: dict[str, dict[str, str]] = {}
     m = metadata.tables["municipality"].c
     rows = conn.execute(select(m.code, m.name).order_by(m.code)).all()
     codes["municipality"] = [r.code for r in rows]
-    names["municipality"] = {r.code: r.name for r in rows}
+    names["municipality"] = english["municipality"] = {r.code: r.name for r in rows}
     labels["municipality"] = {_norm_label(r.name): r.code for r in rows}
     tables = {
         "client_status": "client_status",
@@ -671,6 +693,7 @@ def load_lookups(conn: Connection) -> _Lookups:
         found = conn.execute(stmt).all()
         codes[set_name] = [r.code for r in found]
         names[set_name] = {r.code: r.name_fi for r in found}
+        english[set_name] = {r.code: r.name_en or r.name_fi for r in found}
         labels[set_name] = {
             _norm_label(label): r.code for r in found for label in (r.name_en, r.name_fi) if label
         }
@@ -678,11 +701,15 @@ def load_lookups(conn: Connection) -> _Lookups:
         _fixed(set_name, i18n.CODE_SETS[set_name], codes, labels, names)
     _fixed("contract_type", models.CONTRACT_TYPES, codes, labels, names)
     _fixed("decision", models.DECISIONS, codes, labels, names)
+    for set_name in ("gender", "education_level", "labour_status", "employer_type"):
+        english[set_name] = {c: i18n.code_label(set_name, c, "en") for c in codes[set_name]}
+    for set_name in ("contract_type", "decision"):
+        english[set_name] = {c: i18n.code_label(set_name, c, "en") for c in codes[set_name]}
     p = metadata.tables["project"].c
     period = conn.execute(select(p.start_date, p.end_date).where(p.id == 1)).first()
     if period is None:
         raise LookupError("the project definition is not loaded: run `python -m polku init`")
-    return _Lookups(codes, labels, names, (period[0], period[1]))
+    return _Lookups(codes, labels, names, (period[0], period[1]), english)
 
 
 def _fixed(
@@ -983,9 +1010,17 @@ def _value_problems(
 
 
 def _unknown_code(ctx: _Context, column: Column, value: str) -> tuple[str, str, dict[str, Any]]:
-    known = ctx.lookups.codes.get(column.choices or "", [])
-    allowed = ", ".join(known) if len(known) <= 10 else i18n.t("ingest.see_template")
-    return (f"ingest.error.unknown.{column.choices}", ERROR, {"value": value, "allowed": allowed})
+    set_name = column.choices or ""
+    known = ctx.lookups.codes.get(set_name, [])
+    # The names people read (and may write: names are accepted as well as codes)
+    if len(known) <= 10:
+        names = [ctx.lookups.localized(set_name, code) for code in known]
+        allowed = Localized(", ".join(n.fi for n in names), ", ".join(n.en for n in names))
+    else:
+        allowed = Localized(
+            i18n.t("ingest.see_template", "fi"), i18n.t("ingest.see_template", "en")
+        )
+    return (f"ingest.error.unknown.{set_name}", ERROR, {"value": value, "allowed": allowed})
 
 
 def _range_problems(column: Column, value: Decimal | int) -> Found:
@@ -1003,8 +1038,16 @@ def _range_problems(column: Column, value: Decimal | int) -> Found:
     return [("ingest.error.maximum", ERROR, {"high": _num(high)})]
 
 
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+def _num(value: Decimal | None) -> Localized:
+    """A limit in each language's number format (0,5 · 0.5), years without grouping."""
+    if value is None:
+        return Localized("", "")
+    number = value.normalize()
+    digits = max(0, -int(number.as_tuple().exponent))
+    plain = format(number, "f")
+    if digits == 0:
+        return Localized(plain, plain)
+    return Localized(i18n.fmt_decimal(number, digits, "fi"), i18n.fmt_decimal(number, digits, "en"))
 
 
 def _scan_cells(raw: RawTable, ctx: _Context, mapping: dict[str, int]) -> None:
@@ -1931,6 +1974,8 @@ class ImportReport:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    # The code sets' names, for the preview people read
+    lookups: _Lookups | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -1952,12 +1997,61 @@ class ImportReport:
             key,
             lang,
             kind=i18n.t(f"kind.{self.kind}", lang),
-            rows=i18n.fmt_int(self.rows, lang),
+            rows=count_text(self.kind, self.rows, lang),
             added=i18n.fmt_int(self.added, lang),
             changed=i18n.fmt_int(self.changed, lang),
             unchanged=i18n.fmt_int(self.unchanged, lang),
-            errors=i18n.fmt_int(len(self.errors), lang),
+            errors=count_text("errors", len(self.errors), lang),
         )
+
+    def preview_table(self, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """The preview for people: codes as their names, dates, numbers and yes / no in the
+        language's formats, empty cells empty; "_row" and "_action" as in `preview`."""
+        frame = self.preview.copy()
+        spec = KINDS[self.kind]
+        table = metadata.tables[spec.table]
+        for column in spec.columns:
+            if column.name in frame:
+                # Money with its cents, as the database keeps it: 1 234,50
+                scale = getattr(table.c[column.db].type, "scale", None) if column.db else None
+                frame[column.name] = [
+                    shown_value(column, v, self.lookups, lang, scale) for v in frame[column.name]
+                ]
+        return frame
+
+
+def count_text(noun: str, count: int, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A count with its noun in the right number: 1 asiakas, 2 asiakasta (a kind or "errors")."""
+    form = "one" if count == 1 else "other"
+    return i18n.t(f"ingest.count.{noun}.{form}", lang, count=i18n.fmt_int(count, lang))
+
+
+def shown_value(
+    column: Column, value: Any, lookups: _Lookups | None, lang: str, digits: int | None = None
+) -> str:
+    """A parsed cell as people read it in `lang`: a code's name, 1.3.2026, 1 234,50, kyllä;
+    a number with `digits` decimals (default: as written, at most two)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    set_name = column.choices or ""
+    if column.type == "choices":
+        codes = value.split(",") if isinstance(value, str) else list(value)
+        return ", ".join(_code_name(lookups, set_name, c, lang) for c in codes)
+    if column.type == "choice":
+        return _code_name(lookups, set_name, str(value), lang)
+    if isinstance(value, date):
+        return i18n.fmt_date(value, lang)
+    if isinstance(value, bool):
+        return i18n.t("ingest.yes" if value else "ingest.no", lang)
+    if isinstance(value, Decimal):
+        if digits is None:
+            digits = min(2, max(0, -int(value.normalize().as_tuple().exponent)))
+        return i18n.fmt_decimal(value, digits, lang)
+    return str(value)  # whole numbers (a birth year is 1980, not 1 980) and text
+
+
+def _code_name(lookups: _Lookups | None, set_name: str, code: str, lang: str) -> str:
+    return code if lookups is None else lookups.localized(set_name, code).text(lang)
 
 
 def import_scope(actor: Actor | None) -> frozenset[str] | None:
@@ -2010,6 +2104,7 @@ def import_file(
             headers={},
             present=set(),
         )
+        report.lookups = ctx.lookups
         ctx.problems.extend(raw.notes)
         mapping = _map_headers(raw, ctx)
         _scan_cells(raw, ctx, mapping)

@@ -350,16 +350,16 @@ def test_a_code_of_another_municipality_reads_as_a_code_that_cannot_be_used(
     said: dict[str, dict[str | None, str]] = {}
     for code in ("ESIM-0004", "EI-OLE"):
         attempts = {
-            "status": lambda: forms.change_status(
+            "status": lambda code=code: forms.change_status(
                 engine, COORDINATOR, code, "work_trial", date(2026, 8, 1), today=TODAY
             ),
-            "exit": lambda: forms.record_exit(
+            "exit": lambda code=code: forms.record_exit(
                 engine, COORDINATOR, code, date(2026, 9, 30), True, today=TODAY
             ),
-            "outcome": lambda: forms.record_outcome(
+            "outcome": lambda code=code: forms.record_outcome(
                 engine, COORDINATOR, code, "employment_company", date(2026, 9, 1), today=TODAY
             ),
-            "grant": lambda: forms.record_grant(
+            "grant": lambda code=code: forms.record_grant(
                 engine, COORDINATOR, _grant(client_code=code), today=TODAY
             ),
         }

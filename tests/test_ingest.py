@@ -318,11 +318,16 @@ def test_an_end_before_the_stored_signing_date_is_refused_at_the_end_date(
 ) -> None:
     load_samples(engine, "employers")
     # In force from 1.4.2026, signed afterwards on 1.6.2026
-    signed = [["Y-tunnus", "Allekirjoituspäivä", "Alkupäivä"], ["2934871-3", "1.6.2026", "1.4.2026"]]
+    signed = [
+        ["Y-tunnus", "Allekirjoituspäivä", "Alkupäivä"],
+        ["2934871-3", "1.6.2026", "1.4.2026"],
+    ]
     assert run(engine, "partnerships", csv_bytes(signed)).committed
     before = contents(engine)
     # A file without the signing date ends the agreement before it was signed
-    ended = csv_bytes([["Y-tunnus", "Alkupäivä", "Loppupäivä"], ["2934871-3", "1.4.2026", "15.5.2026"]])
+    ended = csv_bytes(
+        [["Y-tunnus", "Alkupäivä", "Loppupäivä"], ["2934871-3", "1.4.2026", "15.5.2026"]]
+    )
     report = run(engine, "partnerships", ended)
     assert (2, "Loppupäivä", "ingest.error.signed_after_end") in where(report)
     assert contents(engine) == before
@@ -763,14 +768,18 @@ def test_a_code_of_another_municipality_reads_as_a_code_that_cannot_be_used(
     for code in ("ESIM-0004", "EI-OLE-9"):
         rows = [[cell.format(code=code) for cell in row] for row in _CLIENT_ROWS[case]]
         report = run(engine, kind, csv_bytes(rows), COORDINATOR, dry_run=True)
-        texts = [p.text(lang).replace(code, "<code>") for p in report.errors for lang in ("fi", "en")]
+        texts = [
+            p.text(lang).replace(code, "<code>") for p in report.errors for lang in ("fi", "en")
+        ]
         assert not any("Lieksa" in text for text in texts), texts
         said[code] = (where(report), texts)
     if kind == "clients":  # a new client EI-OLE-9 is fine: only the taken code fails
         keys, texts = said["ESIM-0004"]
         assert keys == {(2, "Asiakastunnus", "ingest.error.client_unusable")}
-        assert texts == ["rivi 2, sarake Asiakastunnus: asiakastunnusta ”<code>” ei voi käyttää",
-                         "row 2, column Asiakastunnus: the client code “<code>” cannot be used"]
+        assert texts == [
+            "rivi 2, sarake Asiakastunnus: asiakastunnusta ”<code>” ei voi käyttää",
+            "row 2, column Asiakastunnus: the client code “<code>” cannot be used",
+        ]
     else:
         assert said["ESIM-0004"] == said["EI-OLE-9"]
         assert said["ESIM-0004"][0] == {(2, "Asiakastunnus", "ingest.error.client_unusable")}
