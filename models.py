@@ -471,6 +471,10 @@ class StatusEpisode(SQLModel, table=True):
 # Employers, partnerships and the employment bonus (work package 2)
 
 
+_PRIVATE_IN_MUNICIPALITY = "business_id IS NULL AND municipality_code IS NOT NULL"
+_PRIVATE_IN_REGION = "business_id IS NULL AND municipality_code IS NULL"
+
+
 # An employer: company, association, foundation, private person or public body
 class Employer(SQLModel, table=True):
     __tablename__ = "employer"
@@ -478,6 +482,23 @@ class Employer(SQLModel, table=True):
         CheckConstraint(_in("employer_type", EMPLOYER_TYPES), name="employer_type"),
         CheckConstraint(
             "business_id IS NOT NULL OR employer_type = 'private_person'", name="business_id"
+        ),
+        # Without a Y-tunnus the natural key is name + municipality; NULLs differ in a unique
+        # key on both backends, so partial indexes cover "no Y-tunnus" and "no municipality"
+        Index(
+            "uq_employer_name_municipality",
+            "name",
+            "municipality_code",
+            unique=True,
+            sqlite_where=text(_PRIVATE_IN_MUNICIPALITY),
+            postgresql_where=text(_PRIVATE_IN_MUNICIPALITY),
+        ),
+        Index(
+            "uq_employer_name_region",
+            "name",
+            unique=True,
+            sqlite_where=text(_PRIVATE_IN_REGION),
+            postgresql_where=text(_PRIVATE_IN_REGION),
         ),
     )
 
@@ -589,6 +610,16 @@ class CostEntry(SQLModel, table=True):
     __tablename__ = "cost_entry"
     __table_args__ = (
         UniqueConstraint("budget_line_code", "municipality_code", "booked_on", "description"),
+        # The key of project-wide costs (no municipality: NULLs differ in the constraint above)
+        Index(
+            "uq_cost_entry_project_wide",
+            "budget_line_code",
+            "booked_on",
+            "description",
+            unique=True,
+            sqlite_where=text("municipality_code IS NULL"),
+            postgresql_where=text("municipality_code IS NULL"),
+        ),
         Index("ix_cost_entry_line_date", "budget_line_code", "booked_on"),
     )
 

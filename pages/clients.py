@@ -80,7 +80,7 @@ def save(form: str, slots: Slots, action: Callable[[], forms.Saved], done_key: s
     except FormInvalid as invalid:
         slots.show(invalid.problems)
         return
-    messages = [("success", t(done_key, key=saved.key))]
+    messages = [("success", t(done_key, key=saved.text(language)))]
     messages += [("warning", _capital(w.reason(language))) for w in saved.warnings]
     st.session_state[FLASH_KEY] = messages
     st.session_state[f"asiakkaat_gen_{form}"] = generation(form) + 1

@@ -138,7 +138,7 @@ if report.problems:
 
 spec = ingest.KINDS[kind]
 headers = {c.name: c.header for c in spec.columns}
-preview = report.preview.rename(columns=headers)
+preview = report.preview_table(language).rename(columns=headers)
 if "_action" in preview:
     preview["_action"] = [t(f"import.action.{a}") if a else "" for a in preview["_action"]]
 st.dataframe(

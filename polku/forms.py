@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
-from polku import ingest
+from polku import i18n, ingest
 from polku.access import Actor, Permission, check, row_scope
 from polku.ingest import ERROR, FormInvalid, Problem
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
@@ -38,10 +38,27 @@ ACTION = "form"  # audit rows: form_add, form_change
 
 @dataclass(frozen=True)
 class Saved:
-    """What a form saved: the entity's natural key, and warnings to show."""
+    """What a form saved: the entity's natural key, warnings to show, and what to call it in
+    a message (`text`: codes as names, dates and euros in the language's format)."""
 
     key: str
     warnings: list[Problem] = field(default_factory=list)
+    parts: tuple[Any, ...] = ()
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """ "PK-1, Uravalmennus, 2.12.2026" rather than "PK-1/career_coaching/2026-12-02"."""
+        if not self.parts:
+            return self.key
+        return ", ".join(ingest.format_param(p, lang) for p in self.parts if p is not None)
+
+
+def _named(conn: Connection, table: str, code: str | None) -> ingest.Localized:
+    """A code of a code-list table by its names."""
+    t = metadata.tables[table].c
+    row = conn.execute(select(t.name_fi, t.name_en).where(t.code == code)).first()
+    if row is None:
+        return ingest.Localized(str(code), str(code))
+    return ingest.Localized(row.name_fi, row.name_en or row.name_fi)
 
 
 def _invalid(name: str, key: str, **params: Any) -> FormInvalid:
@@ -88,11 +105,17 @@ def _client_row(conn: Connection, code: str) -> _ClientRow | None:
 
 def _existing_client(conn: Connection, actor: Actor | None, code: str) -> _ClientRow:
     """The client, after the actor's right to edit its municipality is checked."""
+    scope = row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
     found = _client_row(conn, code) if code else None
-    if found is None:
-        raise _invalid("client_code", "ingest.error.unknown_client", value=code)
-    check(actor, Permission.EDIT, found.municipality)
+    if found is None or (scope is not None and found.municipality not in scope):
+        raise _unusable_client(scope, code)
     return found
+
+
+def _unusable_client(scope: frozenset[str] | None, code: str) -> FormInvalid:
+    """As the import says it: a code of another municipality is not named as such."""
+    key = "ingest.error.unknown_client" if scope is None else "ingest.error.client_unusable"
+    return _invalid("client_code", key, value=code)
 
 
 def _text(value: str | None) -> str | None:
@@ -124,14 +147,17 @@ def record_client(
     engine: Engine, actor: Actor | None, entry: ClientEntry, *, today: date | None = None
 ) -> Saved:
     """Record a new client and its first status, which starts on the entry date."""
-    row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
+    scope = row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
     if not entry.municipality:
         raise _invalid("municipality", "ingest.error.required")
     check(actor, Permission.EDIT, entry.municipality)
     assert actor is not None
     code = entry.code.strip()
     with engine.begin() as conn:
-        if code and _client_row(conn, code) is not None:
+        taken = _client_row(conn, code) if code else None
+        if taken is not None and scope is not None and taken.municipality not in scope:
+            raise _unusable_client(scope, code)
+        if taken is not None:
             raise _invalid("client_code", "forms.error.client_exists", value=code)
         record = {
             "client_code": code or None,
@@ -196,7 +222,10 @@ def change_status(
             _checked(conn, actor, "episodes", closing, today)
         new = {"client_code": client.code, "status": status, "start_date": start}
         _, warnings = _checked(conn, actor, "episodes", new, today)
-    return Saved(f"{client.code}/{status}/{start.isoformat()}", warnings)
+        name = _named(conn, "client_status", status)
+    return Saved(
+        f"{client.code}/{status}/{start.isoformat()}", warnings, (client.code, name, start)
+    )
 
 
 def record_exit(
@@ -266,7 +295,10 @@ def record_outcome(
             **_employer_ref(employer),
         }
         _, warnings = _checked(conn, actor, "outcomes", record, today)
-    return Saved(f"{client.code}/{outcome_type}/{outcome_date}", warnings)
+        name = _named(conn, "outcome_type", outcome_type)
+    return Saved(
+        f"{client.code}/{outcome_type}/{outcome_date}", warnings, (client.code, name, outcome_date)
+    )
 
 
 def _employer_ref(employer: str | None) -> dict[str, Any]:
@@ -400,7 +432,8 @@ def record_grant(
             **_employer_ref(entry.employer),
         }
         _, warnings = _checked(conn, actor, "grants", record, today)
-    return Saved(f"{entry.employer}/{client.code}/{entry.employment_start}", warnings)
+    parts = (entry.employer.strip(), client.code, entry.employment_start, amount)
+    return Saved(f"{entry.employer}/{client.code}/{entry.employment_start}", warnings, parts)
 
 
 @dataclass(frozen=True)
@@ -427,7 +460,9 @@ def record_cost(
     }
     with engine.begin() as conn:
         _, warnings = _checked(conn, actor, "costs", record, today)
-    return Saved(f"{entry.budget_line}/{entry.booked_on}", warnings)
+        line = _named(conn, "budget_line", entry.budget_line)
+    parts = (line, entry.booked_on, entry.amount)
+    return Saved(f"{entry.budget_line}/{entry.booked_on}", warnings, parts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -564,8 +564,17 @@ _FI: dict[str, str] = {
     "ingest.error.duplicate_column": "sarake on tiedostossa kahdesti (myös ”{first}”)",
     "ingest.error.missing_column": "pakollinen sarake puuttuu",
     "ingest.error.duplicate_key": "sama tunniste kuin rivillä {first}",
+    "ingest.error.busy": (
+        "Toinen samanlaisten tietojen tuonti on käynnissä. Mitään ei tallennettu: tuo "
+        "tiedosto uudelleen hetken kuluttua."
+    ),
+    "ingest.error.conflict": (
+        "Joku tallensi samoja tietoja samaan aikaan. Mitään ei tallennettu: tuo tiedosto "
+        "uudelleen, niin jo tallennetut rivit jäävät ennalleen."
+    ),
     "ingest.error.not_yours": "sinulla ei ole oikeutta muokata kunnan {municipality} tietoja",
     "ingest.error.unknown_client": ("asiakasta ”{value}” ei ole Polussa (tuo asiakkaat ensin)"),
+    "ingest.error.client_unusable": "asiakastunnusta ”{value}” ei voi käyttää",
     "ingest.error.unknown_employer": (
         "työnantajaa ”{value}” ei ole Polussa (tuo työnantajat ensin)"
     ),
@@ -578,6 +587,7 @@ _FI: dict[str, str] = {
         "tavoitteen saavuttaminen kirjataan vasta, kun asiakkaalla on päättymispäivä"
     ),
     "ingest.error.end_before_start": "loppupäivä on ennen alkupäivää {start}",
+    "ingest.error.signed_after_end": ("allekirjoituspäivä on sopimuksen loppupäivän {end} jälkeen"),
     "ingest.error.before_entry": "päivämäärä on ennen asiakkaan aloituspäivää {entry}",
     "ingest.error.business_id_required": (
         "Y-tunnus puuttuu: vain yksityishenkilöllä ei ole Y-tunnusta"
@@ -597,23 +607,39 @@ _FI: dict[str, str] = {
     "ingest.error.decision_date_required": "myönnetyllä tai hylätyllä päätöksellä on päätöspäivä",
     "ingest.error.decision_before_application": "päätöspäivä on ennen hakemuspäivää",
     "ingest.summary.dry_run": (
-        "{kind}: {rows} riviä tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
-        "{changed} muuttuu, {unchanged} ennallaan."
+        "Tarkistettu {rows}, ei virheitä. Tallennettaessa {added} lisätään, {changed} muuttuu, "
+        "{unchanged} ennallaan."
     ),
     "ingest.summary.dry_run.one": (
         "{kind}: {rows} rivi tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
         "{changed} muuttuu, {unchanged} ennallaan."
     ),
     "ingest.summary.done": (
-        "{kind}: {rows} riviä tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
+        "Tuotu {rows}: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
     ),
     "ingest.summary.done.one": (
         "{kind}: {rows} rivi tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
     ),
     "ingest.summary.refused": (
-        "{kind}: virheitä {errors}, mitään ei tallennettu. Korjaa virheet ja tuo tiedosto "
-        "uudelleen."
+        "{kind}: {errors}, mitään ei tallennettu. Korjaa virheet ja tuo tiedosto uudelleen."
     ),
+    # Counts with their nouns: .one for 1, .other for every other number
+    "ingest.count.employers.one": "{count} työnantaja",
+    "ingest.count.employers.other": "{count} työnantajaa",
+    "ingest.count.clients.one": "{count} asiakas",
+    "ingest.count.clients.other": "{count} asiakasta",
+    "ingest.count.episodes.one": "{count} tilajakso",
+    "ingest.count.episodes.other": "{count} tilajaksoa",
+    "ingest.count.outcomes.one": "{count} tulos",
+    "ingest.count.outcomes.other": "{count} tulosta",
+    "ingest.count.partnerships.one": "{count} kumppanuussopimus",
+    "ingest.count.partnerships.other": "{count} kumppanuussopimusta",
+    "ingest.count.grants.one": "{count} työllistämislisä",
+    "ingest.count.grants.other": "{count} työllistämislisää",
+    "ingest.count.costs.one": "{count} kustannus",
+    "ingest.count.costs.other": "{count} kustannusta",
+    "ingest.count.errors.one": "{count} virhe",
+    "ingest.count.errors.other": "{count} virhettä",
     "ingest.yes": "kyllä",
     "ingest.no": "ei",
     "ingest.type.text": "teksti",
@@ -1414,8 +1440,17 @@ _EN: dict[str, str] = {
     "ingest.error.duplicate_column": "the column is in the file twice (also “{first}”)",
     "ingest.error.missing_column": "a required column is missing",
     "ingest.error.duplicate_key": "the same identifier as on row {first}",
+    "ingest.error.busy": (
+        "Another import of the same kind of data is running. Nothing was saved: import the "
+        "file again in a moment."
+    ),
+    "ingest.error.conflict": (
+        "Someone saved the same data at the same time. Nothing was saved: import the file "
+        "again and the rows already saved stay as they are."
+    ),
     "ingest.error.not_yours": "you may not edit the data of {municipality}",
     "ingest.error.unknown_client": "the client “{value}” is not in Polku (import clients first)",
+    "ingest.error.client_unusable": "the client code “{value}” cannot be used",
     "ingest.error.unknown_employer": (
         "the employer “{value}” is not in Polku (import employers first)"
     ),
@@ -1428,6 +1463,7 @@ _EN: dict[str, str] = {
         "whether the plan goal was reached is recorded once the client has an exit date"
     ),
     "ingest.error.end_before_start": "the end date is before the start date {start}",
+    "ingest.error.signed_after_end": "the agreement is signed after its end date {end}",
     "ingest.error.before_entry": "the date is before the client's entry date {entry}",
     "ingest.error.business_id_required": (
         "the business ID is missing: only a private person has none"
@@ -1446,22 +1482,39 @@ _EN: dict[str, str] = {
     "ingest.error.decision_date_required": "a granted or refused decision has a decision date",
     "ingest.error.decision_before_application": "the decision date is before the application date",
     "ingest.summary.dry_run": (
-        "{kind}: {rows} rows checked, no errors. Saving adds {added}, changes {changed}, "
-        "leaves {unchanged} as they are."
+        "Checked {rows}, no errors. Saving adds {added}, changes {changed}, leaves "
+        "{unchanged} as they are."
     ),
     "ingest.summary.dry_run.one": (
         "{kind}: {rows} row checked, no errors. Saving adds {added}, changes {changed}, "
         "leaves {unchanged} as they are."
     ),
     "ingest.summary.done": (
-        "{kind}: {rows} rows imported: {added} added, {changed} changed, {unchanged} unchanged."
+        "Imported {rows}: {added} added, {changed} changed, {unchanged} unchanged."
     ),
     "ingest.summary.done.one": (
         "{kind}: {rows} row imported: {added} added, {changed} changed, {unchanged} unchanged."
     ),
     "ingest.summary.refused": (
-        "{kind}: errors {errors}, nothing was saved. Correct them and import the file again."
+        "{kind}: {errors}, nothing was saved. Correct them and import the file again."
     ),
+    # Counts with their nouns: .one for 1, .other for every other number
+    "ingest.count.employers.one": "{count} employer",
+    "ingest.count.employers.other": "{count} employers",
+    "ingest.count.clients.one": "{count} client",
+    "ingest.count.clients.other": "{count} clients",
+    "ingest.count.episodes.one": "{count} status episode",
+    "ingest.count.episodes.other": "{count} status episodes",
+    "ingest.count.outcomes.one": "{count} outcome",
+    "ingest.count.outcomes.other": "{count} outcomes",
+    "ingest.count.partnerships.one": "{count} partnership agreement",
+    "ingest.count.partnerships.other": "{count} partnership agreements",
+    "ingest.count.grants.one": "{count} employment bonus",
+    "ingest.count.grants.other": "{count} employment bonuses",
+    "ingest.count.costs.one": "{count} cost",
+    "ingest.count.costs.other": "{count} costs",
+    "ingest.count.errors.one": "{count} error",
+    "ingest.count.errors.other": "{count} errors",
     "ingest.yes": "yes",
     "ingest.no": "no",
     "ingest.type.text": "text",

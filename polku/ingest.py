@@ -37,6 +37,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import models
 from models import metadata
@@ -61,6 +62,10 @@ CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 CENT = Decimal("0.01")
 # Rows written per statement between progress reports
 CHUNK = 5000
+# How long an import waits for another import of the same kind to finish
+LOCK_TIMEOUT_SECONDS = 30.0
+# The namespace of the imports' advisory locks on PostgreSQL ("PKIM"), the kind the second key
+_LOCK_NAMESPACE = 0x504B494D
 
 Progress = Callable[[float], None]
 
@@ -87,7 +92,7 @@ class Problem:
         return self.severity == ERROR
 
     def reason(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t(self.key, lang, **{k: _fmt(v, lang) for k, v in self.params.items()})
+        return i18n.t(self.key, lang, **{k: format_param(v, lang) for k, v in self.params.items()})
 
     def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         """ "rivi 7, sarake Aloituspäivä: <reason>" (the CLI's line)."""
@@ -101,7 +106,22 @@ class Problem:
         return reason
 
 
-def _fmt(value: Any, lang: str) -> str:
+@dataclass(frozen=True)
+class Localized:
+    """A text in Finnish and in English: the names of codes, for messages shown later in
+    either language."""
+
+    fi: str
+    en: str
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return self.en if i18n.language(lang) == "en" else self.fi
+
+
+def format_param(value: Any, lang: str) -> str:
+    """A value for people in `lang`: names, dates, euros, whole numbers; text as it is."""
+    if isinstance(value, Localized):
+        return value.text(lang)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], date):
         return i18n.fmt_period(value[0], value[1], lang)
     if isinstance(value, date):
@@ -636,6 +656,12 @@ class _Lookups:
     labels: dict[str, dict[str, str]]
     names: dict[str, dict[str, str]]  # code → Finnish name, for messages
     period: tuple[date, date]
+    english: dict[str, dict[str, str]] = field(default_factory=dict)  # code → English name
+
+    def localized(self, set_name: str, code: str) -> Localized:
+        """A code's name in both languages (the code itself when it has none)."""
+        fi = self.names.get(set_name, {}).get(code, code)
+        return Localized(fi, self.english.get(set_name, {}).get(code) or fi)
 
 
 def _norm_label(text: str) -> str:
@@ -647,10 +673,11 @@ def load_lookups(conn: Connection) -> _Lookups:
     codes: dict[str, list[str]] = {}
     labels: dict[str, dict[str, str]] = {}
     names: dict[str, dict[str, str]] = {}
+    english: dict[str, dict[str, str]] = {}
     m = metadata.tables["municipality"].c
     rows = conn.execute(select(m.code, m.name).order_by(m.code)).all()
     codes["municipality"] = [r.code for r in rows]
-    names["municipality"] = {r.code: r.name for r in rows}
+    names["municipality"] = english["municipality"] = {r.code: r.name for r in rows}
     labels["municipality"] = {_norm_label(r.name): r.code for r in rows}
     tables = {
         "client_status": "client_status",
@@ -666,6 +693,7 @@ def load_lookups(conn: Connection) -> _Lookups:
         found = conn.execute(stmt).all()
         codes[set_name] = [r.code for r in found]
         names[set_name] = {r.code: r.name_fi for r in found}
+        english[set_name] = {r.code: r.name_en or r.name_fi for r in found}
         labels[set_name] = {
             _norm_label(label): r.code for r in found for label in (r.name_en, r.name_fi) if label
         }
@@ -673,11 +701,15 @@ def load_lookups(conn: Connection) -> _Lookups:
         _fixed(set_name, i18n.CODE_SETS[set_name], codes, labels, names)
     _fixed("contract_type", models.CONTRACT_TYPES, codes, labels, names)
     _fixed("decision", models.DECISIONS, codes, labels, names)
+    for set_name in ("gender", "education_level", "labour_status", "employer_type"):
+        english[set_name] = {c: i18n.code_label(set_name, c, "en") for c in codes[set_name]}
+    for set_name in ("contract_type", "decision"):
+        english[set_name] = {c: i18n.code_label(set_name, c, "en") for c in codes[set_name]}
     p = metadata.tables["project"].c
     period = conn.execute(select(p.start_date, p.end_date).where(p.id == 1)).first()
     if period is None:
         raise LookupError("the project definition is not loaded: run `python -m polku init`")
-    return _Lookups(codes, labels, names, (period[0], period[1]))
+    return _Lookups(codes, labels, names, (period[0], period[1]), english)
 
 
 def _fixed(
@@ -978,9 +1010,17 @@ def _value_problems(
 
 
 def _unknown_code(ctx: _Context, column: Column, value: str) -> tuple[str, str, dict[str, Any]]:
-    known = ctx.lookups.codes.get(column.choices or "", [])
-    allowed = ", ".join(known) if len(known) <= 10 else i18n.t("ingest.see_template")
-    return (f"ingest.error.unknown.{column.choices}", ERROR, {"value": value, "allowed": allowed})
+    set_name = column.choices or ""
+    known = ctx.lookups.codes.get(set_name, [])
+    # The names people read (and may write: names are accepted as well as codes)
+    if len(known) <= 10:
+        names = [ctx.lookups.localized(set_name, code) for code in known]
+        allowed = Localized(", ".join(n.fi for n in names), ", ".join(n.en for n in names))
+    else:
+        allowed = Localized(
+            i18n.t("ingest.see_template", "fi"), i18n.t("ingest.see_template", "en")
+        )
+    return (f"ingest.error.unknown.{set_name}", ERROR, {"value": value, "allowed": allowed})
 
 
 def _range_problems(column: Column, value: Decimal | int) -> Found:
@@ -998,8 +1038,16 @@ def _range_problems(column: Column, value: Decimal | int) -> Found:
     return [("ingest.error.maximum", ERROR, {"high": _num(high)})]
 
 
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+def _num(value: Decimal | None) -> Localized:
+    """A limit in each language's number format (0,5 · 0.5), years without grouping."""
+    if value is None:
+        return Localized("", "")
+    number = value.normalize()
+    digits = max(0, -int(number.as_tuple().exponent))
+    plain = format(number, "f")
+    if digits == 0:
+        return Localized(plain, plain)
+    return Localized(i18n.fmt_decimal(number, digits, "fi"), i18n.fmt_decimal(number, digits, "en"))
 
 
 def _scan_cells(raw: RawTable, ctx: _Context, mapping: dict[str, int]) -> None:
@@ -1202,15 +1250,18 @@ def _resolve_client(
     code = record.get("client_code")
     if code is None:
         return None
-    row = record["_row"]
     client = clients.get(code)
-    if client is None:
-        ctx.add(row, "client_code", "ingest.error.unknown_client", value=code)
-        return None
-    if not ctx.may_edit(client.municipality):
-        _scope_problem(ctx, row, "client_code", client.municipality)
+    if client is None or not ctx.may_edit(client.municipality):
+        _unusable_client(ctx, record["_row"], code)
         return None
     return client
+
+
+def _unusable_client(ctx: _Context, row: int, code: str) -> None:
+    """A code the actor may not use: to one who sees only some municipalities, a code of
+    another municipality and an unknown one get the same words (no name, no existence)."""
+    key = "ingest.error.unknown_client" if ctx.scope is None else "ingest.error.client_unusable"
+    ctx.add(row, "client_code", key, value=code)
 
 
 @dataclass
@@ -1309,10 +1360,11 @@ def _plan_clients(ctx: _Context, records: list[Record], plan: Plan) -> None:
         row = record["_row"]
         municipality = new["municipality_code"]
         column = "municipality" if "municipality" in ctx.present else "client_code"
-        if municipality is not None and not ctx.may_edit(municipality):
+        # A stored client of another municipality first: its home must not be named
+        if old is not None and not ctx.may_edit(old["municipality_code"]):
+            _unusable_client(ctx, row, new["code"])
+        elif municipality is not None and not ctx.may_edit(municipality):
             _scope_problem(ctx, row, column, municipality)
-        elif old is not None and not ctx.may_edit(old["municipality_code"]):
-            _scope_problem(ctx, row, "client_code", old["municipality_code"])
         entry, exit_ = new["entry_date"], new["exit_date"]
         if entry is not None and exit_ is not None and exit_ < entry:
             where = "exit_date" if "exit_date" in ctx.present else "entry_date"
@@ -1528,6 +1580,10 @@ def _plan_partnerships(ctx: _Context, records: list[Record], plan: Plan) -> None
         row = record["_row"]
         if new["end_date"] is not None and new["end_date"] < new["start_date"]:
             ctx.add(row, "end_date", "ingest.error.end_before_start", start=new["start_date"])
+        signed, end = new["signed_on"], new["end_date"]
+        if signed is not None and end is not None and signed > end:
+            where = "signed_on" if "signed_on" in ctx.present else "end_date"
+            ctx.add(row, where, "ingest.error.signed_after_end", end=end)
         employer = resolved[row]
         plan.audit_ids[row] = f"{employer['business_id'] or employer['name']}/{new['start_date']}"
         plan.municipalities[row] = employer["municipality_code"]
@@ -1918,6 +1974,8 @@ class ImportReport:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    # The code sets' names, for the preview people read
+    lookups: _Lookups | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -1939,12 +1997,61 @@ class ImportReport:
             key,
             lang,
             kind=i18n.t(f"kind.{self.kind}", lang),
-            rows=i18n.fmt_int(self.rows, lang),
+            rows=count_text(self.kind, self.rows, lang),
             added=i18n.fmt_int(self.added, lang),
             changed=i18n.fmt_int(self.changed, lang),
             unchanged=i18n.fmt_int(self.unchanged, lang),
-            errors=i18n.fmt_int(len(self.errors), lang),
+            errors=count_text("errors", len(self.errors), lang),
         )
+
+    def preview_table(self, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """The preview for people: codes as their names, dates, numbers and yes / no in the
+        language's formats, empty cells empty; "_row" and "_action" as in `preview`."""
+        frame = self.preview.copy()
+        spec = KINDS[self.kind]
+        table = metadata.tables[spec.table]
+        for column in spec.columns:
+            if column.name in frame:
+                # Money with its cents, as the database keeps it: 1 234,50
+                scale = getattr(table.c[column.db].type, "scale", None) if column.db else None
+                frame[column.name] = [
+                    shown_value(column, v, self.lookups, lang, scale) for v in frame[column.name]
+                ]
+        return frame
+
+
+def count_text(noun: str, count: int, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A count with its noun in the right number: 1 asiakas, 2 asiakasta (a kind or "errors")."""
+    form = "one" if count == 1 else "other"
+    return i18n.t(f"ingest.count.{noun}.{form}", lang, count=i18n.fmt_int(count, lang))
+
+
+def shown_value(
+    column: Column, value: Any, lookups: _Lookups | None, lang: str, digits: int | None = None
+) -> str:
+    """A parsed cell as people read it in `lang`: a code's name, 1.3.2026, 1 234,50, kyllä;
+    a number with `digits` decimals (default: as written, at most two)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    set_name = column.choices or ""
+    if column.type == "choices":
+        codes = value.split(",") if isinstance(value, str) else list(value)
+        return ", ".join(_code_name(lookups, set_name, c, lang) for c in codes)
+    if column.type == "choice":
+        return _code_name(lookups, set_name, str(value), lang)
+    if isinstance(value, date):
+        return i18n.fmt_date(value, lang)
+    if isinstance(value, bool):
+        return i18n.t("ingest.yes" if value else "ingest.no", lang)
+    if isinstance(value, Decimal):
+        if digits is None:
+            digits = min(2, max(0, -int(value.normalize().as_tuple().exponent)))
+        return i18n.fmt_decimal(value, digits, lang)
+    return str(value)  # whole numbers (a birth year is 1980, not 1 980) and text
+
+
+def _code_name(lookups: _Lookups | None, set_name: str, code: str, lang: str) -> str:
+    return code if lookups is None else lookups.localized(set_name, code).text(lang)
 
 
 def import_scope(actor: Actor | None) -> frozenset[str] | None:
@@ -1980,6 +2087,13 @@ def import_file(
     report.encoding, report.delimiter, report.sheet = raw.encoding, raw.delimiter, raw.sheet
     _report_stage(progress, 0.05)
     with engine.connect() as conn, conn.begin() as transaction:
+        if not dry_run:
+            try:
+                lock_kind(conn, kind)
+            except OperationalError:
+                transaction.rollback()
+                report.problems = [Problem(None, None, "ingest.error.busy")]
+                return report
         ctx = _Context(
             conn=conn,
             actor=actor,
@@ -1990,6 +2104,7 @@ def import_file(
             headers={},
             present=set(),
         )
+        report.lookups = ctx.lookups
         ctx.problems.extend(raw.notes)
         mapping = _map_headers(raw, ctx)
         _scan_cells(raw, ctx, mapping)
@@ -2014,7 +2129,16 @@ def import_file(
             report.preview = _preview(columns, plan, raw.rows, ctx)
             transaction.rollback()
             return report
-        _write(ctx, plan, progress, action="import")
+        try:
+            _write(ctx, plan, progress, action="import")
+        except Exception as clash:  # SQLAlchemy's IntegrityError, or the driver's from a COPY
+            if not is_key_conflict(clash):
+                raise
+            # Someone else stored the same key after this import read the table
+            transaction.rollback()
+            report.problems = [Problem(None, None, "ingest.error.conflict")]
+            report.added = report.changed = report.unchanged = 0
+            return report
         audit_table = metadata.tables["audit_log"]
         conn.execute(
             insert(audit_table),
@@ -2039,6 +2163,37 @@ def import_file(
 def _report_stage(progress: Progress | None, share: float) -> None:
     if progress is not None:
         progress(share)
+
+
+def lock_kind(conn: Connection, kind: str) -> None:
+    """Make writers of one kind take turns, across processes, until the caller's transaction
+    ends: on PostgreSQL an advisory lock per kind, on SQLite the database's write lock
+    (BEGIN IMMEDIATE). Taken before anything is read, so the plan sees every earlier import
+    and a second import of the same file finds nothing new. OperationalError when the lock
+    is not had within LOCK_TIMEOUT_SECONDS."""
+    wait_ms = int(LOCK_TIMEOUT_SECONDS * 1000)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+        conn.execute(select(func.pg_advisory_xact_lock(_LOCK_NAMESPACE, KIND_NAMES.index(kind))))
+        conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+    elif conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        if getattr(driver, "in_transaction", False):
+            return  # the transaction has written already, so it holds the write lock
+        waited = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited or 0)}")
+
+
+def is_key_conflict(error: BaseException) -> bool:
+    """Whether the database refused a row for a unique key (another writer was first)."""
+    cause = error.orig if isinstance(error, IntegrityError) else error
+    if getattr(cause, "sqlstate", None) == "23505":  # PostgreSQL's unique_violation
+        return True
+    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(cause)
 
 
 def _today() -> date:
@@ -2084,10 +2239,12 @@ def check_record(
     """Check one record of `kind` (canonical names, typed values) with the import's rules and
     plan its upsert; the problems (errors and warnings) name fields, not rows."""
     spec = KINDS[kind]
+    scope = import_scope(actor)
+    lock_kind(conn, kind)  # a form takes its turn with the imports of the same kind
     ctx = _Context(
         conn=conn,
         actor=actor,
-        scope=import_scope(actor),
+        scope=scope,
         lookups=load_lookups(conn),
         today=today or _today(),
         kind=spec,

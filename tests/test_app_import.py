@@ -86,19 +86,17 @@ def test_import_page_previews_a_file_and_commits_it_in_one_go(people: str) -> No
     shown = {m.label: m.value for m in at.metric}
     assert shown[_fi("import.rows")] == "6" and shown[_fi("import.added")] == "6"
     assert _count(people, "employer") == 0  # the preview wrote nothing
+    # Names, not codes, and nothing for an empty cell (issue 13.6)
+    preview = _preview(at)
+    assert list(preview["Tyyppi"]) == ["Yritys"] * 3 + ["Yhdistys", "Säätiö", "Yksityishenkilö"]
+    assert list(preview["Kunta"])[:3] == ["Joensuu", "Joensuu", "Lieksa"]
+    assert list(preview["Y-tunnus"])[-1] == ""
+    assert "company" not in preview.to_string() and "None" not in preview.to_string()
     save = _save_button(at)
     assert not save.disabled
     save.click().run()
     assert not at.exception
-    assert at.success[0].value == _fi(
-        "ingest.summary.done",
-        kind=_fi("kind.employers"),
-        rows="6",
-        added="6",
-        changed="0",
-        unchanged="0",
-        errors="0",
-    )
+    assert at.success[0].value == "Tuotu 6 työnantajaa: 6 lisätty, 0 muutettu, 0 ennallaan."
     assert _count(people, "employer") == 6
     # The same file, previewed again: nothing would change
     shown = {m.label: m.value for m in at.metric}
@@ -225,6 +223,8 @@ def test_a_status_change_and_an_exit_on_their_forms(people: str) -> None:
     at.date_input(key="status_start_date_0").set_value(date(2026, 6, 1))
     _submit(at, "status")
     assert not at.exception and not at.error
+    # The status by its name and the date as Finns write it (issue 13.6)
+    assert at.success[0].value == _fi("forms.saved.status", key="T-0002, Uravalmennus, 1.6.2026")
     at.selectbox(key="exit_client_code_0").select("T-0002")
     at.date_input(key="exit_exit_date_0").set_value(date(2026, 3, 1))
     at.selectbox(key="exit_plan_goal_reached_0").select("yes")
@@ -271,7 +271,7 @@ def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) 
     at.date_input(key="exit_exit_date_0").set_value(date(2026, 9, 30))
     at.selectbox(key="exit_plan_goal_reached_0").select("yes")
     _submit(at, "exit")
-    unknown = _fi("ingest.error.unknown_client", value="EI-OLE")
+    unknown = _fi("ingest.error.client_unusable", value="EI-OLE")
     assert [e.value for e in at.error] == [unknown[:1].upper() + unknown[1:]]
 
 

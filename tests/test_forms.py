@@ -145,8 +145,9 @@ def test_a_status_change_closes_the_open_status_the_day_before(engine: Engine) -
     with pytest.raises(FormInvalid) as early:
         forms.change_status(engine, COORDINATOR, "F-1", "work_trial", date(2026, 5, 1), today=TODAY)
     assert "start_date" in _fields(early)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(FormInvalid) as elsewhere:
         forms.change_status(engine, LIEKSA, "F-1", "work_trial", date(2026, 8, 1), today=TODAY)
+    assert _fields(elsewhere) == {"client_code": "asiakastunnusta ”F-1” ei voi käyttää"}
     with pytest.raises(FormInvalid) as unknown:
         forms.change_status(engine, COORDINATOR, "EI-OLE", "work_trial", date(2026, 8, 1))
     assert "client_code" in _fields(unknown)
@@ -224,6 +225,28 @@ def test_an_employer_with_its_partnership_and_the_business_id_check(engine: Engi
     with pytest.raises(FormInvalid) as missing:
         forms.record_employer(engine, COORDINATOR, forms.EmployerEntry("Y", "company", None, None))
     assert "business_id" in _fields(missing)
+
+
+def test_a_partnership_signed_after_its_end_is_refused_at_the_signing_date(
+    engine: Engine,
+) -> None:
+    """Issue 13.2: the form said nothing of an agreement signed after it had ended."""
+    entry = forms.EmployerEntry("Testi Oy", "company", "2934871-3", "167")
+    late = forms.PartnershipEntry(
+        date(2026, 5, 1), signed_on=date(2026, 9, 1), end_date=date(2026, 8, 31)
+    )
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as refused:
+        forms.record_employer(engine, COORDINATOR, entry, late, today=TODAY)
+    assert _fields(refused) == {
+        "signed_on": "allekirjoituspäivä on sopimuksen loppupäivän 31.8.2026 jälkeen"
+    }
+    assert contents(engine) == before
+    # Signed on the last day is fine
+    on_time = forms.PartnershipEntry(
+        date(2026, 5, 1), signed_on=date(2026, 8, 31), end_date=date(2026, 8, 31)
+    )
+    forms.record_employer(engine, COORDINATOR, entry, on_time, today=TODAY)
 
 
 def test_a_coordinator_adds_employers_of_no_municipality_but_not_of_another(
@@ -314,8 +337,48 @@ def test_the_de_minimis_ceiling_refuses_with_a_clear_message_and_warns_near_it(
 
 def test_a_grant_for_a_client_of_another_municipality_is_refused(engine: Engine) -> None:
     load_samples(engine, "employers", "clients")
-    with pytest.raises(AccessDenied):
+    with pytest.raises(FormInvalid):
         forms.record_grant(engine, COORDINATOR, _grant(client_code="ESIM-0004"), today=TODAY)
+
+
+def test_a_code_of_another_municipality_reads_as_a_code_that_cannot_be_used(
+    engine: Engine,
+) -> None:
+    """Issue 12.11: the forms neither name the client's municipality nor tell its code from
+    an unknown one."""
+    load_samples(engine, "employers", "clients")  # ESIM-0004 is a client of Lieksa
+    said: dict[str, dict[str | None, str]] = {}
+    for code in ("ESIM-0004", "EI-OLE"):
+        attempts = {
+            "status": lambda code=code: forms.change_status(
+                engine, COORDINATOR, code, "work_trial", date(2026, 8, 1), today=TODAY
+            ),
+            "exit": lambda code=code: forms.record_exit(
+                engine, COORDINATOR, code, date(2026, 9, 30), True, today=TODAY
+            ),
+            "outcome": lambda code=code: forms.record_outcome(
+                engine, COORDINATOR, code, "employment_company", date(2026, 9, 1), today=TODAY
+            ),
+            "grant": lambda code=code: forms.record_grant(
+                engine, COORDINATOR, _grant(client_code=code), today=TODAY
+            ),
+        }
+        for form, attempt in attempts.items():
+            with pytest.raises(FormInvalid) as refused:
+                attempt()
+            said[f"{form} {code}"] = {
+                field: reason.replace(code, "<code>") for field, reason in _fields(refused).items()
+            }
+            assert "Lieksa" not in str(_fields(refused))
+    for form in ("status", "exit", "outcome", "grant"):
+        assert said[f"{form} ESIM-0004"] == said[f"{form} EI-OLE"], form
+        assert said[f"{form} ESIM-0004"] == {
+            "client_code": "asiakastunnusta ”<code>” ei voi käyttää"
+        }
+    # A new client with the code of another municipality's client: the same words
+    with pytest.raises(FormInvalid) as taken:
+        forms.record_client(engine, COORDINATOR, _entry("ESIM-0004"), today=TODAY)
+    assert _fields(taken) == {"client_code": "asiakastunnusta ”ESIM-0004” ei voi käyttää"}
 
 
 def test_costs_of_own_municipality_and_project_wide_costs_for_admins(engine: Engine) -> None:

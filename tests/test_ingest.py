@@ -207,6 +207,17 @@ BROKEN = {
         ),
         (2, "Loppupäivä", "ingest.error.end_before_start"),
     ),
+    # Issue 13.2
+    "partnership signed after its end": (
+        "partnerships",
+        csv_bytes(
+            [
+                ["Y-tunnus", "Allekirjoituspäivä", "Alkupäivä", "Loppupäivä"],
+                ["2934871-3", "1.9.2026", "1.5.2026", "31.8.2026"],
+            ]
+        ),
+        (2, "Allekirjoituspäivä", "ingest.error.signed_after_end"),
+    ),
     "company without business id": (
         "employers",
         csv_bytes([["Y-tunnus", "Nimi", "Tyyppi"], ["", "Testi Oy", "company"]]),
@@ -300,6 +311,26 @@ def test_each_rule_refuses_a_file_that_breaks_it_and_the_database_stays_identica
     problem = next(p for p in report.errors if (p.row, p.column, p.key) == expected)
     if problem.row is not None:
         assert problem.text().startswith(f"rivi {problem.row}, sarake {problem.column}: ")
+
+
+def test_an_end_before_the_stored_signing_date_is_refused_at_the_end_date(
+    engine: Engine,
+) -> None:
+    load_samples(engine, "employers")
+    # In force from 1.4.2026, signed afterwards on 1.6.2026
+    signed = [
+        ["Y-tunnus", "Allekirjoituspäivä", "Alkupäivä"],
+        ["2934871-3", "1.6.2026", "1.4.2026"],
+    ]
+    assert run(engine, "partnerships", csv_bytes(signed)).committed
+    before = contents(engine)
+    # A file without the signing date ends the agreement before it was signed
+    ended = csv_bytes(
+        [["Y-tunnus", "Alkupäivä", "Loppupäivä"], ["2934871-3", "1.4.2026", "15.5.2026"]]
+    )
+    report = run(engine, "partnerships", ended)
+    assert (2, "Loppupäivä", "ingest.error.signed_after_end") in where(report)
+    assert contents(engine) == before
 
 
 def test_the_period_message_names_the_project_period(engine: Engine) -> None:
@@ -702,14 +733,56 @@ def test_a_coordinator_cannot_move_or_touch_another_municipality_s_rows(engine: 
     load_samples(engine, "employers", "clients")
     moved = _clients(["ESIM-0004", "167", "1971", "13.4.2026"])  # a client of Lieksa
     assert where(run(engine, "clients", moved, COORDINATOR)) == {
-        (2, "Asiakastunnus", "ingest.error.not_yours")
+        (2, "Asiakastunnus", "ingest.error.client_unusable")
     }
     episode = csv_bytes(
         [["Asiakastunnus", "Tila", "Alkupäivä"], ["ESIM-0004", "work_trial", "1.5.2026"]]
     )
     assert where(run(engine, "episodes", episode, COORDINATOR)) == {
-        (2, "Asiakastunnus", "ingest.error.not_yours")
+        (2, "Asiakastunnus", "ingest.error.client_unusable")
     }
+
+
+# Issue 12.11: a file naming a client of another municipality, for every kind that names one
+_CLIENT_ROWS = {
+    "clients": [CLIENT_HEADER, ["{code}", "167", "1971", "13.4.2026"]],
+    "episodes": [["Asiakastunnus", "Tila", "Alkupäivä"], ["{code}", "work_trial", "1.5.2026"]],
+    "outcomes": [["Asiakastunnus", "Tulos", "Päivämäärä"], ["{code}", "education", "1.9.2026"]],
+    "grants": [
+        [
+            "Y-tunnus", "Asiakastunnus", "Työsuhde alkaa", "Sopimustyyppi", "Viikkotunnit",
+            "Euroa kuukaudessa", "Kuukaudet", "Hakemuspäivä",
+        ],
+        ["2934871-3", "{code}", "1.10.2026", "fixed_term", "30", "500", "6", "20.9.2026"],
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(_CLIENT_ROWS))
+def test_a_code_of_another_municipality_reads_as_a_code_that_cannot_be_used(
+    engine: Engine, case: str
+) -> None:
+    load_samples(engine, "employers", "clients")  # ESIM-0004 is a client of Lieksa
+    kind = case
+    said = {}
+    for code in ("ESIM-0004", "EI-OLE-9"):
+        rows = [[cell.format(code=code) for cell in row] for row in _CLIENT_ROWS[case]]
+        report = run(engine, kind, csv_bytes(rows), COORDINATOR, dry_run=True)
+        texts = [
+            p.text(lang).replace(code, "<code>") for p in report.errors for lang in ("fi", "en")
+        ]
+        assert not any("Lieksa" in text for text in texts), texts
+        said[code] = (where(report), texts)
+    if kind == "clients":  # a new client EI-OLE-9 is fine: only the taken code fails
+        keys, texts = said["ESIM-0004"]
+        assert keys == {(2, "Asiakastunnus", "ingest.error.client_unusable")}
+        assert texts == [
+            "rivi 2, sarake Asiakastunnus: asiakastunnusta ”<code>” ei voi käyttää",
+            "row 2, column Asiakastunnus: the client code “<code>” cannot be used",
+        ]
+    else:
+        assert said["ESIM-0004"] == said["EI-OLE-9"]
+        assert said["ESIM-0004"][0] == {(2, "Asiakastunnus", "ingest.error.client_unusable")}
 
 
 def test_a_coordinator_may_add_employers_of_no_municipality_but_not_of_another(
