@@ -5,7 +5,7 @@ let two imports at the same moment store a private person (no Y-tunnus) or a pro
 cost (no municipality) twice. Partial unique indexes close those gaps on both backends.
 
 Revision ID: 20261203_natural_keys
-Revises: 892e263675e5
+Revises: 20261203_audit_lock
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261203_natural_keys"
-down_revision: str | Sequence[str] | None = "892e263675e5"
+down_revision: str | Sequence[str] | None = "20261203_audit_lock"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
