@@ -610,36 +610,29 @@ _FI: dict[str, str] = {
         "Tarkistettu {rows}, ei virheitä. Tallennettaessa {added} lisätään, {changed} muuttuu, "
         "{unchanged} ennallaan."
     ),
-    "ingest.summary.dry_run.one": (
-        "{kind}: {rows} rivi tarkistettu, ei virheitä. Tallennettaessa {added} lisätään, "
-        "{changed} muuttuu, {unchanged} ennallaan."
-    ),
     "ingest.summary.done": (
         "Tuotu {rows}: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
-    ),
-    "ingest.summary.done.one": (
-        "{kind}: {rows} rivi tuotu: {added} lisätty, {changed} muutettu, {unchanged} ennallaan."
     ),
     "ingest.summary.refused": (
         "{kind}: {errors}, mitään ei tallennettu. Korjaa virheet ja tuo tiedosto uudelleen."
     ),
-    # Counts with their nouns: .one for 1, .other for every other number
+    # Counts with their nouns: the key for most numbers, .one for 1 (see plural_form)
     "ingest.count.employers.one": "{count} työnantaja",
-    "ingest.count.employers.other": "{count} työnantajaa",
+    "ingest.count.employers": "{count} työnantajaa",
     "ingest.count.clients.one": "{count} asiakas",
-    "ingest.count.clients.other": "{count} asiakasta",
+    "ingest.count.clients": "{count} asiakasta",
     "ingest.count.episodes.one": "{count} tilajakso",
-    "ingest.count.episodes.other": "{count} tilajaksoa",
+    "ingest.count.episodes": "{count} tilajaksoa",
     "ingest.count.outcomes.one": "{count} tulos",
-    "ingest.count.outcomes.other": "{count} tulosta",
+    "ingest.count.outcomes": "{count} tulosta",
     "ingest.count.partnerships.one": "{count} kumppanuussopimus",
-    "ingest.count.partnerships.other": "{count} kumppanuussopimusta",
+    "ingest.count.partnerships": "{count} kumppanuussopimusta",
     "ingest.count.grants.one": "{count} työllistämislisä",
-    "ingest.count.grants.other": "{count} työllistämislisää",
+    "ingest.count.grants": "{count} työllistämislisää",
     "ingest.count.costs.one": "{count} kustannus",
-    "ingest.count.costs.other": "{count} kustannusta",
+    "ingest.count.costs": "{count} kustannusta",
     "ingest.count.errors.one": "{count} virhe",
-    "ingest.count.errors.other": "{count} virhettä",
+    "ingest.count.errors": "{count} virhettä",
     "ingest.yes": "kyllä",
     "ingest.no": "ei",
     "ingest.type.text": "teksti",
@@ -1485,36 +1478,29 @@ _EN: dict[str, str] = {
         "Checked {rows}, no errors. Saving adds {added}, changes {changed}, leaves "
         "{unchanged} as they are."
     ),
-    "ingest.summary.dry_run.one": (
-        "{kind}: {rows} row checked, no errors. Saving adds {added}, changes {changed}, "
-        "leaves {unchanged} as they are."
-    ),
     "ingest.summary.done": (
         "Imported {rows}: {added} added, {changed} changed, {unchanged} unchanged."
-    ),
-    "ingest.summary.done.one": (
-        "{kind}: {rows} row imported: {added} added, {changed} changed, {unchanged} unchanged."
     ),
     "ingest.summary.refused": (
         "{kind}: {errors}, nothing was saved. Correct them and import the file again."
     ),
-    # Counts with their nouns: .one for 1, .other for every other number
+    # Counts with their nouns: the key for most numbers, .one for 1 (see plural_form)
     "ingest.count.employers.one": "{count} employer",
-    "ingest.count.employers.other": "{count} employers",
+    "ingest.count.employers": "{count} employers",
     "ingest.count.clients.one": "{count} client",
-    "ingest.count.clients.other": "{count} clients",
+    "ingest.count.clients": "{count} clients",
     "ingest.count.episodes.one": "{count} status episode",
-    "ingest.count.episodes.other": "{count} status episodes",
+    "ingest.count.episodes": "{count} status episodes",
     "ingest.count.outcomes.one": "{count} outcome",
-    "ingest.count.outcomes.other": "{count} outcomes",
+    "ingest.count.outcomes": "{count} outcomes",
     "ingest.count.partnerships.one": "{count} partnership agreement",
-    "ingest.count.partnerships.other": "{count} partnership agreements",
+    "ingest.count.partnerships": "{count} partnership agreements",
     "ingest.count.grants.one": "{count} employment bonus",
-    "ingest.count.grants.other": "{count} employment bonuses",
+    "ingest.count.grants": "{count} employment bonuses",
     "ingest.count.costs.one": "{count} cost",
-    "ingest.count.costs.other": "{count} costs",
+    "ingest.count.costs": "{count} costs",
     "ingest.count.errors.one": "{count} error",
-    "ingest.count.errors.other": "{count} errors",
+    "ingest.count.errors": "{count} errors",
     "ingest.yes": "yes",
     "ingest.no": "no",
     "ingest.type.text": "text",
@@ -1848,8 +1834,6 @@ _PLURAL_KEYS = frozenset(key.removesuffix(_ONE) for key in _FI if key.endswith(_
 _PLURAL_COUNTS: dict[str, str] = {
     "project.staff.total": "fte",
     "checklists.region.deadlines.caption": "days",
-    "ingest.summary.dry_run": "rows",
-    "ingest.summary.done": "rows",
 }
 
 

@@ -2022,8 +2022,7 @@ class ImportReport:
 
 def count_text(noun: str, count: int, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """A count with its noun in the right number: 1 asiakas, 2 asiakasta (a kind or "errors")."""
-    form = "one" if count == 1 else "other"
-    return i18n.t(f"ingest.count.{noun}.{form}", lang, count=i18n.fmt_int(count, lang))
+    return i18n.t(f"ingest.count.{noun}", lang, count=i18n.fmt_int(count, lang))
 
 
 def shown_value(

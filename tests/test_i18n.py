@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 import models
-from polku import i18n
+from polku import i18n, ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
@@ -181,14 +181,9 @@ def test_a_count_of_one_takes_the_singular_in_both_languages(
 
 
 def test_counts_named_otherwise_decide_their_message_s_number() -> None:
-    values = {"kind": "Asiakkaat", "added": 1, "changed": 0, "unchanged": 0}
-    assert i18n.t("ingest.summary.done", "fi", rows=1, **values).startswith(
-        "Asiakkaat: 1 rivi tuotu:"
-    )
-    assert i18n.t("ingest.summary.dry_run", "en", rows=1, **values).startswith(
-        "Asiakkaat: 1 row checked,"
-    )
-    assert "2 riviä tuotu" in i18n.t("ingest.summary.done", "fi", rows=2, **values)
+    assert ingest.count_text("clients", 1, "fi") == "1 asiakas"
+    assert ingest.count_text("clients", 1200, "fi") == "1\u00a0200 asiakasta"
+    assert ingest.count_text("errors", 1, "en") == "1 error"
     assert i18n.t("project.staff.total", "fi", fte="1") == "Yhteensä 1 henkilötyövuosi."
     assert i18n.t("project.staff.total", "fi", fte="1,5") == "Yhteensä 1,5 henkilötyövuotta."
     assert "next 1 day:" in i18n.t("checklists.region.deadlines.caption", "en", days=1)
