@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=20_000_000, gt=0, alias="POLKU_IMPORT_MAX_BYTES")
     # A workbook's parts as its zip's central directory gives them, all together
     import_max_unpacked_bytes: int = Field(
-        default=200_000_000, gt=0, alias="POLKU_IMPORT_MAX_UNPACKED_BYTES"
+        default=100_000_000, gt=0, alias="POLKU_IMPORT_MAX_UNPACKED_BYTES"
     )
     import_max_rows: int = Field(default=100_000, gt=0, alias="POLKU_IMPORT_MAX_ROWS")
     # Excel's own limit of a cell's text

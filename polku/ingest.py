@@ -2160,6 +2160,7 @@ def import_file(
         )
         ctx.problems.extend(raw.notes)
         found = _scan_cells(raw, ctx)
+        report.sheet = raw.sheet  # None when its name looks like a code
         mapping = _map_headers(raw, ctx)
         by_index = {index: name for name, index in mapping.items()}
         ctx.bad_cells.update((row, by_index[i]) for row, i in found if i in by_index)
