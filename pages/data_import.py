@@ -22,6 +22,7 @@ language = lang()
 PREVIEW_KEY = "tuonti_preview"
 RESULT_KEY = "tuonti_result"
 JOB_KEY = "tuonti_job"  # an import running in the worker process (polku.ui.imports)
+TABLE_KEY = "tuonti_table"  # the file as read, for its commit and its preview after it
 # From this many rows a save in the session shows a progress bar
 LARGE_FILE_ROWS = 2000
 POLL_SECONDS = 1.0
@@ -101,6 +102,13 @@ def finish(result: ingest.ImportReport) -> None:
     st.rerun()
 
 
+def keep(file: tuple[str, str, str], checked: ingest.ImportReport) -> None:
+    """A check's report for the page, and the table it read for the file's commit."""
+    st.session_state[PREVIEW_KEY] = (file, checked)
+    if checked.table is not None:
+        st.session_state[TABLE_KEY] = (file, checked.table)
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def wait_for(job: imports.Job) -> None:
     """The worker's progress, polled; the whole page reruns once the job is done."""
@@ -116,7 +124,7 @@ if job is not None and job.done():
     done = job.result()
     if not job.dry_run:
         finish(done)
-    st.session_state[PREVIEW_KEY] = (job.stamp, done)
+    keep(job.stamp, done)
     job = None
 if job is not None:
     st.info(t("import.in_background"), icon=":material/hourglass_top:")
@@ -124,17 +132,21 @@ if job is not None:
     st.stop()
 
 cached = st.session_state.get(PREVIEW_KEY)
+tables = st.session_state.get(TABLE_KEY)
+read = tables[1] if tables is not None and tables[0] == stamp else None
 if cached is not None and cached[0] == stamp:
     report: ingest.ImportReport = cached[1]
 elif background:
     st.session_state[JOB_KEY] = imports.start(
-        engine, viewer, kind, content, upload.name, dry_run=True, stamp=stamp
+        engine, viewer, kind, content, upload.name, dry_run=True, stamp=stamp, table=read
     )
     st.rerun()
 else:
     with st.spinner(t("import.checking")):
-        report = imports.run_here(engine, viewer, kind, content, upload.name, dry_run=True)
-    st.session_state[PREVIEW_KEY] = (stamp, report)
+        report = imports.run_here(
+            engine, viewer, kind, content, upload.name, dry_run=True, table=read
+        )
+    keep(stamp, report)
 
 st.subheader(t("import.preview"))
 if report.encoding:
@@ -202,8 +214,9 @@ if st.button(
 ):
     if background:
         st.session_state[JOB_KEY] = imports.start(
-            engine, viewer, kind, content, upload.name, dry_run=False, table=report.table
-        )
+            engine, viewer, kind, content, upload.name, dry_run=False, stamp=stamp,
+            table=report.table,
+        )  # fmt: skip
         st.rerun()
     progress = None
     if report.rows >= LARGE_FILE_ROWS:

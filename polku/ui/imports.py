@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
 import threading
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,10 +118,25 @@ def start(
     job_id = uuid.uuid4().hex
     url = engine.url.render_as_string(hide_password=False)
     limits = ingest.Limits.from_settings()  # this process's settings, not the worker's
-    future = _executor().submit(
-        _work_in_worker, job_id, url, actor, kind, data, filename, dry_run, table, limits
-    )
+    with _without_main_script():
+        future = _executor().submit(
+            _work_in_worker, job_id, url, actor, kind, data, filename, dry_run, table, limits
+        )
     return Job(job_id, stamp, dry_run, future)
+
+
+@contextmanager
+def _without_main_script() -> Iterator[None]:
+    """A spawned worker would run the parent's main script again (Streamlit's or pytest's
+    command line) before its first job; it needs only polku, so that script is hidden while the
+    pool starts its process (on its first submit)."""
+    main = sys.modules["__main__"]
+    script = main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        if script is not None:
+            main.__file__ = script
 
 
 def _executor() -> ProcessPoolExecutor:
