@@ -227,7 +227,13 @@ if st.button(
 
     finish(
         imports.run_here(
-            engine, viewer, kind, content, upload.name, dry_run=False, table=report.table,
+            engine,
+            viewer,
+            kind,
+            content,
+            upload.name,
+            dry_run=False,
+            table=report.table,
             progress=progress,
         )  # fmt: skip
     )

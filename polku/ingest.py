@@ -545,7 +545,9 @@ def read_table(
 
 
 def _too_many_rows(limits: Limits) -> FileUnreadable:
-    return FileUnreadable(Problem(None, None, "ingest.error.too_many_rows", {"max": limits.max_rows}))
+    return FileUnreadable(
+        Problem(None, None, "ingest.error.too_many_rows", {"max": limits.max_rows})
+    )
 
 
 def _too_many_columns(limits: Limits) -> FileUnreadable:
@@ -586,7 +588,9 @@ def _split_header(
                 if value and len(value) > limits.max_cell_chars:
                     label = _column_label(headers, index)
                     params = {"max": limits.max_cell_chars}
-                    notes.append(Problem(numbers[position], label, "ingest.error.cell_too_long", params))
+                    notes.append(
+                        Problem(numbers[position], label, "ingest.error.cell_too_long", params)
+                    )
                     column[position] = None
     keep = [i for i, cells in enumerate(zip(*cleaned, strict=True)) if any(cells)]
     if len(keep) != len(numbers):
@@ -657,7 +661,9 @@ def _read_csv(data: bytes, limits: Limits) -> RawTable:
             numbers.append(number)
     except csv.Error as exc:  # a cell beyond the csv module's own limit (131 072 characters)
         params = {"max": limits.max_cell_chars}
-        raise FileUnreadable(Problem(number + 1, None, "ingest.error.cell_too_long", params)) from exc
+        raise FileUnreadable(
+            Problem(number + 1, None, "ingest.error.cell_too_long", params)
+        ) from exc
     if not header and not body:
         raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
     table = _split_header(
@@ -714,7 +720,10 @@ def _unpacked_size(data: bytes) -> int:
 def _read_xlsx(data: bytes, kind: str | None, limits: Limits) -> RawTable:
     unpacked = _unpacked_size(data)
     if unpacked > limits.max_unpacked_bytes:
-        params = {"size": _megabytes(unpacked, up=True), "max": _megabytes(limits.max_unpacked_bytes)}
+        params = {
+            "size": _megabytes(unpacked, up=True),
+            "max": _megabytes(limits.max_unpacked_bytes),
+        }
         raise FileUnreadable(Problem(None, None, "ingest.error.too_large_unpacked", params))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -722,7 +731,7 @@ def _read_xlsx(data: bytes, kind: str | None, limits: Limits) -> RawTable:
             sheet = pick_sheet(book.sheetnames, kind)
             worksheet = book[sheet]
             # Rows as long as their cells, not as wide as the dimension the file claims
-            worksheet.reset_dimensions()  # type: ignore[union-attr]
+            worksheet.reset_dimensions()
             header: list[Any] = []
             body: list[list[Any]] = []
             numbers: list[int] = []
@@ -1151,7 +1160,9 @@ def _scan_cells(raw: RawTable, ctx: _Context) -> list[tuple[int, int]]:
     for row, index, value in raw.stray:
         verdict = privacy.hetu_verdict(value)
         if verdict is not None:
-            ctx.problems.append(Problem(row, _column_label(raw.headers, index), _HETU_KEYS[verdict]))
+            ctx.problems.append(
+                Problem(row, _column_label(raw.headers, index), _HETU_KEYS[verdict])
+            )
     raw.stray = []
     return found
 

@@ -338,7 +338,7 @@ def test_a_large_file_is_checked_and_saved_in_the_worker_process(
     assert at.info[0].value == _fi("import.in_background")
     _until_done(at)
     shown = {m.label: m.value for m in at.metric}
-    assert shown[_fi("import.added")] == "3 000" and _count(people, "client") == 0
+    assert shown[_fi("import.added")] == i18n.fmt_int(3000, "fi") and _count(people, "client") == 0
     _save_button(at).click().run()
     _until_done(at)
     assert not at.exception

@@ -51,7 +51,9 @@ def run_here(
     progress: ingest.Progress | None = None,
 ) -> ingest.ImportReport:
     """The import in this thread: read the file (unless `table` is the check's) and import it."""
-    return _work(engine, actor, kind, data, filename, dry_run, table, ingest.Limits.from_settings(), progress)
+    return _work(
+        engine, actor, kind, data, filename, dry_run, table, ingest.Limits.from_settings(), progress
+    )
 
 
 def _work(
