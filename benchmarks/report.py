@@ -87,6 +87,25 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {i['backend']} | {i['seconds']:.1f} s | {_n(i['rows_per_s'])} | "
             f"{i['floor_s']:.1f} s | {_x(i['floor_ratio'])} |"
         )
+    measured = result.get("import_limits")  # absent from runs made before it was measured
+    if measured:
+        lines += ["", "| Over-limit file | Size | Refused in | Peak memory |", "|---|---|---|---|"]
+        lines += [
+            f"| {r['file']} | {r['file_mb']:.0f} MB | {r['seconds'] * 1000:.0f} ms | "
+            f"{r['peak_rss_mb']:.0f} MB |"
+            for r in measured["refusals"]
+        ]
+        lines += [
+            "",
+            "| Backend | Page warm | With a 50 000-row import in the worker | In a thread |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {b['backend']} | {_s(b['warm_s'])} | {_s(b['warm_import_in_worker_s'])} "
+            f"({_x(b['slowdown_worker'])}) | {_s(b['warm_import_in_thread_s'])} "
+            f"({_x(b['slowdown_thread'])}) |"
+            for b in measured["background"]
+        ]
     largest = max(result["charts"], key=lambda c: c["bytes"], default=None)
     slowest = max(result["queries"], key=lambda q: q["seconds"], default=None)
     lines.append("")

@@ -13,6 +13,9 @@ their histories (`python -m polku init --sample --scale 10`), against scale 1, 5
 - every indicator query of polku/metrics.py, region-wide and for one municipality;
 - the import of a 50 000-row client CSV by polku.ingest against the floor of pandas.read_csv
   plus one bulk insert;
+- the import's limits: the time and peak memory to refuse a zip-bomb workbook and a 50 MB
+  CSV; a page's warm rerun while a 50 000-row import is checked in the worker process (and,
+  for comparison, in a thread of the app's process) against the rerun without it;
 - the bytes of every chart spec sent to the browser; the peak memory of a process that opens
   every page, and of the import's; each page's cold time at scale 10 against scale 1 (both
   scales and the floor interleaved, so they share whatever else the machine is doing).
@@ -35,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import imports, pages, queries
+from benchmarks import imports, limits, pages, queries
 from benchmarks.databases import (
     ROOT,
     Backend,
@@ -167,6 +170,40 @@ def measure_import(backend: Backend, sample_url: str, workdir: Path, repeat: int
     }
 
 
+def measure_refusals(workdir: Path) -> list[dict]:
+    """The time and peak memory to refuse each over-limit file, each in a child process."""
+    out = []
+    for name, write in (
+        ("zip bomb (.xlsx)", limits.write_zip_bomb),
+        ("50 MB CSV", limits.write_big_csv),
+    ):
+        path = workdir / ("bomb.xlsx" if "xlsx" in name else "big.csv")
+        write(path)
+        child = run_child([sys.executable, "-m", "benchmarks.limits", "refuse", str(path)])
+        result = {"file": name, **json.loads(child.stdout.strip().splitlines()[-1])}
+        log(
+            f"refused {name} ({result['file_mb']} MB): {result['refused']} in "
+            f"{result['seconds']:.3f} s, peak {result['peak_rss_mb']:.0f} MB"
+        )
+        out.append(result)
+        path.unlink()
+    return out
+
+
+def measure_background(backend: Backend, db: Database, workdir: Path, repeat: int) -> dict:
+    """A page's warm rerun while the 50 000-row import is checked in the background."""
+    path = workdir / "clients.csv"
+    if not path.exists():
+        imports.write_clients_csv(db.url, path, IMPORT_ROWS)
+    result = {"backend": backend.name, **limits.measure_background(db.url, path, repeat)}
+    log(
+        f"{backend.name}: {result['page']} warm {result['warm_s']:.2f} s; with an import in "
+        f"the worker {result['warm_import_in_worker_s']:.2f} s, in a thread "
+        f"{result['warm_import_in_thread_s']:.2f} s"
+    )
+    return result
+
+
 def _page_record(backend: str, ten: pages.PageTimes, one: pages.PageTimes) -> dict:
     view = ten.view
     cold, warm, floor = ten.median(ten.cold), ten.median(ten.warm), ten.median(ten.floor)
@@ -262,6 +299,7 @@ def table(result: dict) -> str:
                 f"{imported['seconds']:.1f} s = {imported['rows_per_s']:.0f} rows/s; floor "
                 f"{imported['floor_s']:.1f} s; ratio {imported['floor_ratio']:.2f}"
             )
+    lines += limits_lines(result)
     lines.append(f"peak memory: {result['peak_rss_mb']:.0f} MB {result['peak_rss']}")
     lines.append(f"scale growth (largest page time scale 10 / 1): {result['scale_growth']:.2f}")
     lines += ["", "targets:"]
@@ -271,6 +309,24 @@ def table(result: dict) -> str:
         lines.append(f"  {'MET ' if t['met'] else 'MISS'} {t['target']:<40} worst {shown}")
     lines.append(f"run time {result['run_seconds'] / 60:.1f} min")
     return "\n".join(lines)
+
+
+def limits_lines(result: dict) -> list[str]:
+    """The import limits' figures (absent from results made before they were measured)."""
+    measured = result.get("import_limits") or {}
+    lines = [
+        f"refused {r['file']} ({r['file_mb']} MB): {r['refused']} in {r['seconds']:.3f} s, "
+        f"peak memory {r['peak_rss_mb']:.0f} MB"
+        for r in measured.get("refusals", [])
+    ]
+    lines += [
+        f"{b['backend']}: {b['page']} warm rerun {b['warm_s']:.2f} s; while a "
+        f"{b['import_rows']}-row import is checked in the worker process "
+        f"{b['warm_import_in_worker_s']:.2f} s ({b['slowdown_worker']:.1f}×), in a thread of "
+        f"the app {b['warm_import_in_thread_s']:.2f} s ({b['slowdown_thread']:.1f}×)"
+        for b in measured.get("background", [])
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": {"by_backend": []},
         "charts": [],
         "databases": [],
+        "import_limits": {"refusals": [], "background": []},
     }
     app_peak = 0.0
     with (
@@ -362,10 +419,14 @@ def main(argv: list[str] | None = None) -> int:
                 for q in queries.measure(engine, code, args.repeat)
             ]
             engine.dispose()
+            result["import_limits"]["background"].append(
+                measure_background(backend, ten, workdir, args.repeat)
+            )
             pages.clear_caches()
             result["import"]["by_backend"].append(
                 measure_import(backend, ten.url, workdir, args.import_repeat)
             )
+        result["import_limits"]["refusals"] = measure_refusals(workdir)
     result["clients"] = result["scales"]["10"]["clients"]
     by_backend = result["import"]["by_backend"]
     measured = [i for i in by_backend if "error" not in i]

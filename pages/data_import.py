@@ -3,15 +3,17 @@ download its template, upload a CSV or .xlsx file, read the preview with every p
 and column, then save: every row in one transaction, or none.
 
 The preview is the import run without writing (polku.ingest, dry run), kept for the uploaded
-file until it changes; saving runs the import again inside its transaction, so what is saved
-is checked against the database as it is then."""
+file until it changes; saving runs the import again inside its transaction on the table the
+preview read (the file is parsed once), so what is saved is checked against the database as it
+is then. A large file is checked and saved in a worker process (polku.ui.imports) whose
+progress the page polls, so other users' pages are not slowed."""
 
 import hashlib
 
 import streamlit as st
 
 from polku import i18n, ingest
-from polku.ui import data, resources
+from polku.ui import data, imports, resources
 from polku.ui.state import actor, lang, t
 
 viewer = actor()
@@ -19,9 +21,11 @@ engine = resources.engine()
 language = lang()
 PREVIEW_KEY = "tuonti_preview"
 RESULT_KEY = "tuonti_result"
-# From this many rows a save shows a progress bar, from this many bytes the check does
+JOB_KEY = "tuonti_job"  # an import running in the worker process (polku.ui.imports)
+TABLE_KEY = "tuonti_table"  # the file as read, for its commit and its preview after it
+# From this many rows a save in the session shows a progress bar
 LARGE_FILE_ROWS = 2000
-LARGE_FILE_BYTES = 100_000
+POLL_SECONDS = 1.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title(t("page.import"))
@@ -84,26 +88,65 @@ if upload is None:
 
 content = upload.getvalue()
 stamp = (kind, upload.name, hashlib.sha256(content).hexdigest())
+background = imports.in_background(content)
+
+
+def finish(result: ingest.ImportReport) -> None:
+    """A commit's outcome, shown after a rerun; the preview of the file is gone."""
+    st.session_state.pop(PREVIEW_KEY, None)
+    if result.committed:
+        data.clear()
+        st.session_state[RESULT_KEY] = [("success", result.summary(language))]
+    else:
+        st.session_state[RESULT_KEY] = [("error", result.summary(language))]
+    st.rerun()
+
+
+def keep(file: tuple[str, str, str], checked: ingest.ImportReport) -> None:
+    """A check's report for the page, and the table it read for the file's commit."""
+    st.session_state[PREVIEW_KEY] = (file, checked)
+    if checked.table is not None:
+        st.session_state[TABLE_KEY] = (file, checked.table)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def wait_for(job: imports.Job) -> None:
+    """The worker's progress, polled; the whole page reruns once the job is done."""
+    if job.done():
+        st.rerun()
+    label = t("import.checking") if job.dry_run else t("import.saving")
+    st.progress(min(1.0, job.share() * (2 if job.dry_run else 1)), text=label)
+
+
+job: imports.Job | None = st.session_state.get(JOB_KEY)
+if job is not None and job.done():
+    del st.session_state[JOB_KEY]
+    done = job.result()
+    if not job.dry_run:
+        finish(done)
+    keep(job.stamp, done)
+    job = None
+if job is not None:
+    st.info(t("import.in_background"), icon=":material/hourglass_top:")
+    wait_for(job)
+    st.stop()
+
 cached = st.session_state.get(PREVIEW_KEY)
+tables = st.session_state.get(TABLE_KEY)
+read = tables[1] if tables is not None and tables[0] == stamp else None
 if cached is not None and cached[0] == stamp:
     report: ingest.ImportReport = cached[1]
-else:
-    checking = (
-        st.progress(0.0, text=t("import.checking")) if len(content) > LARGE_FILE_BYTES else None
+elif background:
+    st.session_state[JOB_KEY] = imports.start(
+        engine, viewer, kind, content, upload.name, dry_run=True, stamp=stamp, table=read
     )
-
-    def checked(share: float) -> None:
-        # A dry run stops at the middle of the import's bar: checking is all it does
-        if checking is not None:
-            checking.progress(min(1.0, 2 * share), text=t("import.checking"))
-
+    st.rerun()
+else:
     with st.spinner(t("import.checking")):
-        report = ingest.import_file(
-            engine, viewer, kind, content, upload.name, dry_run=True, progress=checked
+        report = imports.run_here(
+            engine, viewer, kind, content, upload.name, dry_run=True, table=read
         )
-    if checking is not None:
-        checking.empty()
-    st.session_state[PREVIEW_KEY] = (stamp, report)
+    keep(stamp, report)
 
 st.subheader(t("import.preview"))
 if report.encoding:
@@ -111,12 +154,24 @@ if report.encoding:
     st.caption(t("import.read_csv", encoding=report.encoding, separator=separator))
 elif report.sheet:
     st.caption(t("import.read_sheet", sheet=report.sheet))
-counts = st.columns(5)
-counts[0].metric(t("import.rows"), i18n.fmt_int(report.rows, language))
-counts[1].metric(t("import.added"), i18n.fmt_int(report.added, language))
-counts[2].metric(t("import.changed"), i18n.fmt_int(report.changed, language))
-counts[3].metric(t("import.unchanged"), i18n.fmt_int(report.unchanged, language))
-counts[4].metric(t("import.errors"), i18n.fmt_int(len(report.errors), language))
+if report.ok:
+    shown = [
+        ("import.rows", report.rows),
+        ("import.added", report.added),
+        ("import.changed", report.changed),
+        ("import.unchanged", report.unchanged),
+        ("import.errors", 0),
+    ]
+else:
+    # Nothing is planned for a refused file: how many of its rows were fine, not "0 new"
+    shown = [
+        ("import.rows", report.rows),
+        ("import.fine_rows", report.fine_rows),
+        ("import.error_rows", report.rows - report.fine_rows),
+        ("import.errors", len(report.errors)),
+    ]
+for place, (label, number) in zip(st.columns(len(shown)), shown, strict=True):
+    place.metric(t(label), i18n.fmt_int(number, language))
 
 if report.problems:
     if report.errors:
@@ -157,6 +212,12 @@ if st.button(
     icon=":material/save:",
     help=t("import.commit.help"),
 ):
+    if background:
+        st.session_state[JOB_KEY] = imports.start(
+            engine, viewer, kind, content, upload.name, dry_run=False, stamp=stamp,
+            table=report.table,
+        )  # fmt: skip
+        st.rerun()
     progress = None
     if report.rows >= LARGE_FILE_ROWS:
         bar = st.progress(0.0, text=t("import.saving"))
@@ -164,11 +225,15 @@ if st.button(
         def progress(share: float) -> None:
             bar.progress(min(1.0, share), text=t("import.saving"))
 
-    result = ingest.import_file(engine, viewer, kind, content, upload.name, progress=progress)
-    st.session_state.pop(PREVIEW_KEY, None)
-    if result.committed:
-        data.clear()
-        st.session_state[RESULT_KEY] = [("success", result.summary(language))]
-    else:
-        st.session_state[RESULT_KEY] = [("error", result.summary(language))]
-    st.rerun()
+    finish(
+        imports.run_here(
+            engine,
+            viewer,
+            kind,
+            content,
+            upload.name,
+            dry_run=False,
+            table=report.table,
+            progress=progress,
+        )  # fmt: skip
+    )

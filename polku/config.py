@@ -22,6 +22,20 @@ class Settings(BaseSettings):
     # Demo mode (sample users, no identity provider): only when explicitly switched on
     demo: bool = Field(default=False, alias="POLKU_DEMO")
     language: str = Field(default="fi", alias="POLKU_LANGUAGE")
+    # Limits of an imported file, checked before it is parsed (the README's Import section).
+    # The defaults leave room for twice the project's 50 000-row client import (~5 MB as CSV).
+    import_max_bytes: int = Field(default=20_000_000, gt=0, alias="POLKU_IMPORT_MAX_BYTES")
+    # A workbook's parts as its zip's central directory gives them, all together
+    import_max_unpacked_bytes: int = Field(
+        default=100_000_000, gt=0, alias="POLKU_IMPORT_MAX_UNPACKED_BYTES"
+    )
+    import_max_rows: int = Field(default=100_000, gt=0, alias="POLKU_IMPORT_MAX_ROWS")
+    # Excel's own limit of a cell's text
+    import_max_cell_chars: int = Field(default=32_767, gt=0, alias="POLKU_IMPORT_MAX_CELL_CHARS")
+    # From this size on, the page checks and saves a file in a worker process of its own
+    import_background_bytes: int = Field(
+        default=100_000, ge=0, alias="POLKU_IMPORT_BACKGROUND_BYTES"
+    )
 
 
 @lru_cache

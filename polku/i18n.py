@@ -498,6 +498,16 @@ _FI: dict[str, str] = {
     "ingest.at.row": "rivi {row}: {reason}",
     "ingest.at.column": "sarake {column}: {reason}",
     "ingest.error.empty": "Tiedosto on tyhjä.",
+    "ingest.error.too_large": (
+        "Tiedosto on liian suuri: {size} Mt, enintään {max} Mt. Jaa tiedosto osiin."
+    ),
+    "ingest.error.too_large_unpacked": (
+        "Excel-tiedosto purkautuu liian suureksi: {size} Mt, enintään {max} Mt. Tallenna "
+        "tiedot CSV-muodossa tai jaa ne osiin."
+    ),
+    "ingest.error.too_many_rows": "Tiedostossa on yli {max} riviä. Jaa tiedosto osiin.",
+    "ingest.error.too_many_columns": "Tiedostossa on yli {max} saraketta.",
+    "ingest.error.cell_too_long": "solussa on yli {max} merkkiä",
     "ingest.error.xls": (
         "Vanhaa .xls-muotoa ei voi lukea. Tallenna tiedosto Excelissä muodossa .xlsx tai CSV."
     ),
@@ -529,6 +539,10 @@ _FI: dict[str, str] = {
     "ingest.error.hetu_like": (
         "solu muistuttaa henkilötunnusta. Henkilötunnuksia ei saa tuoda Polkuun: koko "
         "tiedosto hylätään"
+    ),
+    "ingest.error.hetu_sheet": (
+        "taulukon nimessä on henkilötunnus tai sitä muistuttava merkkijono. Henkilötunnuksia "
+        "ei saa tuoda Polkuun: koko tiedosto hylätään"
     ),
     "ingest.warning.hetu": (
         "teksti muistuttaa henkilötunnusta. Tarkista, ettei siinä ole henkilötietoja"
@@ -843,6 +857,9 @@ _FI: dict[str, str] = {
         "sarakkeen."
     ),
     "import.checking": "Tarkistetaan tiedostoa…",
+    "import.in_background": (
+        "Iso tiedosto käsitellään taustalla; voit jatkaa muilla sivuilla sillä välin."
+    ),
     "import.preview": "Esikatselu",
     "import.read_csv": "Luettu CSV-tiedostona: merkistö {encoding}, erotin {separator}",
     "import.read_sheet": "Luettu Excel-taulukko: {sheet}",
@@ -851,6 +868,8 @@ _FI: dict[str, str] = {
     "import.changed": "Muuttuu",
     "import.unchanged": "Ennallaan",
     "import.errors": "Virheitä",
+    "import.fine_rows": "Kunnossa",
+    "import.error_rows": "Virheellisiä rivejä",
     "import.has_errors": (
         "Tiedostossa on {count} virhettä. Korjaa ne ja lataa tiedosto uudelleen: mitään ei "
         "tallenneta, ennen kuin tiedosto on virheetön."
@@ -1374,6 +1393,16 @@ _EN: dict[str, str] = {
     "ingest.at.row": "row {row}: {reason}",
     "ingest.at.column": "column {column}: {reason}",
     "ingest.error.empty": "The file is empty.",
+    "ingest.error.too_large": (
+        "The file is too large: {size} MB, at most {max} MB. Split it into parts."
+    ),
+    "ingest.error.too_large_unpacked": (
+        "The Excel file unpacks to too much: {size} MB, at most {max} MB. Save the data as CSV "
+        "or split it into parts."
+    ),
+    "ingest.error.too_many_rows": "The file has more than {max} rows. Split it into parts.",
+    "ingest.error.too_many_columns": "The file has more than {max} columns.",
+    "ingest.error.cell_too_long": "the cell holds more than {max} characters",
     "ingest.error.xls": (
         "The old .xls format cannot be read. Save the file in Excel as .xlsx or CSV."
     ),
@@ -1404,6 +1433,10 @@ _EN: dict[str, str] = {
     "ingest.error.hetu_like": (
         "the cell resembles a personal identity code. Identity codes must not enter Polku: "
         "the whole file is refused"
+    ),
+    "ingest.error.hetu_sheet": (
+        "the sheet's name holds or resembles a personal identity code. Identity codes must not "
+        "enter Polku: the whole file is refused"
     ),
     "ingest.warning.hetu": (
         "the text resembles a personal identity code. Make sure it holds no personal data"
@@ -1698,6 +1731,9 @@ _EN: dict[str, str] = {
         "Choose a file. Before saving you see a preview and every problem with its row and column."
     ),
     "import.checking": "Checking the file…",
+    "import.in_background": (
+        "A large file is processed in the background; you may use other pages meanwhile."
+    ),
     "import.preview": "Preview",
     "import.read_csv": "Read as CSV: encoding {encoding}, separator {separator}",
     "import.read_sheet": "Read the Excel sheet {sheet}",
@@ -1706,6 +1742,8 @@ _EN: dict[str, str] = {
     "import.changed": "Changing",
     "import.unchanged": "Unchanged",
     "import.errors": "Errors",
+    "import.fine_rows": "Fine",
+    "import.error_rows": "Rows with errors",
     "import.has_errors": (
         "The file has {count} errors. Correct them and upload the file again: nothing is saved "
         "until the file is free of errors."

@@ -25,9 +25,11 @@ import csv
 import io
 import re
 import zipfile
+import zlib
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,7 +45,7 @@ import models
 from models import metadata
 from polku import audit, db, i18n, metrics, privacy
 from polku.access import Actor, Permission, row_scope
-from polku.config import ROOT
+from polku.config import ROOT, get_settings
 from polku.validation import is_valid_business_id, normalise_business_id
 
 ERROR, WARNING = "error", "warning"
@@ -451,6 +453,27 @@ def max_length(kind: Kind, column: Column) -> int | None:
 # Reading files: bytes → cells as text
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What an imported file may hold (polku/config.py, POLKU_IMPORT_MAX_*): checked before a
+    file is parsed where its size tells, else while it is read, so a huge file costs little."""
+
+    max_bytes: int
+    max_unpacked_bytes: int
+    max_rows: int
+    max_cell_chars: int
+    # No template has more than 16 columns; a wider sheet is a mistake or an attack
+    max_columns: int = 1000
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        s = get_settings()
+        return cls(
+            s.import_max_bytes, s.import_max_unpacked_bytes, s.import_max_rows,
+            s.import_max_cell_chars,
+        )  # fmt: skip
+
+
 @dataclass
 class RawTable:
     """The cells of a file as text (None for empty), its headers as written, and each data
@@ -463,8 +486,17 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: list[Problem] = field(default_factory=list)
-    # The file's whole text holds nothing shaped like a henkilötunnus, so no cell does
-    hetu_free: bool = False
+    # Cells of rows left out for their shape (row, column index, text): still scanned for codes
+    stray: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def copy(self) -> RawTable:
+        """A copy whose cells an import may empty without touching this one."""
+        return replace(
+            self,
+            headers=list(self.headers),
+            columns=[list(c) for c in self.columns],
+            notes=list(self.notes),
+        )
 
 
 class FileUnreadable(ValueError):
@@ -481,7 +513,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -494,7 +526,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """`;`, `,` or tab: whichever separates the header line into the most fields."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in text[:100_000].splitlines() if line.strip()), "")
     counts: dict[str, int] = {}
     for candidate in (";", ",", "\t"):
         try:
@@ -510,43 +542,87 @@ def _is_xlsx(data: bytes, filename: str) -> bool:
     return data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm"))
 
 
-def read_table(data: bytes, filename: str = "", kind: str | None = None) -> RawTable:
-    """The cells of a CSV or .xlsx file; FileUnreadable when there are none to read."""
+def _megabytes(size: int, *, up: bool = False) -> int:
+    return -(-size // 1_000_000) if up else size // 1_000_000
+
+
+def read_table(
+    data: bytes, filename: str = "", kind: str | None = None, limits: Limits | None = None
+) -> RawTable:
+    """The cells of a CSV or .xlsx file; FileUnreadable when there are none to read or the
+    file is beyond the limits (the settings' unless `limits` are given)."""
+    limits = limits or Limits.from_settings()
+    if len(data) > limits.max_bytes:
+        params = {"size": _megabytes(len(data), up=True), "max": _megabytes(limits.max_bytes)}
+        raise FileUnreadable(Problem(None, None, "ingest.error.too_large", params))
     if not data.strip():
         raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
     if filename.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileUnreadable(Problem(None, None, "ingest.error.xls"))
     if _is_xlsx(data, filename):
-        return _read_xlsx(data, kind)
-    return _read_csv(data)
+        return _read_xlsx(data, kind, limits)
+    return _read_csv(data, limits)
 
 
-def _table_from_rows(rows: list[list[Any]], **info: Any) -> RawTable:
-    if not rows:
-        raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
-    width = max(len(r) for r in rows)
-    padded = [r + [None] * (width - len(r)) for r in rows]
-    return _split_header([list(column) for column in zip(*padded, strict=True)], **info)
+def _too_many_rows(limits: Limits) -> FileUnreadable:
+    return FileUnreadable(
+        Problem(None, None, "ingest.error.too_many_rows", {"max": limits.max_rows})
+    )
 
 
-def _split_header(columns: list[list[Any]], *, text: bool = False, **info: Any) -> RawTable:
-    """Headers and data rows; `text`: every cell is already a str (CSV), a faster path."""
+def _too_many_columns(limits: Limits) -> FileUnreadable:
+    params = {"max": limits.max_columns}
+    return FileUnreadable(Problem(None, None, "ingest.error.too_many_columns", params))
+
+
+def _split_header(
+    header: list[Any],
+    body: list[list[Any]],
+    numbers: list[int],
+    limits: Limits,
+    *,
+    text: bool = False,
+    **info: Any,
+) -> RawTable:
+    """Headers and data columns from the header row and the data rows (numbered as in the
+    file); `text`: every cell is already a str (CSV), a faster path. Cells longer than the
+    limit are problems of their own and empty; blank rows are dropped but keep their number."""
+    width = max([len(header), *(len(r) for r in body)])
+    if width > limits.max_columns:
+        raise _too_many_columns(limits)
+    pad: list[Any] = [None] * width
+    rows = [r if len(r) == width else [*r, *pad[len(r) :]] for r in body]
+    raw_columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in pad]
     if text:
-        cleaned = [[_clean_text(v.strip()) for v in column] for column in columns]
+        cleaned = [[_clean_text(v.strip()) if v else None for v in c] for c in raw_columns]
     else:
-        cleaned = [[_clean_cell(v) for v in column] for column in columns]
-    headers = [column[0] or "" for column in cleaned]
+        cleaned = [[_clean_cell(v) for v in c] for c in raw_columns]
+    headers = [_clean_cell(h) or "" for h in [*header, *pad[len(header) :]]]
     if not any(headers):
         raise FileUnreadable(Problem(1, None, "ingest.error.no_header"))
-    data = [column[1:] for column in cleaned]
-    count = len(data[0]) if data else 0
-    # Blank lines are dropped but keep their place in the numbering (the header is row 1)
-    keep = [
-        i for i, cells in enumerate(zip(*data, strict=True)) if any(c is not None for c in cells)
-    ]
-    if len(keep) != count:
-        data = [[column[i] for i in keep] for column in data]
-    return RawTable(headers, data, [i + 2 for i in keep], **info)
+    notes: list[Problem] = info.pop("notes", [])
+    for index, column in enumerate(cleaned):
+        # One pass in C per column; the cells are looked at only when one is too long
+        if column and max(len(v) if v else 0 for v in column) > limits.max_cell_chars:
+            for position, value in enumerate(column):
+                if value and len(value) > limits.max_cell_chars:
+                    label = _column_label(headers, index)
+                    params = {"max": limits.max_cell_chars}
+                    notes.append(
+                        Problem(numbers[position], label, "ingest.error.cell_too_long", params)
+                    )
+                    column[position] = None
+    keep = [i for i, cells in enumerate(zip(*cleaned, strict=True)) if any(cells)]
+    if len(keep) != len(numbers):
+        cleaned = [[column[i] for i in keep] for column in cleaned]
+    return RawTable(headers, cleaned, [numbers[i] for i in keep], notes=notes, **info)
+
+
+def _column_label(headers: Sequence[str], index: int) -> str:
+    """A column as messages name it: its header, or "#3" when it has none or the header
+    itself looks like an identity code (never echoed)."""
+    header = headers[index] if index < len(headers) else ""
+    return header if header and privacy.hetu_verdict(header) is None else f"#{index + 1}"
 
 
 def _clean_text(text: str) -> str | None:
@@ -571,33 +647,51 @@ def _clean_cell(value: Any) -> str | None:
 _FORMULA = {"=", "+", "-", "@", "\t", "\r"}
 
 
-def _read_csv(data: bytes) -> RawTable:
+def _read_csv(data: bytes, limits: Limits) -> RawTable:
+    """Every record of the file with Python's csv reader: a row of more fields than the
+    header is a problem of its own (every such row is listed) and the reading goes on."""
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] = []
+    body: list[list[str]] = []
+    numbers: list[int] = []
+    notes: list[Problem] = []
+    stray: list[tuple[int, int, str]] = []
+    number = 0
     try:
-        # Every cell as text, nothing inferred (object: plain Python strings, cheap to walk)
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=object,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        row = int(line[1]) if line else None
-        raise FileUnreadable(Problem(row, None, "ingest.error.bad_line")) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise FileUnreadable(Problem(None, None, "ingest.error.empty")) from exc
-    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
-    # A cell's text is a stretch of the file's, so one search of the file can clear them all
-    hetu_free = privacy.HETU_PATTERN.search(text) is None
-    return _split_header(
-        columns, text=True, encoding=encoding, delimiter=delimiter, hetu_free=hetu_free
-    )
+        for number, fields in enumerate(reader, start=1):
+            if number == 1:
+                header = fields
+                if len(header) > limits.max_columns:
+                    raise _too_many_columns(limits)
+                continue
+            if not any(fields):
+                continue  # a blank line keeps its number and nothing else
+            if len(fields) > len(header):
+                # Empty cells after the last column are what spreadsheets leave; others are not
+                if any(f.strip() for f in fields[len(header) :]):
+                    notes.append(Problem(number, None, "ingest.error.bad_line"))
+                    stray += [(number, i, f) for i, f in enumerate(fields) if f.strip()]
+                    continue
+                fields = fields[: len(header)]
+            if len(body) == limits.max_rows:
+                raise _too_many_rows(limits)
+            body.append(fields)
+            numbers.append(number)
+    except csv.Error as exc:  # a cell beyond the csv module's own limit (131 072 characters)
+        params = {"max": limits.max_cell_chars}
+        raise FileUnreadable(
+            Problem(number + 1, None, "ingest.error.cell_too_long", params)
+        ) from exc
+    if not header and not body:
+        raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
+    table = _split_header(
+        header, body, numbers, limits, text=True, encoding=encoding, delimiter=delimiter,
+        notes=notes,
+    )  # fmt: skip
+    table.stray = stray
+    return table
 
 
 def _xlsx_text(value: Any) -> str | None:
@@ -625,23 +719,63 @@ def pick_sheet(names: Sequence[str], kind: str | None) -> str:
     return names[0]
 
 
-def _read_xlsx(data: bytes, kind: str | None) -> RawTable:
+# What openpyxl and the XML parser under it raise on a damaged or hostile workbook
+_XLSX_ERRORS = (
+    zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, IndexError,
+    AttributeError, OSError, EOFError, SyntaxError,  # xml.etree's ParseError is a SyntaxError
+)  # fmt: skip
+
+
+def _unpacked_size(data: bytes) -> int:
+    """The workbook's parts' sizes as its zip's central directory states them. Python's
+    zipfile, which openpyxl reads with, stops every part at its stated size, so a part cannot
+    expand beyond what this sums."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except _XLSX_ERRORS as exc:
+        raise FileUnreadable(Problem(None, None, "ingest.error.bad_xlsx")) from exc
+
+
+def _read_xlsx(data: bytes, kind: str | None, limits: Limits) -> RawTable:
+    unpacked = _unpacked_size(data)
+    if unpacked > limits.max_unpacked_bytes:
+        params = {
+            "size": _megabytes(unpacked, up=True),
+            "max": _megabytes(limits.max_unpacked_bytes),
+        }
+        raise FileUnreadable(Problem(None, None, "ingest.error.too_large_unpacked", params))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            sheet = pick_sheet(book.sheetnames, kind)
+            worksheet = book[sheet]
+            # Rows as long as their cells, not as wide as the dimension the file claims
+            worksheet.reset_dimensions()
+            header: list[Any] = []
+            body: list[list[Any]] = []
+            numbers: list[int] = []
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if len(values) > limits.max_columns:
+                    raise _too_many_columns(limits)
+                if number == 1:
+                    header = [_xlsx_text(v) for v in values]
+                    continue
+                if all(v is None for v in values):
+                    continue  # a blank row keeps its number and nothing else
+                if len(body) == limits.max_rows:
+                    raise _too_many_rows(limits)
+                body.append([_xlsx_text(v) for v in values])
+                numbers.append(number)
+        finally:
+            book.close()
+    except FileUnreadable:
+        raise
+    except _XLSX_ERRORS as exc:
         raise FileUnreadable(Problem(None, None, "ingest.error.bad_xlsx")) from exc
-    try:
-        sheet = pick_sheet(book.sheetnames, kind)
-        rows = [
-            [_xlsx_text(v) for v in row]
-            for row in book[sheet].iter_rows(min_row=1, values_only=True)
-        ]
-    finally:
-        book.close()
-    # Trailing empty rows and columns that Excel keeps in a sheet's dimensions
-    while rows and all(v is None or not str(v).strip() for v in rows[-1]):
-        rows.pop()
-    return _table_from_rows([list(r) for r in rows], sheet=sheet)
+    if not header and not body:
+        raise FileUnreadable(Problem(None, None, "ingest.error.empty"))
+    return _split_header(header, body, numbers, limits, sheet=sheet)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1050,28 +1184,59 @@ def _num(value: Decimal | None) -> Localized:
     return Localized(i18n.fmt_decimal(number, digits, "fi"), i18n.fmt_decimal(number, digits, "en"))
 
 
-def _scan_cells(raw: RawTable, ctx: _Context, mapping: dict[str, int]) -> None:
-    """Every cell of the file, mapped or not, looked at for a personal identity code; found
-    cells are emptied so their value never reaches a message or the preview."""
-    if raw.hetu_free:
-        return
-    by_index = {index: name for name, index in mapping.items()}
-    # One search per row over its cells joined by NUL (never part of a code), then the cells
-    for position, cells in enumerate(zip(*raw.columns, strict=True)):
-        if not privacy.HETU_PATTERN.search("\0".join(c for c in cells if c)):
-            continue
-        row = raw.rows[position]
-        for index, value in enumerate(cells):
-            verdict = privacy.hetu_verdict(value)
-            if verdict is None:
-                continue
-            name = by_index.get(index)
-            key = "ingest.error.hetu" if verdict == "refuse" else "ingest.error.hetu_like"
-            header = raw.headers[index] or f"#{index + 1}"
-            ctx.problems.append(Problem(row, header, key, {}, ERROR, name))
-            if name is not None:
-                ctx.bad_cells.add((row, name))
-            raw.columns[index][position] = None
+def _scan_cells(raw: RawTable, ctx: _Context) -> list[tuple[int, int]]:
+    """Every cell of the file looked at for a personal identity code: the headers, the sheet's
+    name, every data cell (mapped or not) and the cells of rows left out for their shape. Found
+    cells are emptied so their value never reaches a message or the preview; returns the data
+    cells found (row, column index). Uses polku.privacy's own search, whatever it finds."""
+    found: list[tuple[int, int]] = []
+    if raw.sheet and privacy.hetu_verdict(raw.sheet):
+        ctx.problems.append(Problem(None, None, "ingest.error.hetu_sheet"))
+        raw.sheet = None
+    for index, header in enumerate(raw.headers):
+        verdict = privacy.hetu_verdict(header)
+        if verdict is not None:
+            ctx.problems.append(Problem(1, f"#{index + 1}", _HETU_KEYS[verdict]))
+            raw.headers[index] = ""
+    for index, column in enumerate(raw.columns):
+        for position, verdict in _hetu_cells(column):
+            ctx.problems.append(
+                Problem(raw.rows[position], _column_label(raw.headers, index), _HETU_KEYS[verdict])
+            )
+            column[position] = None
+            found.append((raw.rows[position], index))
+    for row, index, value in raw.stray:
+        verdict = privacy.hetu_verdict(value)
+        if verdict is not None:
+            ctx.problems.append(
+                Problem(row, _column_label(raw.headers, index), _HETU_KEYS[verdict])
+            )
+    raw.stray = []
+    return found
+
+
+_HETU_KEYS = {"refuse": "ingest.error.hetu", "warn": "ingest.error.hetu_like"}
+
+
+def _hetu_cells(column: list[str | None]) -> list[tuple[int, str]]:
+    """(position, verdict) of the column's cells that look like an identity code: one search
+    of the cells joined by NUL (never part of a code, and a boundary like the text's ends),
+    then a verdict on each cell the search pointed at."""
+    joined = "\0".join(v or "" for v in column)
+    matches = privacy.find_hetus(joined)
+    if not matches:
+        return []
+    starts, at = [], 0
+    for value in column:
+        starts.append(at)
+        at += len(value or "") + 1
+    out: dict[int, str] = {}
+    for match in matches:
+        position = bisect_right(starts, match.start) - 1
+        verdict = privacy.hetu_verdict(column[position])
+        if verdict is not None and position not in out:
+            out[position] = verdict
+    return sorted(out.items())
 
 
 def _map_headers(raw: RawTable, ctx: _Context) -> dict[str, int]:
@@ -1976,6 +2141,8 @@ class ImportReport:
     sheet: str | None = None
     # The code sets' names, for the preview people read
     lookups: _Lookups | None = field(default=None, repr=False)
+    # A dry run without errors: the file as read, for its commit (import_file's `table`)
+    table: RawTable | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -1988,6 +2155,13 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def fine_rows(self) -> int:
+        """Data rows without an error (none when the file as a whole has one)."""
+        if any(p.row is None or p.row == 1 for p in self.errors):
+            return 0
+        return self.rows - len({p.row for p in self.errors})
 
     def summary(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         key = "ingest.summary.dry_run" if self.dry_run else "ingest.summary.done"
@@ -2069,20 +2243,25 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    table: RawTable | None = None,
 ) -> ImportReport:
     """Validate the file and, without problems and unless `dry_run`, write it in one
-    transaction. A report with errors has written nothing."""
+    transaction. A report with errors has written nothing. `table`: the file as a preview
+    read it (`report.table`), so a commit does not parse it again."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
     scope = import_scope(actor)
     assert actor is not None
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:
-        raw = read_table(data, filename, kind)
+        # A table already read (the preview's) is not read again; a copy, as checks empty cells
+        raw = table.copy() if table is not None else read_table(data, filename, kind)
     except FileUnreadable as unreadable:
         report.problems = [unreadable.problem]
         return report
-    report.rows = len(raw.rows)
+    # Rows left out for their shape are rows of the file all the same
+    shaped = {p.row for p in raw.notes if p.key == "ingest.error.bad_line"}
+    report.rows = len(raw.rows) + len(shaped)
     report.encoding, report.delimiter, report.sheet = raw.encoding, raw.delimiter, raw.sheet
     _report_stage(progress, 0.05)
     with engine.connect() as conn, conn.begin() as transaction:
@@ -2105,16 +2284,20 @@ def import_file(
         )
         report.lookups = ctx.lookups
         ctx.problems.extend(raw.notes)
+        found = _scan_cells(raw, ctx)
+        report.sheet = raw.sheet  # None when its name looks like a code
         mapping = _map_headers(raw, ctx)
-        _scan_cells(raw, ctx, mapping)
+        by_index = {index: name for name, index in mapping.items()}
+        ctx.bad_cells.update((row, by_index[i]) for row, i in found if i in by_index)
         _report_stage(progress, 0.1)
         columns = _parse(ctx, raw, mapping)
         records = _records(columns, raw.rows)
         _report_stage(progress, 0.2)
         plan = Plan(KINDS[kind])
+        # Every value's own rules, whatever else is wrong with the file: all problems at once
+        _field_rules(ctx, columns, raw.rows)
+        _report_stage(progress, 0.3)
         if not any(p.is_error and p.row is None for p in ctx.problems):
-            _field_rules(ctx, columns, raw.rows)
-            _report_stage(progress, 0.3)
             _PLANNERS[kind](ctx, records, plan)
         _report_stage(progress, 0.5)
         report.problems = _sorted(ctx.problems)
@@ -2126,6 +2309,7 @@ def import_file(
         report.unchanged = plan.unchanged
         if dry_run:
             report.preview = _preview(columns, plan, raw.rows, ctx)
+            report.table = table if table is not None else raw
             transaction.rollback()
             return report
         try:

@@ -5,6 +5,7 @@ Vienti (a zip of what the viewer may see)."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from datetime import date
 
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Selectbox
 
 from polku import db, i18n, ingest
+from polku.config import get_settings
 from polku.users import SYSTEM
 from tests.test_app import (
     ADMIN_EMAIL,
@@ -152,7 +154,9 @@ def test_a_large_file_is_saved_with_a_progress_bar(people: str) -> None:
     rows += [[f"B-{i:05d}", "167", "1980", "1.3.2026"] for i in range(5000)]  # > 100 kB
     at = _import_page(ADMIN_EMAIL, "clients")
     _upload(at, "clients", "iso.csv", csv_bytes(rows))
+    _until_done(at)  # a file this large is checked and saved in the worker process
     _save_button(at).click().run()
+    _until_done(at)
     assert not at.exception
     assert _count(people, "client") == 5000
 
@@ -304,3 +308,69 @@ def test_the_export_page_gives_a_zip_of_what_the_viewer_may_see(people: str) -> 
     assert len(clients) == 1 + 3  # the header and the three sample clients of Joensuu
     assert all(";Joensuu;" in line for line in clients[1:])
     assert download.label == _fi("export.download")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tuonti: large files in the worker process, parsed once; a partly refused file's counts
+
+
+def _until_done(at: AppTest, seconds: float = 120) -> AppTest:
+    """Rerun as the page's polling fragment would, until no import is running."""
+    deadline = time.monotonic() + seconds
+    while "tuonti_job" in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert "tuonti_job" not in at.session_state
+    return at
+
+
+def test_a_large_file_is_checked_and_saved_in_the_worker_process(
+    people: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLKU_IMPORT_BACKGROUND_BYTES", "1000")
+    get_settings.cache_clear()
+    rows = [["Asiakastunnus", "Kunta", "Syntymävuosi", "Aloituspäivä"]]
+    rows += [[f"W-{i:04d}", "167", "1980", "1.3.2026"] for i in range(3000)]
+    at = _import_page(ADMIN_EMAIL, "clients")
+    _upload(at, "clients", "iso.csv", csv_bytes(rows))
+    # The session's run ends at once, with the job running and no preview yet
+    assert not at.exception and "tuonti_job" in at.session_state
+    assert at.info[0].value == _fi("import.in_background")
+    _until_done(at)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[_fi("import.added")] == i18n.fmt_int(3000, "fi") and _count(people, "client") == 0
+    _save_button(at).click().run()
+    _until_done(at)
+    assert not at.exception
+    assert _count(people, "client") == 3000
+
+
+def test_a_preview_and_its_commit_read_the_file_once(
+    people: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = []
+    read_table = ingest.read_table
+
+    def counted(*args: object, **kwargs: object) -> ingest.RawTable:
+        reads.append(args[1] if len(args) > 1 else "")
+        return read_table(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "read_table", counted)
+    at = _import_page(ADMIN_EMAIL, "employers")
+    _upload(at, "employers", "employers.csv", ingest.sample_path("employers").read_bytes())
+    _save_button(at).click().run()
+    assert not at.exception and at.success
+    assert reads == ["employers.csv"] and _count(people, "employer") == 6
+
+
+def test_a_partly_refused_file_says_how_many_rows_were_fine(people: str) -> None:
+    at = _import_page(ADMIN_EMAIL, "clients")
+    rows = [["Asiakastunnus", "Kunta", "Syntymävuosi", "Aloituspäivä"]]
+    rows += [[f"F-{i}", "167", "1980", "1.3.2026"] for i in range(4)]
+    rows += [["F-9", "167", "1980", "1.3.2026", "liikaa"], ["F-8", "Tampere", "1980", "1.3.2026"]]
+    _upload(at, "clients", "osin.csv", csv_bytes(rows))
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[_fi("import.rows")] == "6"
+    assert shown[_fi("import.fine_rows")] == "4" and shown[_fi("import.error_rows")] == "2"
+    assert _fi("import.added") not in shown
+    assert _save_button(at).disabled

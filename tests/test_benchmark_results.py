@@ -25,6 +25,17 @@ def test_the_results_have_the_agreed_shape() -> None:
     assert RESULT["scales"]["1"]["clients"] >= 5_000
 
 
+def test_the_import_limits_figures_have_their_shape_once_measured() -> None:
+    # Optional until the next full `make bench` run writes them
+    measured = RESULT.get("import_limits")
+    if measured is None:
+        return
+    assert {r["file"] for r in measured["refusals"]} == {"zip bomb (.xlsx)", "50 MB CSV"}
+    assert all(r["refused"] and r["seconds"] >= 0 for r in measured["refusals"])
+    assert {b["backend"] for b in measured["background"]} == set(RESULT["backends"])
+    assert all(b["warm_import_in_worker_s"] > 0 for b in measured["background"])
+
+
 def test_every_target_is_met_at_scale_10() -> None:
     missed = [t["target"] for t in RESULT["targets"] if not t["met"]]
     assert not missed
