@@ -44,7 +44,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 import models
 from models import metadata
 from polku import audit, db, i18n, metrics, privacy
-from polku.access import Actor, Permission, row_scope
+from polku.access import AccessDenied, Actor, Permission, row_scope
 from polku.config import ROOT, get_settings
 from polku.validation import is_valid_business_id, normalise_business_id
 
@@ -950,6 +950,7 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
     scan_hetu: bool = False  # forms: check text values here (files are scanned cell by cell)
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
+    refused: set[str | None] = field(default_factory=set)  # municipalities not the actor's
 
     def header(self, name: str) -> str:
         return self.headers.get(name) or self.kind.column(name).header
@@ -1382,6 +1383,7 @@ def _key_column(ctx: _Context) -> str:
 
 
 def _scope_problem(ctx: _Context, row: int, column: str, municipality: str | None) -> None:
+    ctx.refused.add(municipality)
     ctx.add(row, column, "ingest.error.not_yours", municipality=ctx.municipality_name(municipality))
 
 
@@ -2304,6 +2306,8 @@ def import_file(
         if ctx.errors:
             report.preview = _preview(columns, plan, raw.rows, ctx)
             transaction.rollback()
+            for municipality in sorted(ctx.refused, key=str):  # after the rollback: it stays
+                audit.record_refusal(engine, AccessDenied(actor, Permission.EDIT, municipality))
             return report
         report.added, report.changed = len(plan.inserts), len(plan.updates)
         report.unchanged = plan.unchanged

@@ -721,12 +721,22 @@ def test_a_coordinator_imports_own_rows_and_other_municipalities_rows_are_proble
 ) -> None:
     own = _clients(["J-1", "167", "1980", "1.3.2026"])
     assert run(engine, "clients", own, COORDINATOR).committed
-    before = contents(engine)
+    before = data_contents(engine)
     mixed = _clients(["J-2", "167", "1980", "1.3.2026"], ["L-1", "Lieksa", "1980", "1.3.2026"])
     report = run(engine, "clients", mixed, COORDINATOR)
     assert where(report) == {(3, "Kunta", "ingest.error.not_yours")}
     assert "Lieksa" in report.errors[0].text()
-    assert contents(engine) == before
+    assert data_contents(engine) == before  # the refusal itself is audited
+
+
+def test_a_refused_import_for_another_municipality_is_audited_once(engine: Engine) -> None:
+    mixed = _clients(["L-1", "Lieksa", "1980", "1.3.2026"], ["L-2", "422", "1981", "1.3.2026"])
+    assert not run(engine, "clients", mixed, COORDINATOR).committed
+    with Session(engine) as s:
+        rows = s.exec(sqlmodel.select(AuditLog)).all()
+    assert [(r.action, r.user_email, r.municipality_code, r.detail) for r in rows] == [
+        ("refused", COORDINATOR.email, "422", "edit")
+    ]
 
 
 def test_a_coordinator_cannot_move_or_touch_another_municipality_s_rows(engine: Engine) -> None:
