@@ -787,7 +787,9 @@ def _check_url(
         return None
     params = {"item": item, "field": field_label("evidence_url", lang)}
     parts = urlsplit(text)
-    if (
+    if privacy.has_hetu(text):  # an address can carry a code as well as a note can
+        problems.append(Problem("checklists.error.hetu", params, item_id, "evidence_url"))
+    elif (
         parts.scheme.lower() not in ("http", "https")
         or not parts.netloc
         or any(ch.isspace() for ch in text)
@@ -1057,7 +1059,10 @@ def add_item(
     assert actor is not None
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    # Messages name the item by its title, unless the title itself holds an identity code
     label = _clean_text(title) or i18n.t("checklists.own.new", lang)
+    if privacy.has_hetu(label):
+        label = i18n.t("checklists.own.new", lang)
     values = _validate_item(
         {"title": title, "required": required, "owner": owner, "due_date": due_date, "note": note},
         own=True,

@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
-from polku import ingest
+from polku import ingest, privacy
 from polku.access import Actor, Permission, check, row_scope
 from polku.ingest import ERROR, FormInvalid, Problem
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
@@ -46,6 +46,18 @@ class Saved:
 
 def _invalid(name: str, key: str, **params: Any) -> FormInvalid:
     return FormInvalid([Problem(None, name, key, params, ERROR, name)])
+
+
+def _refuse_hetus(**texts: str | None) -> None:
+    """Refuse every text field holding a personal identity code, before any lookup or message
+    could echo it (the message names the field, never the code)."""
+    found = [
+        Problem(None, name, "forms.error.hetu", {}, ERROR, name)
+        for name, value in texts.items()
+        if privacy.has_hetu(value)
+    ]
+    if found:
+        raise FormInvalid(found)
 
 
 def _checked(
@@ -125,6 +137,7 @@ def record_client(
 ) -> Saved:
     """Record a new client and its first status, which starts on the entry date."""
     row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
+    _refuse_hetus(client_code=entry.code, plan_goal=entry.plan_goal)
     if not entry.municipality:
         raise _invalid("municipality", "ingest.error.required")
     check(actor, Permission.EDIT, entry.municipality)
@@ -164,6 +177,7 @@ def change_status(
     today: date | None = None,
 ) -> Saved:
     """A new status from `start`; the open status ends the day before."""
+    _refuse_hetus(client_code=code)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
         assert actor is not None
@@ -210,6 +224,7 @@ def record_exit(
 ) -> Saved:
     """The client leaves the project on `exit_date`, with the plan goal reached or not; the
     open status ends on the same day."""
+    _refuse_hetus(client_code=code)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
         assert actor is not None
@@ -255,6 +270,7 @@ def record_outcome(
 ) -> Saved:
     """An outcome of the client's path; `employer` is a Y-tunnus, or a name for employers
     without one."""
+    _refuse_hetus(client_code=code, business_id=employer, note=note)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
         assert actor is not None
@@ -320,6 +336,11 @@ def record_employer(
     """Add or update an employer (by Y-tunnus; private persons by name and municipality) and,
     when given, its partnership agreement."""
     actor = _check_employer_scope(actor, entry.municipality)
+    _refuse_hetus(
+        name=entry.name,
+        business_id=entry.business_id,
+        note=partnership.note if partnership else None,
+    )
     business_id = _text(entry.business_id)
     if business_id:
         business_id = normalise_business_id(business_id)
@@ -377,6 +398,7 @@ def record_grant(
 ) -> Saved:
     """Record an employment-bonus grant for a client; refused when the employer's de minimis
     aid would pass 300 000 € over three years, warned near it."""
+    _refuse_hetus(business_id=entry.employer, client_code=entry.client_code)
     amount = grant_amount(entry.monthly_amount, entry.months)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, entry.client_code)
@@ -418,6 +440,7 @@ def record_cost(
     """Book a cost against a budget line; project-wide costs (no municipality): admins."""
     check(actor, Permission.EDIT, entry.municipality)
     assert actor is not None
+    _refuse_hetus(description=entry.description)
     record = {
         "budget_line": entry.budget_line,
         "municipality": entry.municipality,

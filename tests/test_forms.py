@@ -362,3 +362,72 @@ def test_the_pickers_show_only_what_the_actor_may_see(engine: Engine) -> None:
         forms.clients(engine, DIRECTOR)
     assert len(forms.employers(engine, COORDINATOR)) == 6
     assert list(forms.cost_lines(engine)["code"]) == ["salaries", "flat_rate"]
+
+
+GLUED = "HETU010594Y9021"  # a valid code written right after letters (issue 12.2)
+
+
+@pytest.mark.parametrize(
+    ("field", "save"),
+    [
+        ("client_code", lambda e: forms.record_client(e, COORDINATOR, _entry(code=GLUED))),
+        ("plan_goal", lambda e: forms.record_client(e, COORDINATOR, _entry(plan_goal=GLUED))),
+        ("client_code", lambda e: forms.change_status(e, COORDINATOR, GLUED, "career", TODAY)),
+        ("client_code", lambda e: forms.record_exit(e, COORDINATOR, GLUED, TODAY, True)),
+        (
+            "note",
+            lambda e: forms.record_outcome(
+                e, COORDINATOR, "ESIM-0001", "education", date(2026, 10, 2), note=f"x {GLUED}"
+            ),
+        ),
+        (
+            "business_id",
+            lambda e: forms.record_outcome(
+                e, COORDINATOR, "ESIM-0001", "education", date(2026, 10, 2), employer=GLUED
+            ),
+        ),
+        (
+            "name",
+            lambda e: forms.record_employer(
+                e, COORDINATOR, forms.EmployerEntry(f"Oy {GLUED}", "company", "2934871-3", "167")
+            ),
+        ),
+        (
+            "note",
+            lambda e: forms.record_employer(
+                e,
+                COORDINATOR,
+                forms.EmployerEntry("Testi Oy", "company", "2934871-3", "167"),
+                forms.PartnershipEntry(date(2026, 5, 1), note=GLUED),
+            ),
+        ),
+        ("business_id", lambda e: forms.record_grant(e, COORDINATOR, _grant(employer=GLUED))),
+        ("client_code", lambda e: forms.record_grant(e, COORDINATOR, _grant(client_code=GLUED))),
+        (
+            "description",
+            lambda e: forms.record_cost(
+                e,
+                COORDINATOR,
+                forms.CostInput("salaries", date(2026, 5, 1), Decimal("10"), GLUED, "167"),
+            ),
+        ),
+    ],
+    ids=[
+        "client-code", "plan-goal", "status", "exit", "outcome-note", "outcome-employer",
+        "employer-name", "partnership-note", "grant-employer", "grant-client", "cost",
+    ],
+)  # fmt: skip
+def test_a_code_after_letters_is_refused_in_every_text_field_and_never_echoed(
+    engine: Engine, field: str, save
+) -> None:
+    load_samples(engine, "employers", "clients")
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as invalid:
+        save(engine)
+    reasons = _fields(invalid)
+    assert "sisältää henkilötunnuksen" in reasons[field]
+    assert not any("010594Y9021" in r for r in reasons.values())
+    assert contents(engine) == before
+    assert _query(engine, "SELECT COUNT(*) FROM audit_log WHERE new_value LIKE '%010594%'") == [
+        (0,)
+    ]
