@@ -18,6 +18,7 @@ from polku.ingest import FormInvalid, Problem
 from polku.ui import data, resources
 from polku.ui.dashboard import code_names
 from polku.ui.state import actor, lang, municipality, t
+from polku.ui.text import plain
 
 viewer = actor()
 engine = resources.engine()
@@ -63,10 +64,12 @@ class Slots:
                 leftover.append(problem.reason(language))
         for name, reasons in by_field.items():
             self.fields[name].error(
-                "\n\n".join(_capital(r) for r in reasons), icon=":material/error:"
+                "\n\n".join(plain(_capital(r)) for r in reasons), icon=":material/error:"
             )
         if leftover and self.general is not None:
-            self.general.error("\n\n".join(_capital(r) for r in leftover), icon=":material/error:")
+            self.general.error(
+                "\n\n".join(plain(_capital(r)) for r in leftover), icon=":material/error:"
+            )
 
 
 def _capital(text: str) -> str:
@@ -91,9 +94,9 @@ def save(form: str, slots: Slots, action: Callable[[], forms.Saved], done_key: s
 def show_flash() -> None:
     for kind, text in st.session_state.pop(FLASH_KEY, []):
         if kind == "success":
-            st.success(text, icon=":material/check_circle:")
+            st.success(plain(text), icon=":material/check_circle:")
         else:
-            st.warning(text, icon=":material/warning:")
+            st.warning(plain(text), icon=":material/warning:")
 
 
 def pick(
