@@ -478,7 +478,7 @@ _FI: dict[str, str] = {
     "ingest.error.outside_period": "päivämäärä ei ole hankekaudella {period}",
     "ingest.error.future": "päivämäärä {value} on tulevaisuudessa",
     "ingest.error.business_id": (
-        "Y-tunnus ”{value}” ei kelpaa: muoto 1234567-8 ja oikea tarkistusnumero"
+        "Y-tunnus ”{value}” ei kelpaa: muoto 1234567-1 ja oikea tarkistusnumero"
     ),
     "ingest.error.client_code": (
         "asiakastunnuksessa saa olla vain kirjaimia, numeroita, viivoja ja alaviivoja"
@@ -579,7 +579,7 @@ _FI: dict[str, str] = {
     "ingest.type.bool": "kyllä tai ei",
     "ingest.type.choice": "koodi tai nimi:",
     "ingest.type.choices": "koodit tai nimet pilkulla eroteltuina:",
-    "ingest.type.business_id": "Y-tunnus, 1234567-8",
+    "ingest.type.business_id": "Y-tunnus, 1234567-1",
     "ingest.type.codes": "{set}",
     "ingest.set.municipality": "kuntanumero (167) tai kunnan nimi",
     "ingest.set.client_status": "asiakkaan tila hankkeen määrittelystä (Hanke-sivu)",
@@ -684,7 +684,7 @@ _FI: dict[str, str] = {
     "forms.field.note": "Lisätieto",
     "forms.field.employer_name": "Nimi",
     "forms.field.business_id": "Y-tunnus",
-    "forms.field.business_id.help": "Muodossa 1234567-8. Yksityishenkilöllä ei ole Y-tunnusta.",
+    "forms.field.business_id.help": "Muodossa 1234567-1. Yksityishenkilöllä ei ole Y-tunnusta.",
     "forms.field.employer_type": "Tyyppi",
     "forms.field.employer_municipality": "Kunta",
     "forms.field.employer_municipality.help": (
@@ -1281,7 +1281,7 @@ _EN: dict[str, str] = {
     "ingest.error.outside_period": "the date is not within the project period {period}",
     "ingest.error.future": "the date {value} is in the future",
     "ingest.error.business_id": (
-        "the business ID “{value}” is not valid: format 1234567-8 with the right check digit"
+        "the business ID “{value}” is not valid: format 1234567-1 with the right check digit"
     ),
     "ingest.error.client_code": (
         "a client code holds only letters, digits, hyphens and underscores"
@@ -1375,7 +1375,7 @@ _EN: dict[str, str] = {
     "ingest.type.bool": "yes or no (kyllä / ei)",
     "ingest.type.choice": "code or name:",
     "ingest.type.choices": "codes or names separated by commas:",
-    "ingest.type.business_id": "business ID (Y-tunnus), 1234567-8",
+    "ingest.type.business_id": "business ID (Y-tunnus), 1234567-1",
     "ingest.type.codes": "{set}",
     "ingest.set.municipality": "municipality number (167) or name",
     "ingest.set.client_status": "a client status of the project definition (Project page)",
@@ -1470,7 +1470,7 @@ _EN: dict[str, str] = {
     "forms.field.note": "Note",
     "forms.field.employer_name": "Name",
     "forms.field.business_id": "Business ID (Y-tunnus)",
-    "forms.field.business_id.help": "As 1234567-8. A private person has none.",
+    "forms.field.business_id.help": "As 1234567-1. A private person has none.",
     "forms.field.employer_type": "Type",
     "forms.field.employer_municipality": "Municipality",
     "forms.field.employer_municipality.help": (
