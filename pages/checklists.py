@@ -341,18 +341,38 @@ def own_items_section(items: pd.DataFrame, phases: pd.DataFrame, locked: bool) -
             int(r["phase_id"]): f"{int(r['position'])}. {localized(r)}"
             for _, r in phases.iterrows()
         }
-        with st.form(f"vaihelista_add_{scope}", clear_on_submit=True):
+        # Keys of this generation: a refused item keeps what was typed, a saved one starts afresh
+        gen = st.session_state.get(GEN_KEY, 0)
+        with st.form(f"vaihelista_add_{scope}"):
             st.markdown(f"**{t('checklists.own.add')}**")
             phase_id = st.selectbox(
-                t("checklists.own.phase"), list(phase_names), format_func=phase_names.get
+                t("checklists.own.phase"),
+                list(phase_names),
+                format_func=phase_names.get,
+                key=f"vaihelista_add_phase_{scope}_{gen}",
             )
-            title = st.text_input(t("checklists.own.name"), max_chars=300)
+            title = st.text_input(
+                t("checklists.own.name"), max_chars=300, key=f"vaihelista_add_title_{scope}_{gen}"
+            )
             required = st.checkbox(
-                t("checklists.field.required"), help=t("checklists.help.required")
+                t("checklists.field.required"),
+                help=t("checklists.help.required"),
+                key=f"vaihelista_add_required_{scope}_{gen}",
             )
-            owner = st.text_input(t("checklists.field.owner"), max_chars=200)
-            due = st.date_input(t("checklists.field.due_date"), value=None, format="DD.MM.YYYY")
-            note = st.text_area(t("checklists.field.note"), max_chars=2000)
+            owner = st.text_input(
+                t("checklists.field.owner"),
+                max_chars=200,
+                key=f"vaihelista_add_owner_{scope}_{gen}",
+            )
+            due = st.date_input(
+                t("checklists.field.due_date"),
+                value=None,
+                format="DD.MM.YYYY",
+                key=f"vaihelista_add_due_{scope}_{gen}",
+            )
+            note = st.text_area(
+                t("checklists.field.note"), max_chars=2000, key=f"vaihelista_add_note_{scope}_{gen}"
+            )
             if st.form_submit_button(t("checklists.own.add"), icon=":material/add:"):
                 try:
                     result = checklists.add_item(

@@ -13,7 +13,8 @@ back with the saved result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
-from polku import ingest, privacy
+from polku import ingest, privacy, project
 from polku.access import Actor, Permission, check, row_scope
 from polku.ingest import ERROR, FormInvalid, Problem
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
@@ -77,6 +78,77 @@ def _checked(
         raise FormInvalid(errors)
     ingest.write_plan(conn, actor, plan, action=ACTION)
     return plan, [p for p in problems if not p.is_error]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as people type them, and the plausibility limits of the project file
+
+# Spaces, no-break and narrow no-break spaces group thousands: 1 234,50
+_GROUPING = re.compile(r"[\s\u00a0\u202f]+")
+# One decimal separator, comma (Finnish) or point
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def parse_number(text: str | None, *, whole: bool = False) -> Decimal | int | None:
+    """A number typed as 1 234,50, 1234,5 or 1234.5; None when empty. ValueError for anything
+    else, and for decimals where a whole number is asked for."""
+    compact = _GROUPING.sub("", text or "")
+    if not compact:
+        return None
+    if not _NUMBER.match(compact):
+        raise ValueError("not a number")
+    value = Decimal(compact.replace(",", "."))
+    if not whole:
+        return value
+    if value != value.to_integral_value():
+        raise ValueError("not a whole number")
+    return int(value)
+
+
+def read_numbers(texts: Mapping[str, str | None], whole: Collection[str] = ()) -> dict[str, Any]:
+    """The number fields of a form parsed (`whole`: the fields of whole numbers); FormInvalid
+    names every field that holds no number (never echoing what was typed)."""
+    values: dict[str, Any] = {}
+    problems = []
+    for name, text in texts.items():
+        try:
+            values[name] = parse_number(text, whole=name in whole)
+        except ValueError:
+            key = "forms.error.whole_number" if name in whole else "forms.error.number"
+            problems.append(Problem(None, name, key, {}, ERROR, name))
+    if problems:
+        raise FormInvalid(problems)
+    return values
+
+
+def _over(name: str, value: Decimal | int | None, limit: Decimal | int, key: str) -> list[Problem]:
+    if value is None or value <= limit:
+        return []
+    return [Problem(None, name, key, {"value": value, "limit": limit}, ERROR, name)]
+
+
+def grant_limit_problems(entry: GrantEntry, limits: project.Limits | None = None) -> list[Problem]:
+    """A grant's €/month, weekly hours and months above the project file's limits."""
+    limits = limits or project.limits()
+    return [
+        *_over("weekly_hours", entry.weekly_hours, limits.weekly_hours, "forms.error.limit.hours"),
+        *_over(
+            "monthly_amount",
+            entry.monthly_amount,
+            limits.bonus_monthly_euros,
+            "forms.error.limit.euros",
+        ),
+        *_over("months", entry.months, limits.bonus_months, "forms.error.limit.months"),
+    ]
+
+
+def check_grant(entry: GrantEntry) -> Decimal | None:
+    """Before a save is confirmed: FormInvalid for values above the limits, else the amount
+    (€/month × months) to show."""
+    problems = grant_limit_problems(entry)
+    if problems:
+        raise FormInvalid(problems)
+    return grant_amount(entry.monthly_amount, entry.months)
 
 
 @dataclass(frozen=True)
@@ -421,7 +493,7 @@ def record_grant(
             "employed_after_12_months": entry.employed_after_12_months,
             **_employer_ref(entry.employer),
         }
-        _, warnings = _checked(conn, actor, "grants", record, today)
+        _, warnings = _checked(conn, actor, "grants", record, today, grant_limit_problems(entry))
     return Saved(f"{entry.employer}/{client.code}/{entry.employment_start}", warnings)
 
 
@@ -448,8 +520,10 @@ def record_cost(
         "amount": entry.amount,
         "description": _text(entry.description),
     }
+    limit = project.limits().cost_euros
+    over = _over("amount", entry.amount, limit, "forms.error.limit.euros")
     with engine.begin() as conn:
-        _, warnings = _checked(conn, actor, "costs", record, today)
+        _, warnings = _checked(conn, actor, "costs", record, today, over)
     return Saved(f"{entry.budget_line}/{entry.booked_on}", warnings)
 
 

@@ -621,6 +621,16 @@ _FI: dict[str, str] = {
     "forms.error.hetu": (
         "teksti sisältää henkilötunnuksen. Henkilötunnuksia ei saa tallentaa Polkuun"
     ),
+    "forms.error.number": (
+        "kirjoita luku, esimerkiksi 1 234,50 (desimaalipilkku, välilyönnit tuhaterottimina)"
+    ),
+    "forms.error.whole_number": "kirjoita kokonaisluku, esimerkiksi 12",
+    "forms.error.limit.euros": (
+        "{value} on yli uskottavan ylärajan {limit}: tarkista luku ja desimaalipilkku "
+        "(esimerkiksi 800,50)"
+    ),
+    "forms.error.limit.hours": "viikkotunteja voi olla enintään {limit}: tarkista luku",
+    "forms.error.limit.months": "kuukausia voi olla enintään {limit}: tarkista luku",
     "forms.choose": "Valitse",
     "forms.save": "Tallenna",
     "forms.read_only": (
@@ -654,6 +664,13 @@ _FI: dict[str, str] = {
         "työnantajaa kohden kolmen vuoden aikana."
     ),
     "forms.grant.amount": "Summa: {amount}",
+    "forms.grant.review": "Tarkista summa",
+    "forms.grant.confirm": (
+        "Tarkista ennen tallennusta: {monthly} kuukaudessa × {months} kk = **{amount}** "
+        "yhteensä."
+    ),
+    "forms.grant.confirm.button": "Vahvista ja tallenna",
+    "forms.number.help": "Desimaalipilkku ja välilyönnit käyvät: 1 234,50",
     "forms.partnership": "Kumppanuussopimus",
     "forms.field.client_code": "Asiakastunnus",
     "forms.field.client_code.help": (
@@ -1407,6 +1424,16 @@ _EN: dict[str, str] = {
     "forms.error.hetu": (
         "the text contains a personal identity code. Identity codes must not be stored in Polku"
     ),
+    "forms.error.number": (
+        "write a number, e.g. 1 234,50 or 1234.50 (spaces between thousands are fine)"
+    ),
+    "forms.error.whole_number": "write a whole number, e.g. 12",
+    "forms.error.limit.euros": (
+        "{value} is above the plausible maximum of {limit}: check the number and its decimal "
+        "separator (e.g. 800.50)"
+    ),
+    "forms.error.limit.hours": "weekly hours can be at most {limit}: check the number",
+    "forms.error.limit.months": "there can be at most {limit} months: check the number",
     "forms.choose": "Choose",
     "forms.save": "Save",
     "forms.read_only": (
@@ -1440,6 +1467,12 @@ _EN: dict[str, str] = {
         "employer over three years."
     ),
     "forms.grant.amount": "Amount: {amount}",
+    "forms.grant.review": "Check the amount",
+    "forms.grant.confirm": (
+        "Check before saving: {monthly} per month × {months} months = **{amount}** in total."
+    ),
+    "forms.grant.confirm.button": "Confirm and save",
+    "forms.number.help": "A decimal comma or point and spaces are fine: 1 234,50",
     "forms.partnership": "Partnership agreement",
     "forms.field.client_code": "Client code",
     "forms.field.client_code.help": (
