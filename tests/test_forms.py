@@ -431,3 +431,84 @@ def test_a_code_after_letters_is_refused_in_every_text_field_and_never_echoed(
     assert _query(engine, "SELECT COUNT(*) FROM audit_log WHERE new_value LIKE '%010594%'") == [
         (0,)
     ]
+
+
+# --- numbers as typed, and the project file's limits (issue 13.4) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "whole", "value"),
+    [
+        ("800,50", False, Decimal("800.50")),
+        ("800.50", False, Decimal("800.50")),
+        ("1 234,5", False, Decimal("1234.5")),
+        ("1\u00a0234,50", False, Decimal("1234.50")),  # a no-break space, as Excel copies it
+        ("1\u202f234", False, Decimal("1234")),
+        ("  37,5 ", False, Decimal("37.5")),
+        ("-12,40", False, Decimal("-12.40")),
+        ("12", True, 12),
+        ("12,0", True, 12),
+        ("", False, None),
+        ("   ", True, None),
+    ],
+)
+def test_numbers_are_read_as_finns_write_them(typed: str, whole: bool, value: object) -> None:
+    assert forms.parse_number(typed, whole=whole) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "whole"),
+    [("1.234,50", False), ("1,234.50", False), ("800,", False), ("12 e", False), ("6,5", True)],
+)
+def test_what_is_not_a_number_is_refused_by_field_without_echo(typed: str, whole: bool) -> None:
+    with pytest.raises(FormInvalid) as invalid:
+        forms.read_numbers({"months" if whole else "monthly_amount": typed}, ("months",))
+    ((field, reason),) = _fields(invalid).items()
+    assert field == ("months" if whole else "monthly_amount")
+    assert "kokonaisluku" in reason if whole else "kirjoita luku" in reason
+    assert typed not in reason
+
+
+def test_a_decimal_comma_read_as_thousands_is_refused_by_the_limits(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as invalid:
+        forms.record_grant(
+            engine, COORDINATOR, _grant(monthly_amount=Decimal("80050"), weekly_hours=Decimal(375))
+        )
+    fields = _fields(invalid)
+    assert fields["monthly_amount"].startswith("80\u00a0050,00\u00a0€ on yli uskottavan ylärajan")
+    assert "1\u00a0500,00\u00a0€" in fields["monthly_amount"]
+    assert "enintään 40" in fields["weekly_hours"]
+    assert contents(engine) == before
+    with pytest.raises(FormInvalid) as cost:
+        forms.record_cost(
+            engine,
+            COORDINATOR,
+            forms.CostInput("salaries", date(2026, 4, 20), Decimal("12345050"), "Palkat", "167"),
+        )
+    assert "uskottavan ylärajan" in _fields(cost)["amount"]
+    assert contents(engine) == before
+
+
+def test_the_limits_come_from_the_project_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from polku import project
+    from polku.config import get_settings
+
+    original = (project.Path(get_settings().project_file)).read_text(encoding="utf-8")
+    assert "bonus_monthly_euros = 1500" in original
+    edited = tmp_path / "project.toml"
+    edited.write_text(original.replace("bonus_monthly_euros = 1500", "bonus_monthly_euros = 700"))
+    monkeypatch.setenv("POLKU_PROJECT_FILE", str(edited))
+    get_settings.cache_clear()
+    try:
+        assert project.limits().bonus_monthly_euros == Decimal(700)
+        with pytest.raises(FormInvalid) as invalid:
+            forms.check_grant(_grant(monthly_amount=Decimal("800")))
+        assert "700,00\u00a0€" in _fields(invalid)["monthly_amount"]
+        assert forms.check_grant(_grant(monthly_amount=Decimal("650"), months=3)) == Decimal(
+            "1950.00"
+        )
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
