@@ -390,3 +390,32 @@ def test_stored_text_is_shown_as_plain_text_not_markdown(people: str) -> None:
     assert IMAGE in _errors(at) and f"**Oma** {IMAGE}" in _errors(at)
     markdown = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert not [m for m in markdown if "![" in m]
+
+
+def test_a_refused_own_item_keeps_what_was_typed(people: str) -> None:
+    """Issue 13.3: a refused form must not empty its fields; a saved one starts afresh."""
+    at = _open(COORDINATOR)
+    typed = {
+        _fi("checklists.own.name"): "Kuntakierros",
+        _fi("checklists.field.owner"): "Elinvoimajohtaja",
+    }
+    for label, value in typed.items():
+        [w for w in at.text_input if w.label == label][0].input(value)
+    [w for w in at.text_area if w.label == _fi("checklists.field.note")][0].input(
+        "Soitettu 131052-308T"
+    )
+    submit = "FormSubmitter:vaihelista_add_167-" + _fi("checklists.own.add")
+    at.button(key=submit).click().run()
+    assert not at.exception
+    assert "henkilötunnuksen" in _errors(at)
+    for label, value in typed.items():
+        assert [w.value for w in at.text_input if w.label == label] == [value]
+    assert [w.value for w in at.text_area if w.label == _fi("checklists.field.note")] == [
+        "Soitettu 131052-308T"
+    ]
+    # Corrected and saved: the form is empty for the next item
+    [w for w in at.text_area if w.label == _fi("checklists.field.note")][0].input("Soitettu")
+    at.button(key=submit).click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value == _fi("checklists.own.added", item="Kuntakierros")
+    assert [w.value for w in at.text_input if w.label == _fi("checklists.own.name")] == [""]
