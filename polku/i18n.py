@@ -663,11 +663,9 @@ _FI: dict[str, str] = {
         "Summa on euroa kuukaudessa × kuukaudet. De minimis -tuki saa olla enintään 300 000 € "
         "työnantajaa kohden kolmen vuoden aikana."
     ),
-    "forms.grant.amount": "Summa: {amount}",
     "forms.grant.review": "Tarkista summa",
     "forms.grant.confirm": (
-        "Tarkista ennen tallennusta: {monthly} kuukaudessa × {months} kk = **{amount}** "
-        "yhteensä."
+        "Tarkista ennen tallennusta: {monthly} kuukaudessa × {months} kk = **{amount}** yhteensä."
     ),
     "forms.grant.confirm.button": "Vahvista ja tallenna",
     "forms.number.help": "Desimaalipilkku ja välilyönnit käyvät: 1 234,50",
@@ -1466,7 +1464,6 @@ _EN: dict[str, str] = {
         "The amount is euros per month × months. De minimis aid may be at most 300 000 € per "
         "employer over three years."
     ),
-    "forms.grant.amount": "Amount: {amount}",
     "forms.grant.review": "Check the amount",
     "forms.grant.confirm": (
         "Check before saving: {monthly} per month × {months} months = **{amount}** in total."

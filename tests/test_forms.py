@@ -3,14 +3,17 @@ value is a Finnish message naming its field, and access is checked inside every 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from polku import forms
+from polku import forms, project
 from polku.access import AccessDenied, Actor
+from polku.config import get_settings
 from polku.ingest import FormInvalid
 from polku.users import SYSTEM
 from tests.test_ingest import COORDINATOR, DIRECTOR, TODAY, contents, load_samples
@@ -267,8 +270,22 @@ def test_a_grant_amount_is_monthly_times_months_and_counts_as_de_minimis(engine:
     assert Decimal(str(amount)) == Decimal(str(de_minimis)) == Decimal("9600")
 
 
+@pytest.fixture
+def generous_limits(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A project file whose limits allow bonuses far above any real one (to reach the de
+    minimis ceiling with few grants)."""
+    original = Path(get_settings().project_file).read_text(encoding="utf-8")
+    edited = tmp_path / "project.toml"
+    edited.write_text(original.replace("bonus_monthly_euros = 1500", "bonus_monthly_euros = 50000"))
+    monkeypatch.setenv("POLKU_PROJECT_FILE", str(edited))
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
 def test_the_de_minimis_ceiling_refuses_with_a_clear_message_and_warns_near_it(
-    engine: Engine,
+    engine: Engine, generous_limits: None
 ) -> None:
     load_samples(engine, "employers", "clients")
     forms.record_grant(engine, COORDINATOR, _grant(monthly_amount=Decimal(20000)), today=TODAY)
@@ -492,10 +509,7 @@ def test_a_decimal_comma_read_as_thousands_is_refused_by_the_limits(engine: Engi
 
 
 def test_the_limits_come_from_the_project_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from polku import project
-    from polku.config import get_settings
-
-    original = (project.Path(get_settings().project_file)).read_text(encoding="utf-8")
+    original = Path(get_settings().project_file).read_text(encoding="utf-8")
     assert "bonus_monthly_euros = 1500" in original
     edited = tmp_path / "project.toml"
     edited.write_text(original.replace("bonus_monthly_euros = 1500", "bonus_monthly_euros = 700"))
