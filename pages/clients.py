@@ -273,7 +273,7 @@ with tabs[0]:
         def add_client() -> forms.Saved:
             whole = ("birth_year", "unemployment_months")
             numbers = forms.read_numbers(
-                {"birth_year": birth_year, "unemployment_months": months}, whole
+                {"birth_year": birth_year, "unemployment_months": months}, whole, language
             )
             entry = forms.ClientEntry(
                 code=code,
@@ -426,10 +426,18 @@ with tabs[5]:
             slots,
         )
         hours = number(
-            t("forms.field.weekly_hours"), "grant", "weekly_hours", slots, example="37,5"
+            t("forms.field.weekly_hours"),
+            "grant",
+            "weekly_hours",
+            slots,
+            example=i18n.fmt_decimal(37.5, 1, language),
         )
         monthly = number(
-            t("forms.field.monthly_amount"), "grant", "monthly_amount", slots, example="800,50"
+            t("forms.field.monthly_amount"),
+            "grant",
+            "monthly_amount",
+            slots,
+            example=i18n.fmt_decimal(800.5, 2, language),
         )
         grant_months = number(t("forms.field.months"), "grant", "months", slots, example="6")
         slots.under("amount")
@@ -458,6 +466,7 @@ with tabs[5]:
             numbers = forms.read_numbers(
                 {"weekly_hours": hours, "monthly_amount": monthly, "months": grant_months},
                 whole=("months",),
+                lang=language,
             )
             grant = forms.GrantEntry(
                 employer=grant_employer or "",
@@ -521,14 +530,20 @@ with tabs[6]:
         line = pick(t("forms.field.budget_line"), lines, "cost", "budget_line", slots)
         place = pick(t("forms.field.cost_municipality"), cost_places, "cost", "municipality", slots)
         booked = day(t("forms.field.booked_on"), "cost", "booked_on", slots)
-        cost_amount = number(t("forms.field.amount"), "cost", "amount", slots, example="1 234,50")
+        cost_amount = number(
+            t("forms.field.amount"),
+            "cost",
+            "amount",
+            slots,
+            example=i18n.fmt_decimal(1234.5, 2, language),
+        )
         description = text(t("forms.field.description"), "cost", "description", slots)
         slots.general = st.empty()
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted:
 
         def add_cost() -> forms.Saved:
-            amount = forms.read_numbers({"amount": cost_amount})["amount"]
+            amount = forms.read_numbers({"amount": cost_amount}, lang=language)["amount"]
             cost = forms.CostInput(line, booked, amount, description, place or None)
             return forms.record_cost(engine, viewer, cost)
 

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
-from polku import ingest, privacy, project
+from polku import i18n, ingest, privacy, project
 from polku.access import Actor, Permission, check, row_scope
 from polku.ingest import ERROR, FormInvalid, Problem
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
@@ -87,14 +87,20 @@ def _checked(
 _GROUPING = re.compile(r"[\s\u00a0\u202f]+")
 # One decimal separator, comma (Finnish) or point
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# English grouping: 1,234 or 1,234.50 (in Finnish 1,234 is one and a bit)
+_ENGLISH_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
-def parse_number(text: str | None, *, whole: bool = False) -> Decimal | int | None:
-    """A number typed as 1 234,50, 1234,5 or 1234.5; None when empty. ValueError for anything
-    else, and for decimals where a whole number is asked for."""
+def parse_number(
+    text: str | None, *, whole: bool = False, lang: str = i18n.DEFAULT_LANGUAGE
+) -> Decimal | int | None:
+    """A number typed as 1 234,50, 1234,5 or 1234.5 (in English also 1,234.50); None when
+    empty. ValueError for anything else, and for decimals where a whole number is asked for."""
     compact = _GROUPING.sub("", text or "")
     if not compact:
         return None
+    if i18n.language(lang) == "en" and _ENGLISH_GROUPED.match(compact):
+        compact = compact.replace(",", "")
     if not _NUMBER.match(compact):
         raise ValueError("not a number")
     value = Decimal(compact.replace(",", "."))
@@ -105,14 +111,18 @@ def parse_number(text: str | None, *, whole: bool = False) -> Decimal | int | No
     return int(value)
 
 
-def read_numbers(texts: Mapping[str, str | None], whole: Collection[str] = ()) -> dict[str, Any]:
+def read_numbers(
+    texts: Mapping[str, str | None],
+    whole: Collection[str] = (),
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> dict[str, Any]:
     """The number fields of a form parsed (`whole`: the fields of whole numbers); FormInvalid
     names every field that holds no number (never echoing what was typed)."""
     values: dict[str, Any] = {}
     problems = []
     for name, text in texts.items():
         try:
-            values[name] = parse_number(text, whole=name in whole)
+            values[name] = parse_number(text, whole=name in whole, lang=lang)
         except ValueError:
             key = "forms.error.whole_number" if name in whole else "forms.error.number"
             problems.append(Problem(None, name, key, {}, ERROR, name))

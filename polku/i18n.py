@@ -1422,9 +1422,7 @@ _EN: dict[str, str] = {
     "forms.error.hetu": (
         "the text contains a personal identity code. Identity codes must not be stored in Polku"
     ),
-    "forms.error.number": (
-        "write a number, e.g. 1 234,50 or 1234.50 (spaces between thousands are fine)"
-    ),
+    "forms.error.number": "write a number, e.g. 1,234.50 or 1234.5",
     "forms.error.whole_number": "write a whole number, e.g. 12",
     "forms.error.limit.euros": (
         "{value} is above the plausible maximum of {limit}: check the number and its decimal "
@@ -1469,7 +1467,7 @@ _EN: dict[str, str] = {
         "Check before saving: {monthly} per month × {months} months = **{amount}** in total."
     ),
     "forms.grant.confirm.button": "Confirm and save",
-    "forms.number.help": "A decimal comma or point and spaces are fine: 1 234,50",
+    "forms.number.help": "For example 1,234.50 or 1234.5 (a decimal comma works too)",
     "forms.partnership": "Partnership agreement",
     "forms.field.client_code": "Client code",
     "forms.field.client_code.help": (

@@ -474,6 +474,24 @@ def test_numbers_are_read_as_finns_write_them(typed: str, whole: bool, value: ob
 
 
 @pytest.mark.parametrize(
+    ("typed", "fi", "en"),
+    [
+        ("1,234", Decimal("1.234"), Decimal("1234")),  # a decimal comma, or English grouping
+        ("1,234.50", None, Decimal("1234.50")),
+        ("800,50", Decimal("800.50"), Decimal("800.50")),
+        ("12,345,678", None, Decimal("12345678")),
+    ],
+)
+def test_english_grouping_is_read_in_english_only(typed: str, fi: object, en: object) -> None:
+    assert forms.parse_number(typed, lang="en") == en
+    if fi is None:
+        with pytest.raises(ValueError):
+            forms.parse_number(typed, lang="fi")
+    else:
+        assert forms.parse_number(typed, lang="fi") == fi
+
+
+@pytest.mark.parametrize(
     ("typed", "whole"),
     [("1.234,50", False), ("1,234.50", False), ("800,", False), ("12 e", False), ("6,5", True)],
 )
