@@ -15,6 +15,7 @@ from polku import charts, checklists, i18n, metrics
 from polku.access import AccessDenied, Permission
 from polku.ui import auth, data, resources
 from polku.ui.state import actor, lang, municipality, t
+from polku.ui.text import plain
 
 viewer = actor()
 code = municipality()
@@ -57,12 +58,12 @@ def edit_state(key: str) -> dict:
 
 
 def show_flash() -> None:
-    """Messages of the save that ran before the last rerun."""
+    """Messages of the save that ran before the last rerun (they name items: plain text)."""
     for kind, text in st.session_state.pop(FLASH_KEY, []):
         if kind == "success":
-            st.success(text, icon=":material/check_circle:")
+            st.success(plain(text), icon=":material/check_circle:")
         else:
-            st.warning(text, icon=":material/warning:")
+            st.warning(plain(text), icon=":material/warning:")
 
 
 def saved(messages: list[tuple[str, str]], generation_key: str, *drop: str) -> None:
@@ -76,14 +77,14 @@ def saved(messages: list[tuple[str, str]], generation_key: str, *drop: str) -> N
 
 
 def show_problems(problems: list[checklists.Problem]) -> None:
-    lines = "\n".join(f"- {p.message(language)}" for p in problems)
+    lines = "\n".join(f"- {plain(p.message(language))}" for p in problems)
     st.error(f"{t('checklists.errors')}\n\n{lines}", icon=":material/error:")
 
 
 def show_conflicts(conflicts: list[checklists.Conflict]) -> None:
     lines = []
     for conflict in conflicts:
-        lines.append(f"- {conflict.message(language)}")
+        lines.append(f"- {plain(conflict.message(language))}")
         yours = [
             checklists.describe_change(
                 checklists.FieldChange(name, conflict.current.get(name), v), language
@@ -91,7 +92,7 @@ def show_conflicts(conflicts: list[checklists.Conflict]) -> None:
             for name, v in conflict.yours.items()
         ]
         if yours:
-            lines.append(f"  - {t('checklists.conflict.yours', changes='; '.join(yours))}")
+            lines.append(f"  - {plain(t('checklists.conflict.yours', changes='; '.join(yours)))}")
     st.error(
         f"{t('checklists.conflict.title')}\n\n" + "\n".join(lines), icon=":material/sync_problem:"
     )
@@ -340,22 +341,38 @@ def own_items_section(items: pd.DataFrame, phases: pd.DataFrame, locked: bool) -
             int(r["phase_id"]): f"{int(r['position'])}. {localized(r)}"
             for _, r in phases.iterrows()
         }
-        with st.form(f"vaihelista_add_{scope}", clear_on_submit=True):
+        # Keys of this generation: a refused item keeps what was typed, a saved one starts afresh
+        gen = st.session_state.get(GEN_KEY, 0)
+        with st.form(f"vaihelista_add_{scope}"):
             st.markdown(f"**{t('checklists.own.add')}**")
             phase_id = st.selectbox(
-                t("checklists.own.phase"), list(phase_names), format_func=phase_names.get
+                t("checklists.own.phase"),
+                list(phase_names),
+                format_func=phase_names.get,
+                key=f"vaihelista_add_phase_{scope}_{gen}",
             )
-            title = st.text_input(t("checklists.own.name"), max_chars=300)
+            title = st.text_input(
+                t("checklists.own.name"), max_chars=300, key=f"vaihelista_add_title_{scope}_{gen}"
+            )
             required = st.checkbox(
-                t("checklists.field.required"), help=t("checklists.help.required")
+                t("checklists.field.required"),
+                help=t("checklists.help.required"),
+                key=f"vaihelista_add_required_{scope}_{gen}",
             )
-            owner = st.text_input(t("checklists.field.owner"), max_chars=200)
+            owner = st.text_input(
+                t("checklists.field.owner"),
+                max_chars=200,
+                key=f"vaihelista_add_owner_{scope}_{gen}",
+            )
             due = st.date_input(
                 t("checklists.field.due_date"),
                 value=None,
                 format=i18n.date_format("input", language),
+                key=f"vaihelista_add_due_{scope}_{gen}",
             )
-            note = st.text_area(t("checklists.field.note"), max_chars=2000)
+            note = st.text_area(
+                t("checklists.field.note"), max_chars=2000, key=f"vaihelista_add_note_{scope}_{gen}"
+            )
             if st.form_submit_button(t("checklists.own.add"), icon=":material/add:"):
                 try:
                     result = checklists.add_item(
@@ -388,7 +405,7 @@ def own_items_section(items: pd.DataFrame, phases: pd.DataFrame, locked: bool) -
         )
         row = own[own["id"] == pick].iloc[0]
         confirm = st.checkbox(
-            t("checklists.own.remove.confirm", item=localized(row)),
+            t("checklists.own.remove.confirm", item=plain(localized(row))),
             key=f"vaihelista_remove_confirm_{scope}_{pick}",
         )
         if st.button(
@@ -434,7 +451,7 @@ def setup_section(editable: bool) -> None:
         st.info(
             t(
                 "checklists.setup.changed",
-                who=fresh.updated_by or "?",
+                who=plain(fresh.updated_by or "?"),
                 when=checklists.fmt_moment(fresh.updated_at, language),
             ),
             icon=":material/sync:",
@@ -446,7 +463,7 @@ def setup_section(editable: bool) -> None:
             t(
                 "checklists.setup.updated",
                 when=checklists.fmt_moment(fresh.updated_at, language),
-                who=fresh.updated_by,
+                who=plain(fresh.updated_by),
             )
         )
     model_names = {r["code"]: localized(r) for _, r in models.iterrows()}

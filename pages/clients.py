@@ -2,12 +2,14 @@
 outcomes, employers with their partnership agreements, employment bonuses and costs.
 
 Each form is checked by polku.forms (the import's rules, access checked there); a wrong value
-gets its Finnish message right under its field. After a save the cached numbers are cleared
-and the form starts empty (its widgets get a new generation of keys)."""
+gets its Finnish message right under its field, and the form keeps what was typed. After a
+save the cached numbers are cleared and the form starts empty (its widgets get a new
+generation of keys). The tabs keep their state, so the user stays on the tab they work in and
+sees every result there. Numbers are typed as text and read in Finnish (1 234,50); a bonus
+shows its total (€/month × months) for confirmation before it is saved."""
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import streamlit as st
@@ -18,6 +20,7 @@ from polku.ingest import FormInvalid, Problem
 from polku.ui import data, resources
 from polku.ui.dashboard import code_names
 from polku.ui.state import actor, lang, municipality, t
+from polku.ui.text import plain
 
 viewer = actor()
 engine = resources.engine()
@@ -26,6 +29,9 @@ picked = municipality()
 names = data.municipality_names()
 editable = [code for code in names if viewer.may(Permission.EDIT, code)]
 FLASH_KEY = "asiakkaat_flash"
+TAB_KEY = "asiakkaat_tab"
+# A bonus reviewed and waiting for the user's confirmation
+GRANT_PENDING_KEY = "asiakkaat_grant_pending"
 # A client picker lists the newest clients; any other code can be typed into it
 PICKER_LIMIT = 200
 # The list under the forms shows the newest clients that match the search
@@ -63,10 +69,12 @@ class Slots:
                 leftover.append(problem.reason(language))
         for name, reasons in by_field.items():
             self.fields[name].error(
-                "\n\n".join(_capital(r) for r in reasons), icon=":material/error:"
+                "\n\n".join(plain(_capital(r)) for r in reasons), icon=":material/error:"
             )
         if leftover and self.general is not None:
-            self.general.error("\n\n".join(_capital(r) for r in leftover), icon=":material/error:")
+            self.general.error(
+                "\n\n".join(plain(_capital(r)) for r in leftover), icon=":material/error:"
+            )
 
 
 def _capital(text: str) -> str:
@@ -74,7 +82,8 @@ def _capital(text: str) -> str:
 
 
 def save(form: str, slots: Slots, action: Callable[[], forms.Saved], done_key: str) -> None:
-    """Run the form's save; messages under the fields, or a fresh form and a success note."""
+    """Run the form's save; messages under the fields (what was typed stays), or a fresh form
+    and a success note on the same tab."""
     try:
         saved = action()
     except FormInvalid as invalid:
@@ -82,18 +91,23 @@ def save(form: str, slots: Slots, action: Callable[[], forms.Saved], done_key: s
         return
     messages = [("success", t(done_key, key=saved.text(language)))]
     messages += [("warning", _capital(w.reason(language))) for w in saved.warnings]
-    st.session_state[FLASH_KEY] = messages
+    st.session_state[FLASH_KEY] = (form, messages)
     st.session_state[f"asiakkaat_gen_{form}"] = generation(form) + 1
     data.clear()
     st.rerun()
 
 
-def show_flash() -> None:
-    for kind, text in st.session_state.pop(FLASH_KEY, []):
+def show_flash(form: str) -> None:
+    """The messages of this form's save that ran before the last rerun."""
+    flash = st.session_state.get(FLASH_KEY)
+    if not flash or flash[0] != form:
+        return
+    del st.session_state[FLASH_KEY]
+    for kind, text in flash[1]:
         if kind == "success":
-            st.success(text, icon=":material/check_circle:")
+            st.success(plain(text), icon=":material/check_circle:")
         else:
-            st.warning(text, icon=":material/warning:")
+            st.warning(plain(text), icon=":material/warning:")
 
 
 def pick(
@@ -145,12 +159,9 @@ def text(label: str, form: str, name: str, slots: Slots, **kw: Any) -> str:
     return value
 
 
-def number(label: str, form: str, name: str, slots: Slots, *, whole: bool = True, **kw: Any) -> Any:
-    value = st.number_input(label, value=None, step=1 if whole else 0.5, key=key(form, name), **kw)
-    slots.under(name)
-    if value is None:
-        return None
-    return int(value) if whole else Decimal(str(value))
+def number(label: str, form: str, name: str, slots: Slots, *, example: str = "") -> str:
+    """A number typed as text, read by forms.read_numbers (1 234,50; a comma is a decimal)."""
+    return text(label, form, name, slots, placeholder=example, help=t("forms.number.help"))
 
 
 def labels(code_set: str, codes: tuple[str, ...]) -> dict[str, str]:
@@ -164,7 +175,6 @@ def yes_no(label: str, form: str, name: str, slots: Slots) -> bool | None:
 
 
 st.title(t("page.clients"))
-show_flash()
 if not editable:
     st.info(t("forms.read_only"), icon=":material/info:")
     st.stop()
@@ -187,19 +197,12 @@ employer_labels = {
 }
 today = metrics.today()
 
-tabs = st.tabs(
-    [
-        t("forms.tab.client"),
-        t("forms.tab.status"),
-        t("forms.tab.exit"),
-        t("forms.tab.outcome"),
-        t("forms.tab.employer"),
-        t("forms.tab.grant"),
-        t("forms.tab.cost"),
-    ]
-)
+FORMS = ("client", "status", "exit", "outcome", "employer", "grant", "cost")
+# Stateful tabs: a rerun (a save, a message) keeps the tab the user works in
+tabs = st.tabs([t(f"forms.tab.{form}") for form in FORMS], key=TAB_KEY, on_change="rerun")
 
 with tabs[0]:
+    show_flash("client")
     st.caption(t("forms.client.caption"))
     slots = Slots()
     with st.form(key("client", "form"), enter_to_submit=False):
@@ -219,7 +222,9 @@ with tabs[0]:
             slots,
             default=home,
         )
-        birth_year = number(t("forms.field.birth_year"), "client", "birth_year", slots)
+        birth_year = number(
+            t("forms.field.birth_year"), "client", "birth_year", slots, example="1985"
+        )
         entry_date = day(t("forms.field.entry_date"), "client", "entry_date", slots)
         status = pick(t("forms.field.first_status"), statuses, "client", "status", slots)
         chosen_groups = st.multiselect(
@@ -264,27 +269,31 @@ with tabs[0]:
         slots.general = st.empty()
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted:
-        entry = forms.ClientEntry(
-            code=code,
-            municipality=home_pick,
-            birth_year=birth_year,
-            entry_date=entry_date,
-            status=status,
-            gender=gender,
-            education_level=education,
-            labour_status=labour,
-            unemployment_months=months,
-            target_groups=tuple(chosen_groups),
-            plan_goal=goal,
-        )
-        save(
-            "client",
-            slots,
-            lambda: forms.record_client(engine, viewer, entry),
-            "forms.saved.client",
-        )
+
+        def add_client() -> forms.Saved:
+            whole = ("birth_year", "unemployment_months")
+            numbers = forms.read_numbers(
+                {"birth_year": birth_year, "unemployment_months": months}, whole, language
+            )
+            entry = forms.ClientEntry(
+                code=code,
+                municipality=home_pick,
+                birth_year=numbers["birth_year"],
+                entry_date=entry_date,
+                status=status,
+                gender=gender,
+                education_level=education,
+                labour_status=labour,
+                unemployment_months=numbers["unemployment_months"],
+                target_groups=tuple(chosen_groups),
+                plan_goal=goal,
+            )
+            return forms.record_client(engine, viewer, entry)
+
+        save("client", slots, add_client, "forms.saved.client")
 
 with tabs[1]:
+    show_flash("status")
     slots = Slots()
     with st.form(key("status", "form"), enter_to_submit=False):
         who = client_pick(active_codes, "status", slots)
@@ -301,6 +310,7 @@ with tabs[1]:
         )
 
 with tabs[2]:
+    show_flash("exit")
     slots = Slots()
     with st.form(key("exit", "form"), enter_to_submit=False):
         who = client_pick(active_codes, "exit", slots)
@@ -317,6 +327,7 @@ with tabs[2]:
         )
 
 with tabs[3]:
+    show_flash("outcome")
     slots = Slots()
     with st.form(key("outcome", "form"), enter_to_submit=False):
         who = client_pick(client_codes, "outcome", slots)
@@ -340,6 +351,7 @@ with tabs[3]:
         )
 
 with tabs[4]:
+    show_flash("employer")
     st.caption(t("forms.employer.caption"))
     slots = Slots()
     with st.form(key("employer", "form"), enter_to_submit=False):
@@ -393,6 +405,7 @@ with tabs[4]:
         )
 
 with tabs[5]:
+    show_flash("grant")
     st.caption(t("forms.grant.caption"))
     slots = Slots()
     with st.form(key("grant", "form"), enter_to_submit=False):
@@ -412,11 +425,21 @@ with tabs[5]:
             "contract_type",
             slots,
         )
-        hours = number(t("forms.field.weekly_hours"), "grant", "weekly_hours", slots, whole=False)
-        monthly = number(
-            t("forms.field.monthly_amount"), "grant", "monthly_amount", slots, whole=False
+        hours = number(
+            t("forms.field.weekly_hours"),
+            "grant",
+            "weekly_hours",
+            slots,
+            example=i18n.fmt_decimal(37.5, 1, language),
         )
-        grant_months = number(t("forms.field.months"), "grant", "months", slots)
+        monthly = number(
+            t("forms.field.monthly_amount"),
+            "grant",
+            "monthly_amount",
+            slots,
+            example=i18n.fmt_decimal(800.5, 2, language),
+        )
+        grant_months = number(t("forms.field.months"), "grant", "months", slots, example="6")
         slots.under("amount")
         applied = day(t("forms.field.application_date"), "grant", "application_date", slots)
         decision = pick(
@@ -436,30 +459,66 @@ with tabs[5]:
         after_6 = yes_no(t("forms.field.after_6"), "grant", "employed_after_6_months", slots)
         after_12 = yes_no(t("forms.field.after_12"), "grant", "employed_after_12_months", slots)
         slots.general = st.empty()
-        submitted = st.form_submit_button(t("forms.save"), type="primary")
+        submitted = st.form_submit_button(t("forms.grant.review"), type="primary")
     if submitted:
-        grant = forms.GrantEntry(
-            employer=grant_employer or "",
-            client_code=grant_client or "",
-            employment_start=employment_start,
-            contract_type=contract,
-            weekly_hours=hours,
-            monthly_amount=monthly,
-            months=grant_months,
-            application_date=applied,
-            employment_end=employment_end,
-            decision=decision or "pending",
-            decision_date=decided,
-            de_minimis=de_minimis,
-            employed_after_6_months=after_6,
-            employed_after_12_months=after_12,
-        )
-        amount = forms.grant_amount(monthly, grant_months)
-        if amount is not None:
-            st.caption(t("forms.grant.amount", amount=i18n.fmt_euro(amount, 2, language)))
-        save("grant", slots, lambda: forms.record_grant(engine, viewer, grant), "forms.saved.grant")
+        st.session_state.pop(GRANT_PENDING_KEY, None)
+        try:
+            numbers = forms.read_numbers(
+                {"weekly_hours": hours, "monthly_amount": monthly, "months": grant_months},
+                whole=("months",),
+                lang=language,
+            )
+            grant = forms.GrantEntry(
+                employer=grant_employer or "",
+                client_code=grant_client or "",
+                employment_start=employment_start,
+                contract_type=contract,
+                weekly_hours=numbers["weekly_hours"],
+                monthly_amount=numbers["monthly_amount"],
+                months=numbers["months"],
+                application_date=applied,
+                employment_end=employment_end,
+                decision=decision or "pending",
+                decision_date=decided,
+                de_minimis=de_minimis,
+                employed_after_6_months=after_6,
+                employed_after_12_months=after_12,
+            )
+            forms.check_grant(grant)
+        except FormInvalid as invalid:
+            slots.show(invalid.problems)
+        else:
+            # Saved only once the user has seen the total and confirms it
+            st.session_state[GRANT_PENDING_KEY] = grant
+    pending = st.session_state.get(GRANT_PENDING_KEY)
+    if isinstance(pending, forms.GrantEntry):
+        total = forms.grant_amount(pending.monthly_amount, pending.months)
+        if total is not None and pending.monthly_amount is not None:
+            st.info(
+                t(
+                    "forms.grant.confirm",
+                    monthly=i18n.fmt_euro(pending.monthly_amount, 2, language),
+                    months=i18n.fmt_int(pending.months or 0, language),
+                    amount=i18n.fmt_euro(total, 2, language),
+                ),
+                icon=":material/calculate:",
+            )
+        if st.button(
+            t("forms.grant.confirm.button"),
+            type="primary",
+            icon=":material/save:",
+            key="asiakkaat_grant_confirm",
+        ):
+            del st.session_state[GRANT_PENDING_KEY]
+            save(
+                "grant",
+                slots,
+                lambda: forms.record_grant(engine, viewer, pending),
+                "forms.saved.grant",
+            )
 
 with tabs[6]:
+    show_flash("cost")
     slots = Slots()
     lines = {
         row["code"]: i18n.localized_name(row, language)
@@ -471,13 +530,24 @@ with tabs[6]:
         line = pick(t("forms.field.budget_line"), lines, "cost", "budget_line", slots)
         place = pick(t("forms.field.cost_municipality"), cost_places, "cost", "municipality", slots)
         booked = day(t("forms.field.booked_on"), "cost", "booked_on", slots)
-        cost_amount = number(t("forms.field.amount"), "cost", "amount", slots, whole=False)
+        cost_amount = number(
+            t("forms.field.amount"),
+            "cost",
+            "amount",
+            slots,
+            example=i18n.fmt_decimal(1234.5, 2, language),
+        )
         description = text(t("forms.field.description"), "cost", "description", slots)
         slots.general = st.empty()
         submitted = st.form_submit_button(t("forms.save"), type="primary")
     if submitted:
-        cost = forms.CostInput(line, booked, cost_amount, description, place or None)
-        save("cost", slots, lambda: forms.record_cost(engine, viewer, cost), "forms.saved.cost")
+
+        def add_cost() -> forms.Saved:
+            amount = forms.read_numbers({"amount": cost_amount}, lang=language)["amount"]
+            cost = forms.CostInput(line, booked, amount, description, place or None)
+            return forms.record_cost(engine, viewer, cost)
+
+        save("cost", slots, add_cost, "forms.saved.cost")
 
 st.subheader(t("forms.list.title"))
 search = st.text_input(

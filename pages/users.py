@@ -6,6 +6,7 @@ from models import ROLES
 from polku import db, users
 from polku.ui import data, resources
 from polku.ui.state import actor, t
+from polku.ui.text import plain
 
 viewer = actor()
 engine = resources.engine()
@@ -72,22 +73,22 @@ if submitted:
                 session, viewer, users.UserInput(pick or email, name, role, tuple(codes), active)
             )
     except users.UserError as problem:
-        st.error(t(problem.key, **problem.params), icon=":material/error:")
+        st.error(plain(t(problem.key, **problem.params)), icon=":material/error:")
     else:
-        st.toast(t("users.saved", email=pick or email), icon=":material/check:")
+        st.toast(t("users.saved", email=plain(pick or email)), icon=":material/check:")
         data.clear()
         st.rerun()
 
 if pick:
     st.subheader(t("users.remove"))
-    confirm = st.checkbox(t("users.remove.confirm", email=pick), key=f"users_remove_{pick}")
+    confirm = st.checkbox(t("users.remove.confirm", email=plain(pick)), key=f"users_remove_{pick}")
     if st.button(t("users.remove.button"), disabled=not confirm, icon=":material/person_remove:"):
         try:
             with db.session_scope(engine) as session:
                 users.remove_user(session, viewer, pick)
         except users.UserError as problem:
-            st.error(t(problem.key, **problem.params), icon=":material/error:")
+            st.error(plain(t(problem.key, **problem.params)), icon=":material/error:")
         else:
-            st.toast(t("users.removed", email=pick), icon=":material/check:")
+            st.toast(t("users.removed", email=plain(pick)), icon=":material/check:")
             del st.session_state["users_pick"]
             st.rerun()

@@ -3,6 +3,11 @@
 Rows name the acting user, the entity and the field with its old and new value. Values are
 codes, statuses, dates and amounts: callers never pass personal data (there is none to pass:
 clients are pseudonymous codes). The database refuses UPDATE and DELETE on the table.
+
+A personal identity code never reaches the log: a change whose new value or entity holds one
+is refused (IdentityCodeRefused rolls the caller's transaction back, so the data is not
+written either), and any other text (an old value stored before the rule, a detail) has its
+codes masked.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from models import AuditLog, metadata
+from polku import privacy
 from polku.access import AccessDenied, RefusalSink
 
 _log = logging.getLogger(__name__)
@@ -25,8 +31,15 @@ MAX_VALUE = 2000
 _EMAIL_LENGTH: int = metadata.tables["audit_log"].c.user_email.type.length  # type: ignore[attr-defined]
 
 
-def as_text(value: Any) -> str | None:
-    """The one text form of a value in the audit log (None stays None)."""
+class IdentityCodeRefused(ValueError):
+    """A change would write a personal identity code; the message never holds the code."""
+
+    def __init__(self, field: str | None) -> None:
+        self.field = field
+        super().__init__(f"a personal identity code in {field or 'an audit value'}: refused")
+
+
+def _plain(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -35,7 +48,19 @@ def as_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    return str(value)[:MAX_VALUE]
+    return str(value)
+
+
+def as_text(value: Any) -> str | None:
+    """The one text form of a value in the audit log (None stays None), identity codes masked."""
+    text = _plain(value)
+    return None if text is None else privacy.mask_hetus(text)[:MAX_VALUE]
+
+
+def _refuse_codes(**values: Any) -> None:
+    for name, value in values.items():
+        if privacy.has_hetu(_plain(value)):
+            raise IdentityCodeRefused(name)
 
 
 def record(
@@ -51,7 +76,9 @@ def record(
     municipality: str | None = None,
     detail: str | None = None,
 ) -> None:
-    """Add one audit row in the caller's transaction: it lands exactly when the change does."""
+    """Add one audit row in the caller's transaction: it lands exactly when the change does.
+    A new value or entity id holding an identity code raises IdentityCodeRefused."""
+    _refuse_codes(**{field or "new": new, "entity_id": entity_id})
     session.add(
         AuditLog(
             # a sign-in may bring any e-mail: keep what fits rather than lose the row
@@ -107,7 +134,7 @@ def record_changes(
     action: str = "update",
 ) -> list[str]:
     """One audit row per changed field; returns the names of the fields that changed."""
-    changed = [name for name in after if as_text(before.get(name)) != as_text(after[name])]
+    changed = [name for name in after if _plain(before.get(name)) != _plain(after[name])]
     for name in changed:
         record(
             session,

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -787,7 +788,9 @@ def _check_url(
         return None
     params = {"item": item, "field": field_label("evidence_url", lang)}
     parts = urlsplit(text)
-    if (
+    if privacy.has_hetu(text):  # an address can carry a code as well as a note can
+        problems.append(Problem("checklists.error.hetu", params, item_id, "evidence_url"))
+    elif (
         parts.scheme.lower() not in ("http", "https")
         or not parts.netloc
         or any(ch.isspace() for ch in text)
@@ -1057,7 +1060,10 @@ def add_item(
     assert actor is not None
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    # Messages name the item by its title, unless the title itself holds an identity code
     label = _clean_text(title) or i18n.t("checklists.own.new", lang)
+    if privacy.has_hetu(label):
+        label = i18n.t("checklists.own.new", lang)
     values = _validate_item(
         {"title": title, "required": required, "owner": owner, "due_date": due_date, "note": note},
         own=True,
@@ -1365,9 +1371,22 @@ _DATE_FORMAT = "d.m.yyyy"
 _MOMENT_FORMAT = "d.m.yyyy h:mm"
 
 
+# Text a spreadsheet would run as a formula when typed into a cell (OWASP CSV injection)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write a cell; text stays text as typed (never a formula), even if edited in Excel."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = value.startswith(_FORMULA_STARTS)
+    return cell
+
+
 def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
     for column, label in enumerate(labels, start=1):
-        cell = sheet.cell(row=row, column=column, value=label)
+        cell = _put(sheet, row, column, label)
         cell.font = _BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -1405,15 +1424,15 @@ def checklist_workbook(
     items_sheet = book.active
     assert items_sheet is not None
     items_sheet.title = t("checklists.xlsx.sheet.items")
-    items_sheet["A1"] = t("checklists.xlsx.title", place=place)
-    items_sheet["A1"].font = _TITLE
+    _put(items_sheet, 1, 1, t("checklists.xlsx.title", place=place)).font = _TITLE
     phases = checklist.phases
     current = phases[phases["current"]]
-    items_sheet["A2"] = t(
+    as_of = t(
         "checklists.xlsx.as_of",
         date=i18n.fmt_date(today, lang),
         phase=_name(current.iloc[0], lang) if not current.empty else t("checklists.all_complete"),
     )
+    _put(items_sheet, 2, 1, as_of)
     header_row = 4
     _header(
         items_sheet,
@@ -1451,7 +1470,7 @@ def checklist_workbook(
             item["updated_by"],
         ]
         for column, value in enumerate(values, start=1):
-            cell = items_sheet.cell(row=row_number, column=column, value=value)
+            cell = _put(items_sheet, row_number, column, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         items_sheet.cell(row=row_number, column=6).number_format = _DATE_FORMAT
         items_sheet.cell(row=row_number, column=9).number_format = _MOMENT_FORMAT
@@ -1464,8 +1483,7 @@ def checklist_workbook(
     _widths(items_sheet, [24, 36, 11, 14, 26, 12, 44, 30, 17, 28])
 
     progress_sheet = book.create_sheet(t("checklists.xlsx.sheet.progress"))
-    progress_sheet["A1"] = t("checklists.xlsx.progress_title", place=place)
-    progress_sheet["A1"].font = _TITLE
+    _put(progress_sheet, 1, 1, t("checklists.xlsx.progress_title", place=place)).font = _TITLE
     _header(
         progress_sheet,
         3,
@@ -1491,7 +1509,7 @@ def checklist_workbook(
             t("checklists.phase.flagged") if phase["flagged"] else None,
         ]
         for column, value in enumerate(values, start=1):
-            progress_sheet.cell(row=offset, column=column, value=value)
+            _put(progress_sheet, offset, column, value)
         progress_sheet.cell(row=offset, column=4).number_format = "0 %"
     _widths(progress_sheet, [30, 11, 11, 9, 18, 16, 50])
 

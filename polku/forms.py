@@ -13,7 +13,8 @@ back with the saved result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
-from polku import i18n, ingest
+from polku import i18n, ingest, privacy, project
 from polku.access import Actor, Permission, check, row_scope
 from polku.ingest import ERROR, FormInvalid, Problem
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
@@ -65,6 +66,18 @@ def _invalid(name: str, key: str, **params: Any) -> FormInvalid:
     return FormInvalid([Problem(None, name, key, params, ERROR, name)])
 
 
+def _refuse_hetus(**texts: str | None) -> None:
+    """Refuse every text field holding a personal identity code, before any lookup or message
+    could echo it (the message names the field, never the code)."""
+    found = [
+        Problem(None, name, "forms.error.hetu", {}, ERROR, name)
+        for name, value in texts.items()
+        if privacy.has_hetu(value)
+    ]
+    if found:
+        raise FormInvalid(found)
+
+
 def _checked(
     conn: Connection,
     actor: Actor,
@@ -82,6 +95,87 @@ def _checked(
         raise FormInvalid(errors)
     ingest.write_plan(conn, actor, plan, action=ACTION)
     return plan, [p for p in problems if not p.is_error]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as people type them, and the plausibility limits of the project file
+
+# Spaces, no-break and narrow no-break spaces group thousands: 1 234,50
+_GROUPING = re.compile(r"[\s\u00a0\u202f]+")
+# One decimal separator, comma (Finnish) or point
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# English grouping: 1,234 or 1,234.50 (in Finnish 1,234 is one and a bit)
+_ENGLISH_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def parse_number(
+    text: str | None, *, whole: bool = False, lang: str = i18n.DEFAULT_LANGUAGE
+) -> Decimal | int | None:
+    """A number typed as 1 234,50, 1234,5 or 1234.5 (in English also 1,234.50); None when
+    empty. ValueError for anything else, and for decimals where a whole number is asked for."""
+    compact = _GROUPING.sub("", text or "")
+    if not compact:
+        return None
+    if i18n.language(lang) == "en" and _ENGLISH_GROUPED.match(compact):
+        compact = compact.replace(",", "")
+    if not _NUMBER.match(compact):
+        raise ValueError("not a number")
+    value = Decimal(compact.replace(",", "."))
+    if not whole:
+        return value
+    if value != value.to_integral_value():
+        raise ValueError("not a whole number")
+    return int(value)
+
+
+def read_numbers(
+    texts: Mapping[str, str | None],
+    whole: Collection[str] = (),
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> dict[str, Any]:
+    """The number fields of a form parsed (`whole`: the fields of whole numbers); FormInvalid
+    names every field that holds no number (never echoing what was typed)."""
+    values: dict[str, Any] = {}
+    problems = []
+    for name, text in texts.items():
+        try:
+            values[name] = parse_number(text, whole=name in whole, lang=lang)
+        except ValueError:
+            key = "forms.error.whole_number" if name in whole else "forms.error.number"
+            problems.append(Problem(None, name, key, {}, ERROR, name))
+    if problems:
+        raise FormInvalid(problems)
+    return values
+
+
+def _over(name: str, value: Decimal | int | None, limit: Decimal | int, key: str) -> list[Problem]:
+    if value is None or value <= limit:
+        return []
+    return [Problem(None, name, key, {"value": value, "limit": limit}, ERROR, name)]
+
+
+def grant_limit_problems(entry: GrantEntry, limits: project.Limits | None = None) -> list[Problem]:
+    """A grant's €/month, weekly hours and months above the project file's limits."""
+    limits = limits or project.limits()
+    return [
+        *_over("weekly_hours", entry.weekly_hours, limits.weekly_hours, "forms.error.limit.hours"),
+        *_over(
+            "monthly_amount",
+            entry.monthly_amount,
+            limits.bonus_monthly_euros,
+            "forms.error.limit.euros",
+        ),
+        *_over("months", entry.months, limits.bonus_months, "forms.error.limit.months"),
+    ]
+
+
+def check_grant(entry: GrantEntry) -> Decimal | None:
+    """Before a save is confirmed: FormInvalid for values above the limits, else the amount
+    (€/month × months) to show."""
+    problems = grant_limit_problems(entry)
+    if problems:
+        raise FormInvalid(problems)
+    return grant_amount(entry.monthly_amount, entry.months)
 
 
 @dataclass(frozen=True)
@@ -148,6 +242,7 @@ def record_client(
 ) -> Saved:
     """Record a new client and its first status, which starts on the entry date."""
     scope = row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
+    _refuse_hetus(client_code=entry.code, plan_goal=entry.plan_goal)
     if not entry.municipality:
         raise _invalid("municipality", "ingest.error.required")
     check(actor, Permission.EDIT, entry.municipality)
@@ -190,6 +285,7 @@ def change_status(
     today: date | None = None,
 ) -> Saved:
     """A new status from `start`; the open status ends the day before."""
+    _refuse_hetus(client_code=code)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
         assert actor is not None
@@ -239,6 +335,7 @@ def record_exit(
 ) -> Saved:
     """The client leaves the project on `exit_date`, with the plan goal reached or not; the
     open status ends on the same day."""
+    _refuse_hetus(client_code=code)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
         assert actor is not None
@@ -284,6 +381,7 @@ def record_outcome(
 ) -> Saved:
     """An outcome of the client's path; `employer` is a Y-tunnus, or a name for employers
     without one."""
+    _refuse_hetus(client_code=code, business_id=employer, note=note)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
         assert actor is not None
@@ -352,6 +450,11 @@ def record_employer(
     """Add or update an employer (by Y-tunnus; private persons by name and municipality) and,
     when given, its partnership agreement."""
     actor = _check_employer_scope(actor, entry.municipality)
+    _refuse_hetus(
+        name=entry.name,
+        business_id=entry.business_id,
+        note=partnership.note if partnership else None,
+    )
     business_id = _text(entry.business_id)
     if business_id:
         business_id = normalise_business_id(business_id)
@@ -409,6 +512,7 @@ def record_grant(
 ) -> Saved:
     """Record an employment-bonus grant for a client; refused when the employer's de minimis
     aid would pass 300 000 € over three years, warned near it."""
+    _refuse_hetus(business_id=entry.employer, client_code=entry.client_code)
     amount = grant_amount(entry.monthly_amount, entry.months)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, entry.client_code)
@@ -431,7 +535,7 @@ def record_grant(
             "employed_after_12_months": entry.employed_after_12_months,
             **_employer_ref(entry.employer),
         }
-        _, warnings = _checked(conn, actor, "grants", record, today)
+        _, warnings = _checked(conn, actor, "grants", record, today, grant_limit_problems(entry))
     parts = (entry.employer.strip(), client.code, entry.employment_start, amount)
     return Saved(f"{entry.employer}/{client.code}/{entry.employment_start}", warnings, parts)
 
@@ -451,6 +555,7 @@ def record_cost(
     """Book a cost against a budget line; project-wide costs (no municipality): admins."""
     check(actor, Permission.EDIT, entry.municipality)
     assert actor is not None
+    _refuse_hetus(description=entry.description)
     record = {
         "budget_line": entry.budget_line,
         "municipality": entry.municipality,
@@ -458,8 +563,10 @@ def record_cost(
         "amount": entry.amount,
         "description": _text(entry.description),
     }
+    limit = project.limits().cost_euros
+    over = _over("amount", entry.amount, limit, "forms.error.limit.euros")
     with engine.begin() as conn:
-        _, warnings = _checked(conn, actor, "costs", record, today)
+        _, warnings = _checked(conn, actor, "costs", record, today, over)
         line = _named(conn, "budget_line", entry.budget_line)
     parts = (line, entry.booked_on, entry.amount)
     return Saved(f"{entry.budget_line}/{entry.booked_on}", warnings, parts)

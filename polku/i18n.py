@@ -528,7 +528,7 @@ _FI: dict[str, str] = {
     "ingest.error.outside_period": "päivämäärä ei ole hankekaudella {period}",
     "ingest.error.future": "päivämäärä {value} on tulevaisuudessa",
     "ingest.error.business_id": (
-        "Y-tunnus ”{value}” ei kelpaa: muoto 1234567-8 ja oikea tarkistusnumero"
+        "Y-tunnus ”{value}” ei kelpaa: muoto 1234567-1 ja oikea tarkistusnumero"
     ),
     "ingest.error.client_code": (
         "asiakastunnuksessa saa olla vain kirjaimia, numeroita, viivoja ja alaviivoja"
@@ -659,7 +659,7 @@ _FI: dict[str, str] = {
     "ingest.type.bool": "kyllä tai ei",
     "ingest.type.choice": "koodi tai nimi:",
     "ingest.type.choices": "koodit tai nimet pilkulla eroteltuina:",
-    "ingest.type.business_id": "Y-tunnus, 1234567-8",
+    "ingest.type.business_id": "Y-tunnus, 1234567-1",
     "ingest.type.codes": "{set}",
     "ingest.set.municipality": "kuntanumero (167) tai kunnan nimi",
     "ingest.set.client_status": "asiakkaan tila hankkeen määrittelystä (Hanke-sivu)",
@@ -703,6 +703,16 @@ _FI: dict[str, str] = {
     "forms.error.hetu": (
         "teksti sisältää henkilötunnuksen. Henkilötunnuksia ei saa tallentaa Polkuun"
     ),
+    "forms.error.number": (
+        "kirjoita luku, esimerkiksi 1 234,50 (desimaalipilkku, välilyönnit tuhaterottimina)"
+    ),
+    "forms.error.whole_number": "kirjoita kokonaisluku, esimerkiksi 12",
+    "forms.error.limit.euros": (
+        "{value} on yli uskottavan ylärajan {limit}: tarkista luku ja desimaalipilkku "
+        "(esimerkiksi 800,50)"
+    ),
+    "forms.error.limit.hours": "viikkotunteja voi olla enintään {limit}: tarkista luku",
+    "forms.error.limit.months": "kuukausia voi olla enintään {limit}: tarkista luku",
     "forms.choose": "Valitse",
     "forms.save": "Tallenna",
     "forms.read_only": (
@@ -735,7 +745,12 @@ _FI: dict[str, str] = {
         "Summa on euroa kuukaudessa × kuukaudet. De minimis -tuki saa olla enintään 300 000 € "
         "työnantajaa kohden kolmen vuoden aikana."
     ),
-    "forms.grant.amount": "Summa: {amount}",
+    "forms.grant.review": "Tarkista summa",
+    "forms.grant.confirm": (
+        "Tarkista ennen tallennusta: {monthly} kuukaudessa × {months} kk = **{amount}** yhteensä."
+    ),
+    "forms.grant.confirm.button": "Vahvista ja tallenna",
+    "forms.number.help": "Desimaalipilkku ja välilyönnit käyvät: 1 234,50",
     "forms.partnership": "Kumppanuussopimus",
     "forms.field.client_code": "Asiakastunnus",
     "forms.field.client_code.help": (
@@ -769,7 +784,7 @@ _FI: dict[str, str] = {
     "forms.field.note": "Lisätieto",
     "forms.field.employer_name": "Nimi",
     "forms.field.business_id": "Y-tunnus",
-    "forms.field.business_id.help": "Muodossa 1234567-8. Yksityishenkilöllä ei ole Y-tunnusta.",
+    "forms.field.business_id.help": "Muodossa 1234567-1. Yksityishenkilöllä ei ole Y-tunnusta.",
     "forms.field.employer_type": "Tyyppi",
     "forms.field.employer_municipality": "Kunta",
     "forms.field.employer_municipality.help": (
@@ -1421,7 +1436,7 @@ _EN: dict[str, str] = {
     "ingest.error.outside_period": "the date is not within the project period {period}",
     "ingest.error.future": "the date {value} is in the future",
     "ingest.error.business_id": (
-        "the business ID “{value}” is not valid: format 1234567-8 with the right check digit"
+        "the business ID “{value}” is not valid: format 1234567-1 with the right check digit"
     ),
     "ingest.error.client_code": (
         "a client code holds only letters, digits, hyphens and underscores"
@@ -1546,7 +1561,7 @@ _EN: dict[str, str] = {
     "ingest.type.bool": "yes or no (kyllä / ei)",
     "ingest.type.choice": "code or name:",
     "ingest.type.choices": "codes or names separated by commas:",
-    "ingest.type.business_id": "business ID (Y-tunnus), 1234567-8",
+    "ingest.type.business_id": "business ID (Y-tunnus), 1234567-1",
     "ingest.type.codes": "{set}",
     "ingest.set.municipality": "municipality number (167) or name",
     "ingest.set.client_status": "a client status of the project definition (Project page)",
@@ -1580,6 +1595,14 @@ _EN: dict[str, str] = {
     "forms.error.hetu": (
         "the text contains a personal identity code. Identity codes must not be stored in Polku"
     ),
+    "forms.error.number": "write a number, e.g. 1,234.50 or 1234.5",
+    "forms.error.whole_number": "write a whole number, e.g. 12",
+    "forms.error.limit.euros": (
+        "{value} is above the plausible maximum of {limit}: check the number and its decimal "
+        "separator (e.g. 800.50)"
+    ),
+    "forms.error.limit.hours": "weekly hours can be at most {limit}: check the number",
+    "forms.error.limit.months": "there can be at most {limit} months: check the number",
     "forms.choose": "Choose",
     "forms.save": "Save",
     "forms.read_only": (
@@ -1612,7 +1635,12 @@ _EN: dict[str, str] = {
         "The amount is euros per month × months. De minimis aid may be at most 300 000 € per "
         "employer over three years."
     ),
-    "forms.grant.amount": "Amount: {amount}",
+    "forms.grant.review": "Check the amount",
+    "forms.grant.confirm": (
+        "Check before saving: {monthly} per month × {months} months = **{amount}** in total."
+    ),
+    "forms.grant.confirm.button": "Confirm and save",
+    "forms.number.help": "For example 1,234.50 or 1234.5 (a decimal comma works too)",
     "forms.partnership": "Partnership agreement",
     "forms.field.client_code": "Client code",
     "forms.field.client_code.help": (
@@ -1646,7 +1674,7 @@ _EN: dict[str, str] = {
     "forms.field.note": "Note",
     "forms.field.employer_name": "Name",
     "forms.field.business_id": "Business ID (Y-tunnus)",
-    "forms.field.business_id.help": "As 1234567-8. A private person has none.",
+    "forms.field.business_id.help": "As 1234567-1. A private person has none.",
     "forms.field.employer_type": "Type",
     "forms.field.employer_municipality": "Municipality",
     "forms.field.employer_municipality.help": (

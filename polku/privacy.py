@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
+from stdnum.fi import hetu
 
 from polku import i18n
 from polku.access import Actor
@@ -271,17 +271,19 @@ def suppress_frame(
 
 # DDMMYY, century sign, individual number NNN, check character = DDMMYYNNN mod 31 looked up here
 HETU_CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-_CENTURIES = {"+": 1800, "-": 1900, **dict.fromkeys("YXWVU", 1900), **dict.fromkeys("ABCDEF", 2000)}
 # Dashes people paste instead of the hyphen-minus (hyphen, non-breaking hyphen, en/em dash, minus)
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# Letters may touch a code ("HETU010594Y9021"); digits may not, so longer numbers stay numbers
 HETU_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])"
+    r"(?<![0-9])"
     r"(?P<day>0[1-9]|[12]\d|3[01])(?P<month>0[1-9]|1[0-2])(?P<year>\d{2})"
     rf"\s?(?P<sign>[-+A-FU-Y{_DASHES}]|\s)\s?"
     r"(?P<number>\d{3})(?P<check>[0-9A-FHJ-NPR-Y])"
-    r"(?![0-9A-Za-z])",
+    r"(?![0-9])",
     re.IGNORECASE,
 )
+# What the audit log holds instead of a code
+HETU_MASK = "[hetu]"
 
 
 @dataclass(frozen=True)
@@ -301,13 +303,10 @@ def hetu_check_character(digits: str) -> str:
 
 def _is_valid(match: re.Match[str]) -> bool:
     sign = match["sign"].upper()
-    century = 1900 if sign in _DASHES or sign.isspace() else _CENTURIES[sign]
-    try:
-        date(century + int(match["year"]), int(match["month"]), int(match["day"]))
-    except ValueError:
-        return False
-    digits = match["day"] + match["month"] + match["year"] + match["number"]
-    return int(match["number"]) >= 2 and hetu_check_character(digits) == match["check"].upper()
+    sign = "-" if sign in _DASHES or sign.isspace() else sign
+    code = f"{match['day']}{match['month']}{match['year']}{sign}{match['number']}{match['check']}"
+    # Temporary codes (individual number 900–999) are personal data too
+    return hetu.is_valid(code.upper(), allow_temporary=True)
 
 
 def find_hetus(text: str | None) -> list[HetuMatch]:
@@ -330,3 +329,16 @@ def hetu_verdict(text: str | None) -> str | None:
     if any(m.valid for m in found):
         return "refuse"
     return "warn" if found else None
+
+
+def has_hetu(text: str | None) -> bool:
+    """Whether `text` holds a valid henkilötunnus."""
+    return hetu_verdict(text) == "refuse"
+
+
+def mask_hetus(text: str) -> str:
+    """`text` with every valid henkilötunnus replaced by HETU_MASK (look-alikes stay)."""
+    for found in reversed(find_hetus(text)):
+        if found.valid:
+            text = text[: found.start] + HETU_MASK + text[found.end :]
+    return text

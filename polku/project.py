@@ -72,6 +72,32 @@ def read_project_file(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The forms' plausibility limits ([limits] of the project file): euros, hours, months."""
+
+    bonus_monthly_euros: Decimal
+    bonus_months: int
+    weekly_hours: int
+    cost_euros: Decimal
+
+
+def limits(path: Path | None = None) -> Limits:
+    """The [limits] table of the project file; ProjectFileError says which key is missing."""
+    table = read_project_file(path).get("limits")
+    if not isinstance(table, dict):
+        raise ProjectFileError("the table [limits] is missing from the project file")
+    try:
+        return Limits(
+            bonus_monthly_euros=_dec(table["bonus_monthly_euros"]),
+            bonus_months=int(table["bonus_months"]),
+            weekly_hours=int(table["weekly_hours"]),
+            cost_euros=_dec(table["cost_euros"]),
+        )
+    except KeyError as missing:
+        raise ProjectFileError(f"[limits] {missing.args[0]} is missing") from missing
+
+
 def _upsert(session: Session, report: LoadReport, model: type[SQLModel], key: dict, **values):
     """Insert the row with primary or natural `key`, or update its other `values` in place."""
     row = session.exec(select(model).filter_by(**key)).first()

@@ -7,6 +7,7 @@ AppTest's data_editor is read-only, so edits are seeded as the editor's edit sta
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pandas as pd
@@ -111,8 +112,13 @@ def _table(at: AppTest, *columns: str) -> pd.DataFrame:
     return tables[-1]
 
 
+def _rendered(markdown: str) -> str:
+    """What a reader sees of Markdown that escapes characters with a backslash."""
+    return re.sub(r"\\([\\`*_{}\[\]()<>#!|~$])", r"\1", markdown)
+
+
 def _errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
+    return _rendered("\n".join(e.value for e in at.error))
 
 
 def test_a_coordinator_edits_an_item_and_saves_it(people: str) -> None:
@@ -349,3 +355,67 @@ def test_the_page_in_english(people: str) -> None:
     assert at.title[0].value == "Phase checklists"
     assert _progress_texts(at)[0] == "0 / 2 done"
     assert at.dataframe[0].value["item"].iloc[0] == "Survey of the municipality's situation"
+
+
+IMAGE = "![x](https://evil.example/pixel.png)"
+
+
+def test_stored_text_is_shown_as_plain_text_not_markdown(people: str) -> None:
+    """Issue 12.8: an image in an own item's title or a note is never fetched by a viewer."""
+    engine = db.make_engine(people)
+    phase_id = int(
+        checklists.read_checklist(engine, _actor(COORDINATOR), JOENSUU)
+        .phases.set_index("phase")
+        .loc["mapping", "phase_id"]
+    )
+    own = checklists.add_item(
+        engine, _actor(COORDINATOR), JOENSUU, phase_id, f"Kuntakierros {IMAGE}"
+    ).item_id
+    assert own is not None
+    at = _open(COORDINATOR)
+    # The remove confirmation names the item in its label
+    confirm = at.checkbox(key=f"vaihelista_remove_confirm_167_{own}")
+    assert "![" not in confirm.label and "](" not in confirm.label
+    assert IMAGE in _rendered(confirm.label)
+
+    # A colleague's note with an image, shown in the save-conflict panel
+    first = _mapping_ids(people)[0]
+    checklists.save_items(engine, _actor(COLLEAGUE), [ItemEdit(first, 1, {"note": IMAGE})])
+    engine.dispose()
+    _seed(at, MAPPING_EDITOR, {0: {"note": f"**Oma** {IMAGE}"}})
+    at.button(key=SAVE).click().run()
+    raw = "\n".join(e.value for e in at.error)
+    assert _fi("checklists.conflict.title") in raw
+    assert "![" not in raw and "**Oma**" not in raw
+    assert IMAGE in _errors(at) and f"**Oma** {IMAGE}" in _errors(at)
+    markdown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert not [m for m in markdown if "![" in m]
+
+
+def test_a_refused_own_item_keeps_what_was_typed(people: str) -> None:
+    """Issue 13.3: a refused form must not empty its fields; a saved one starts afresh."""
+    at = _open(COORDINATOR)
+    typed = {
+        _fi("checklists.own.name"): "Kuntakierros",
+        _fi("checklists.field.owner"): "Elinvoimajohtaja",
+    }
+    for label, value in typed.items():
+        [w for w in at.text_input if w.label == label][0].input(value)
+    [w for w in at.text_area if w.label == _fi("checklists.field.note")][0].input(
+        "Soitettu 131052-308T"
+    )
+    submit = "FormSubmitter:vaihelista_add_167-" + _fi("checklists.own.add")
+    at.button(key=submit).click().run()
+    assert not at.exception
+    assert "henkilötunnuksen" in _errors(at)
+    for label, value in typed.items():
+        assert [w.value for w in at.text_input if w.label == label] == [value]
+    assert [w.value for w in at.text_area if w.label == _fi("checklists.field.note")] == [
+        "Soitettu 131052-308T"
+    ]
+    # Corrected and saved: the form is empty for the next item
+    [w for w in at.text_area if w.label == _fi("checklists.field.note")][0].input("Soitettu")
+    at.button(key=submit).click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value == _fi("checklists.own.added", item="Kuntakierros")
+    assert [w.value for w in at.text_input if w.label == _fi("checklists.own.name")] == [""]

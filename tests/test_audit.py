@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlmodel import Session
 
-from polku import audit
+from polku import audit, privacy
 
 
 def test_record_changes_writes_one_row_per_changed_field(engine) -> None:
@@ -54,3 +55,39 @@ def test_recent_filters_by_municipality(engine) -> None:
         s.commit()
     assert list(audit.recent(engine, municipalities=["422"])["municipality_code"]) == ["422"]
     assert len(audit.recent(engine)) == 3
+
+
+CODE = "010594Y9021"  # DVV's fictional test code
+
+
+def test_a_change_that_would_log_an_identity_code_is_refused_and_rolled_back(engine) -> None:
+    with pytest.raises(audit.IdentityCodeRefused) as refused, Session(engine) as s:
+        audit.record(
+            s, user_email="k@example.fi", action="update", entity="checklist_item",
+            entity_id=7, field="note", old=None, new=f"HETU{CODE}",
+        )  # fmt: skip
+        s.commit()
+    assert CODE not in str(refused.value)
+    assert refused.value.field == "note"
+    with pytest.raises(audit.IdentityCodeRefused), Session(engine) as s:
+        audit.record(s, user_email=None, action="form_add", entity="client", entity_id=CODE)
+    assert audit.recent(engine).empty
+
+
+def test_old_values_and_details_have_their_codes_masked(engine) -> None:
+    with Session(engine) as s:
+        audit.record_changes(
+            s,
+            user_email="k@example.fi",
+            entity="checklist_item",
+            entity_id=7,
+            before={"note": f"Asiakas HETU{CODE} soitti"},  # stored before the rule
+            after={"note": "Asiakas soitti"},
+        )
+        audit.record(s, user_email=None, action="refused", detail=f"syöte 131052-308T, {CODE}")
+        s.commit()
+    rows = audit.recent(engine)
+    stored = " ".join(str(v) for v in rows[["old_value", "new_value", "detail"]].to_numpy().ravel())
+    assert CODE not in stored and "131052-308T" not in stored
+    assert f"Asiakas HETU{privacy.HETU_MASK} soitti" in stored
+    assert not any(privacy.has_hetu(str(v)) for v in rows.to_numpy().ravel())

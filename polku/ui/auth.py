@@ -17,6 +17,7 @@ from polku import audit
 from polku.access import ADMIN, AccessDenied, Actor, load_actor
 from polku.config import get_settings
 from polku.ui.state import t
+from polku.ui.text import plain
 from polku.users import demo_users
 
 DEMO_USER_KEY = "demo_user"
@@ -137,7 +138,11 @@ def current_actor(engine: Engine) -> Actor:
     _audit_once(engine, actor.email, "sign_in")
     with st.sidebar:
         st.caption(
-            t("auth.signed_in_as", name=actor.name or actor.email, role=t(f"role.{actor.role}"))
+            t(
+                "auth.signed_in_as",
+                name=plain(actor.name or actor.email),
+                role=t(f"role.{actor.role}"),
+            )
         )
         _sign_out_button()
     return actor
