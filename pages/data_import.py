@@ -15,6 +15,7 @@ import streamlit as st
 from polku import i18n, ingest
 from polku.ui import data, imports, resources
 from polku.ui.state import actor, lang, t
+from polku.ui.text import plain
 
 viewer = actor()
 engine = resources.engine()
@@ -33,9 +34,9 @@ ingest.import_scope(viewer)  # refuses roles that edit nothing before anything i
 
 for kind_done, text in st.session_state.pop(RESULT_KEY, []):
     if kind_done == "success":
-        st.success(text, icon=":material/check_circle:")
+        st.success(plain(text), icon=":material/check_circle:")
     else:
-        st.error(text, icon=":material/error:")
+        st.error(plain(text), icon=":material/error:")
 
 kind = st.selectbox(
     t("import.kind"),
@@ -153,7 +154,7 @@ if report.encoding:
     separator = {";": ";", ",": ",", "\t": "tab"}.get(report.delimiter or "", "")
     st.caption(t("import.read_csv", encoding=report.encoding, separator=separator))
 elif report.sheet:
-    st.caption(t("import.read_sheet", sheet=report.sheet))
+    st.caption(plain(t("import.read_sheet", sheet=report.sheet)))  # the file's own name
 if report.ok:
     shown = [
         ("import.rows", report.rows),

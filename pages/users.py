@@ -5,7 +5,7 @@ import streamlit as st
 from models import ROLES
 from polku import db, users
 from polku.ui import data, resources
-from polku.ui.state import actor, t
+from polku.ui.state import actor, lang, t
 from polku.ui.text import plain
 
 viewer = actor()
@@ -73,7 +73,7 @@ if submitted:
                 session, viewer, users.UserInput(pick or email, name, role, tuple(codes), active)
             )
     except users.UserError as problem:
-        st.error(plain(t(problem.key, **problem.params)), icon=":material/error:")
+        st.error(plain(problem.text(lang())), icon=":material/error:")
     else:
         st.toast(t("users.saved", email=plain(pick or email)), icon=":material/check:")
         data.clear()
@@ -87,7 +87,7 @@ if pick:
             with db.session_scope(engine) as session:
                 users.remove_user(session, viewer, pick)
         except users.UserError as problem:
-            st.error(plain(t(problem.key, **problem.params)), icon=":material/error:")
+            st.error(plain(problem.text(lang())), icon=":material/error:")
         else:
             st.toast(t("users.removed", email=plain(pick)), icon=":material/check:")
             del st.session_state["users_pick"]

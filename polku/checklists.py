@@ -41,6 +41,7 @@ from models import CHECKLIST_STATUSES, metadata
 from polku import audit, i18n, metrics, privacy
 from polku.access import ADMIN, Actor, Permission, check
 from polku.db import session_scope
+from polku.exports import FORMULA_STARTS
 from polku.metrics import DONE_STATUSES
 
 _item = metadata.tables["checklist_item"]
@@ -1371,16 +1372,12 @@ _DATE_FORMAT = "d.m.yyyy"
 _MOMENT_FORMAT = "d.m.yyyy h:mm"
 
 
-# Text a spreadsheet would run as a formula when typed into a cell (OWASP CSV injection)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write a cell; text stays text as typed (never a formula), even if edited in Excel."""
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-        cell.quotePrefix = value.startswith(_FORMULA_STARTS)
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
     return cell
 
 

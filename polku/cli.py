@@ -249,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except users.UserError as exc:
-        print(f"polku: {i18n.t(exc.key, get_settings().language, **exc.params)}", file=sys.stderr)
+        print(f"polku: {exc.text(get_settings().language)}", file=sys.stderr)
     except access.AccessDenied as exc:  # already in the audit log
         print(f"polku: {i18n.t(exc.key, get_settings().language)}", file=sys.stderr)
     except (db.DatabaseError, ProjectFileError) as exc:

@@ -488,10 +488,11 @@ def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any, lang: str = i18n.DEFAULT_
     if isinstance(value, bool):
         return i18n.t("export.yes" if value else "export.no", lang)
     if isinstance(value, str):
-        if not value.startswith("="):
+        if not value.startswith(FORMULA_STARTS):
             return value
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text, never a formula
+        cell.quotePrefix = True  # and none when someone edits the cell in Excel
         return cell
     if isinstance(value, int):
         return value

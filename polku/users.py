@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from models import ROLES, Municipality, User, UserMunicipality
-from polku import audit
+from polku import audit, i18n, privacy
 from polku.access import ADMIN, ANALYST, Actor, Permission, check
 
 SYSTEM = Actor(email="system@polku", role=ADMIN, name="polku")
@@ -28,6 +28,14 @@ class UserError(ValueError):
         self.key = key
         self.params = params
         super().__init__(f"{key}: {params}" if params else key)
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """The message in `lang`, a role by its name, not its code."""
+        params = {
+            name: i18n.code_label("role", value, lang) if name == "role" else value
+            for name, value in self.params.items()
+        }
+        return i18n.t(self.key, lang, **params)
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ def _validate(session: Session, data: UserInput) -> UserInput:
     if data.role not in (ADMIN, ANALYST) and not codes:
         raise UserError("users.error.needs_municipality", role=data.role)
     name = data.name.strip() or email
+    if privacy.has_hetu(name) or privacy.has_hetu(email):  # the message does not repeat it
+        raise UserError("users.error.hetu")
     return UserInput(email, name, data.role, codes, data.active)
 
 

@@ -176,6 +176,8 @@ def test_formula_text_is_neutralised_in_csv_stored_as_text_in_xlsx_and_imports_b
     sheet = load_workbook(workbook)[ingest.KINDS["clients"].sheet]
     cells = [row[10] for row in sheet.iter_rows(min_row=2)]
     assert [(c.value, c.data_type) for c in cells] == [(formula, "s"), ("@komento", "s")]
+    # Excel keeps them text even when someone edits the cell
+    assert all(c.quotePrefix for c in cells)
 
 
 # ---------------------------------------------------------------------------------------------

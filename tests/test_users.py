@@ -48,6 +48,7 @@ def test_admin_adds_changes_and_removes_a_user_with_audit(engine) -> None:
         (UserInput("x@example.fi", "", "root"), "users.error.role"),
         (UserInput("x@example.fi", "", "director", ("999",)), "users.error.municipality"),
         (UserInput("x@example.fi", "", "coordinator"), "users.error.needs_municipality"),
+        (UserInput("x@example.fi", "Matti HETU010594Y9021", "admin"), "users.error.hetu"),
     ],
 )
 def test_bad_user_input_is_refused_and_nothing_is_written(engine, data, key) -> None:
@@ -55,6 +56,8 @@ def test_bad_user_input_is_refused_and_nothing_is_written(engine, data, key) -> 
         with pytest.raises(UserError) as refused:
             save_user(s, ADMIN, data)
         assert refused.value.key == key
+        assert "010594Y9021" not in refused.value.text("fi")
+        assert "coordinator" not in refused.value.text("fi")  # a role by its name
         s.rollback()
         assert s.exec(select(User)).all() == []
 
