@@ -342,13 +342,7 @@ def stacked_by_month(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "month:O",
-                sort=order,
-                scale=alt.Scale(domain=order),
-                axis=alt.Axis(labelAngle=0, labelOverlap=True),
-                title=None,
-            ),
+            x=_month_categories(order),
             y=alt.Y("sum(clients):Q", title=labels["clients"], axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 f"{category}:N",
@@ -370,6 +364,17 @@ def stacked_by_month(
     return _finish(chart, title, lang)
 
 
+def _month_categories(order: list[str]) -> alt.X:
+    """Months as categories, each labelled once, in time order (every month of `order`)."""
+    return alt.X(
+        "month:O",
+        sort=order,
+        scale=alt.Scale(domain=order),
+        axis=alt.Axis(labelAngle=0, labelOverlap=True),
+        title=None,
+    )
+
+
 def bars(
     frame: pd.DataFrame,
     *,
@@ -389,13 +394,7 @@ def bars(
     if time_axis:
         data, order = _month_category(data, x, lang)
         data[x] = pd.to_datetime(data[x])
-        category = alt.X(
-            "month:O",
-            sort=order,
-            scale=alt.Scale(domain=order),
-            axis=alt.Axis(labelAngle=0, labelOverlap=True),
-            title=None,
-        )
+        category = _month_categories(order)
     else:
         category = alt.X(
             f"{x}:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)

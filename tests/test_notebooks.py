@@ -45,12 +45,15 @@ def sample_url(db_url: str) -> str:
     return db_url
 
 
-def run(path: Path, source: str) -> nbformat.NotebookNode:
-    """Execute the notebook top to bottom with its parameters cell pointing at `source`."""
+def run(path: Path, source: str | None) -> nbformat.NotebookNode:
+    """Execute the notebook top to bottom with its parameters cell pointing at `source`
+    (None: the notebook's own default) and the day fixed."""
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if "parameters" in cell.metadata.get("tags", []):
-            cell.source += f"\nSOURCE = {source!r}\nAS_OF = {AS_OF.isoformat()!r}"
+            if source is not None:
+                cell.source += f"\nSOURCE = {source!r}"
+            cell.source += f"\nAS_OF = {AS_OF.isoformat()!r}"
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
     ).execute()
@@ -96,23 +99,11 @@ def test_a_notebook_runs_on_a_parquet_snapshot_with_the_same_numbers(
     assert shown == pytest.approx(source["actual"].to_dict())
 
 
-def _run_default(path: Path) -> nbformat.NotebookNode:
-    """Execute the notebook with its own SOURCE default (only the day is fixed)."""
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        if "parameters" in cell.metadata.get("tags", []):
-            cell.source += f"\nAS_OF = {AS_OF.isoformat()!r}"
-    NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
-    ).execute()
-    return notebook
-
-
 def test_a_notebook_reads_the_apps_configured_database_by_default(
     sample_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", sample_url)  # the kernel inherits the environment
-    executed = _run_default(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb")
+    executed = run(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb", None)
     cell = next(c for c in executed.cells if "kpis" in c.metadata.get("tags", []))
     shown = {row["indicator"]: row["actual"] for row in json.loads(cell.outputs[0]["text"])}
     engine = analysis.open_source(sample_url)
@@ -132,7 +123,7 @@ def test_a_missing_database_says_what_to_run(
     }[kind]
     monkeypatch.setenv("DATABASE_URL", url)
     with pytest.raises(CellExecutionError) as failed:
-        _run_default(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb")
+        run(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb", None)
     assert failed.value.ename == "SourceUnavailable"
     assert "python -m polku init --sample" in failed.value.evalue
     assert not (tmp_path / "nothing").exists()  # nothing created on the way
