@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import string
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from babel import dates, numbers
 
 import models
 from polku import i18n, ingest
@@ -146,6 +147,38 @@ def test_percentages_and_euros() -> None:
     assert i18n.fmt_euro(-5, 0, "en") == "-€5"
 
 
+@pytest.mark.parametrize(
+    ("value", "digits", "fi", "en"),
+    [
+        (0.5, 0, "1", "1"),
+        (2.5, 0, "3", "3"),  # half to even would give 2
+        (-2.5, 0, "-3", "-3"),
+        (1234.5, 0, f"1{NBSP}235", "1,235"),
+        (0.125, 2, "0,13", "0.13"),  # half to even would give 0.12
+        (Decimal("0.45"), 1, "0,5", "0.5"),
+    ],
+)
+def test_every_shown_number_rounds_half_up(value: float, digits: int, fi: str, en: str) -> None:
+    assert i18n.ROUNDING == ROUND_HALF_UP
+    assert i18n.fmt_decimal(value, digits, "fi") == fi
+    assert i18n.fmt_decimal(value, digits, "en") == en
+    assert i18n.fmt_euro(value, digits, "fi") == f"{fi}{NBSP}€"
+    assert i18n.fmt_percent(Decimal(str(value)) / 100, digits, "en") == f"{en}%"
+    if digits == 0:
+        assert i18n.fmt_int(value, "fi") == fi
+
+
+def test_numbers_and_dates_follow_cldr_s_finnish() -> None:
+    # Finnish is Babel's fi_FI as it stands; only the rounding and the decimals are Polku's
+    assert i18n.fmt_decimal(1234.5, 1) == numbers.format_decimal(1234.5, locale="fi_FI")
+    assert i18n.fmt_percent(0.7) == numbers.format_percent(0.7, locale="fi_FI")
+    assert i18n.fmt_euro(1234, 2) == numbers.format_currency(1234, "EUR", locale="fi_FI")
+    day = date(2026, 11, 29)
+    assert i18n.fmt_date(day) == dates.format_date(day, "medium", locale="fi_FI")
+    assert i18n.fmt_euro(1234) == f"1{NBSP}234{NBSP}€"
+    assert i18n.fmt_euro(1234.5, 2, "en") == "€1,234.50"
+
+
 def test_dates_and_periods() -> None:
     assert i18n.fmt_date(date(2026, 11, 29)) == "29.11.2026"
     assert i18n.fmt_date(date(2026, 3, 1)) == "1.3.2026"
@@ -254,6 +287,10 @@ def test_dates_and_times_in_both_languages() -> None:
     moment = datetime(2026, 11, 29, 14, 5)
     assert i18n.fmt_datetime(moment) == "29.11.2026 klo 14.05"
     assert i18n.fmt_datetime(moment, "en") == "29 Nov 2026 14:05"
+    # Finnish hours have no leading zero (CLDR's fi: H.mm), English ones do
+    morning = datetime(2026, 9, 3, 9, 5)
+    assert i18n.fmt_datetime(morning) == "3.9.2026 klo 9.05"
+    assert i18n.fmt_datetime(morning, "en") == "3 Sep 2026 09:05"
 
 
 def test_pages_take_their_date_formats_from_i18n() -> None:
