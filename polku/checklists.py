@@ -249,10 +249,7 @@ def fmt_moment(moment: Any, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     local = local_time(moment)
     if local is None:
         return ""
-    day = i18n.fmt_date(local.date(), lang)
-    if i18n.language(lang) == "en":
-        return f"{day} {local:%H:%M}"
-    return f"{day} klo {local:%H.%M}"
+    return i18n.fmt_datetime(local, lang)
 
 
 def field_label(name: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
+from copy import copy
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from babel import Locale
+from babel import Locale, dates, numbers
 
 import models
 
@@ -132,14 +133,56 @@ def _plural_rule(lang: Language) -> Callable[[float | Decimal], str]:
 # ---------------------------------------------------------------------------------------------
 # Numbers and dates
 
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Babel's locale of each language. English is CLDR's "en": the same numbers as en_GB, and
+# the month abbreviations ("Sep", not en_GB's "Sept") of d3, moment.js and Excel (DATE_FORMATS)
+LOCALES: dict[Language, str] = {"fi": "fi_FI", "en": "en"}
+
+# The one rounding rule of every number shown: half up (0,5 → 1; 2,675 → 2,68), as people round
+# by hand. Babel itself would round half to even (0,5 → 0), so numbers are rounded here first.
+ROUNDING = ROUND_HALF_UP
+
+# The one date format of each language (fmt_date's) in each notation that draws dates: CLDR's
+# (Babel, fmt_date; Finnish is fi_FI's own medium date), moment.js (Streamlit's DateColumn),
+# d3 (Altair), Excel number formats, and Streamlit's date_input, which takes only numbers, so
+# English there is day first like "29 Nov 2026"
+DATE_FORMATS: dict[str, dict[Language, str]] = {
+    "cldr": {"fi": "d.M.y", "en": "d MMM y"},
+    "cldr_time": {"fi": "H.mm", "en": "HH:mm"},
+    "moment": {"fi": "D.M.YYYY", "en": "D MMM YYYY"},
+    "d3": {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"},
+    "excel": {"fi": "d.m.yyyy", "en": "d mmm yyyy"},
+    "excel_datetime": {"fi": "d.m.yyyy h:mm", "en": "d mmm yyyy h:mm"},
+    "input": {"fi": "DD.MM.YYYY", "en": "DD/MM/YYYY"},
+}
+
+NumberKind = Literal["decimal", "percent", "currency"]
 
 
-def _localize(formatted: str, lang: str) -> str:
-    """Turn Python's "1,234.5" into the language's form ("1 234,5" in Finnish)."""
-    if language(lang) == "en":
-        return formatted
-    return formatted.replace(",", NBSP).replace(".", ",")
+def _rounded(value: int | Decimal | float, digits: int) -> Decimal:
+    """`value` rounded by ROUNDING to `digits` decimals."""
+    # str() first, so 2.675 rounds as written (2.68), not as its binary float (2.67)
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUNDING)
+    return abs(number) if number == 0 else number  # no "-0"
+
+
+@cache
+def _number_pattern(kind: NumberKind, digits: int, lang: Language) -> numbers.NumberPattern:
+    """The locale's CLDR pattern of `kind` with exactly `digits` decimals."""
+    locale = Locale.parse(LOCALES[lang])
+    formats = {
+        "decimal": locale.decimal_formats[None],
+        "percent": locale.percent_formats[None],
+        "currency": locale.currency_formats["standard"],
+    }
+    pattern = copy(formats[kind])  # Babel's own pattern objects are shared
+    pattern.frac_prec = (digits, digits)
+    return pattern
+
+
+def _format(value: Decimal, kind: NumberKind, digits: int, lang: str) -> str:
+    lang = language(lang)
+    pattern = _number_pattern(kind, digits, lang)
+    return pattern.apply(value, LOCALES[lang], currency="EUR", currency_digits=False)
 
 
 def fmt_int(value: int | Decimal | float, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -149,58 +192,39 @@ def fmt_int(value: int | Decimal | float, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def fmt_decimal(value: int | Decimal | float, digits: int = 1, lang: str = DEFAULT_LANGUAGE) -> str:
     """A number rounded half up to `digits` decimals: 1 234,5 (fi), 1,234.5 (en)."""
-    # str() first, so 2.675 rounds as written (2.68), not as its binary float (2.67)
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    if number == 0:
-        number = abs(number)  # no "-0"
-    return _localize(f"{number:,.{digits}f}", lang)
+    return _format(_rounded(value, digits), "decimal", digits, lang)
 
 
 def fmt_percent(share: int | Decimal | float, digits: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:
     """A share (0.7) as a percentage: 70 % (fi, with a no-break space), 70% (en)."""
-    number = fmt_decimal(Decimal(str(share)) * 100, digits, lang)
-    return f"{number}{NBSP}%" if language(lang) == "fi" else f"{number}%"
+    # Rounded as the percentage shown; Babel multiplies by 100 again (scaleb keeps the digits)
+    percent = _rounded(Decimal(str(share)) * 100, digits)
+    return _format(percent.scaleb(-2), "percent", digits, lang)
 
 
 def fmt_euro(amount: int | Decimal | float, digits: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:
     """A sum of money: 6 237 037 € (fi), €6,237,037 (en)."""
-    number = fmt_decimal(amount, digits, lang)
-    if language(lang) == "fi":
-        return f"{number}{NBSP}€"
-    return f"-€{number[1:]}" if number.startswith("-") else f"€{number}"
+    return _format(_rounded(amount, digits), "currency", digits, lang)
 
 
 def fmt_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date: 29.11.2026 (fi), 29 Nov 2026 (en)."""
-    if language(lang) == "en":
-        return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
-    return f"{value.day}.{value.month}.{value.year}"
+    lang = language(lang)
+    return dates.format_date(value, DATE_FORMATS["cldr"][lang], locale=LOCALES[lang])
 
 
 def fmt_period(start: date, end: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date range with an en dash: 1.3.2026–30.9.2029."""
+    # Both dates in full (Babel's format_interval would write 1.3.–30.9.2026)
     return f"{fmt_date(start, lang)}{EN_DASH}{fmt_date(end, lang)}"
 
 
 def fmt_datetime(value: datetime, lang: str = DEFAULT_LANGUAGE) -> str:
     """A moment as given (convert to Finnish time first): 29.11.2026 klo 14.05 (fi),
     29 Nov 2026 14:05 (en)."""
-    day = fmt_date(value.date(), lang)
-    if language(lang) == "en":
-        return f"{day} {value:%H:%M}"
-    return f"{day} klo {value:%H.%M}"
-
-
-# The one date format of each language (fmt_date's) in each notation that draws dates:
-# moment.js (Streamlit's DateColumn), d3 (Altair), Excel number formats, and Streamlit's
-# date_input, which takes only numbers, so English there is day first like "29 Nov 2026"
-DATE_FORMATS: dict[str, dict[Language, str]] = {
-    "moment": {"fi": "D.M.YYYY", "en": "D MMM YYYY"},
-    "d3": {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"},
-    "excel": {"fi": "d.m.yyyy", "en": "d mmm yyyy"},
-    "excel_datetime": {"fi": "d.m.yyyy h:mm", "en": "d mmm yyyy h:mm"},
-    "input": {"fi": "DD.MM.YYYY", "en": "DD/MM/YYYY"},
-}
+    lang = language(lang)
+    time = dates.format_time(value, DATE_FORMATS["cldr_time"][lang], locale=LOCALES[lang])
+    return t("app.datetime", lang, date=fmt_date(value.date(), lang), time=time)
 
 
 def date_format(notation: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -269,8 +269,6 @@ def suppress_frame(
 # ---------------------------------------------------------------------------------------------
 # Personal identity codes (henkilötunnus) in free text (domain-research.md §5)
 
-# DDMMYY, century sign, individual number NNN, check character = DDMMYYNNN mod 31 looked up here
-HETU_CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 # Dashes people paste instead of the hyphen-minus (hyphen, non-breaking hyphen, en/em dash, minus)
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # Letters may touch a code ("HETU010594Y9021"); digits may not, so longer numbers stay numbers
@@ -294,11 +292,6 @@ class HetuMatch:
     start: int
     end: int
     valid: bool
-
-
-def hetu_check_character(digits: str) -> str:
-    """The check character of the nine digits DDMMYYNNN."""
-    return HETU_CHECK_CHARACTERS[int(digits) % 31]
 
 
 def _is_valid(match: re.Match[str]) -> bool:

@@ -1,16 +1,17 @@
 """Identifiers Polku checks wherever they enter: the business ID (Y-tunnus) and its check digit.
 
 One definition for the import (polku/ingest.py), the forms (polku/forms.py) and the synthetic
-sample (polku/sample.py). The rule is in shared/reference/domain-research.md §5: weights
-7, 9, 10, 5, 8, 4, 2 over the seven digits; r = sum mod 11; r = 0 gives 0, r = 1 is never
-issued, otherwise the check digit is 11 − r. Personal identity codes are in polku/privacy.py.
+sample (polku/sample.py). The check digit is python-stdnum's (`stdnum.fi.ytunnus`, the rule of
+shared/reference/domain-research.md §5); Polku adds only the written form it stores, NNNNNNN-C.
+Personal identity codes are in polku/privacy.py (`stdnum.fi.hetu`).
 """
 
 from __future__ import annotations
 
 import re
 
-BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+from stdnum.fi import ytunnus
+
 # Seven digits, a hyphen, the check digit; old six-digit IDs are written with a leading zero
 BUSINESS_ID_PATTERN = re.compile(r"^\d{7}-\d$")
 _LOOSE_BUSINESS_ID = re.compile(r"^(\d{6,7})\s*[-\u2010-\u2015\u2212]\s*(\d)$")
@@ -18,12 +19,8 @@ _LOOSE_BUSINESS_ID = re.compile(r"^(\d{6,7})\s*[-\u2010-\u2015\u2212]\s*(\d)$")
 
 def business_id_check_digit(digits: str) -> int | None:
     """The Y-tunnus check digit of seven digits, or None when the number is never issued."""
-    remainder = sum(int(d) * w for d, w in zip(digits, BUSINESS_ID_WEIGHTS, strict=True)) % 11
-    if remainder == 0:
-        return 0
-    if remainder == 1:
-        return None
-    return 11 - remainder
+    # stdnum validates but does not compute: the one digit it accepts (none when r = 1)
+    return next((d for d in range(10) if ytunnus.is_valid(f"{digits}-{d}")), None)
 
 
 def normalise_business_id(text: str) -> str:
@@ -36,7 +33,5 @@ def normalise_business_id(text: str) -> str:
 
 
 def is_valid_business_id(text: str) -> bool:
-    """Whether `text` is exactly a Y-tunnus with the right check digit."""
-    if not BUSINESS_ID_PATTERN.match(text):
-        return False
-    return business_id_check_digit(text[:7]) == int(text[8])
+    """Whether `text` is exactly a Y-tunnus (NNNNNNN-C) with the right check digit."""
+    return bool(BUSINESS_ID_PATTERN.match(text)) and ytunnus.is_valid(text)

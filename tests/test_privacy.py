@@ -18,14 +18,6 @@ def test_dvvs_test_codes_are_valid(code: str) -> None:
     assert privacy.hetu_verdict(code.lower()) == "refuse"
 
 
-def test_the_check_character_is_the_nine_digits_mod_31() -> None:
-    assert privacy.hetu_check_character("131052308") == "T"
-    assert privacy.hetu_check_character("010594902") == "1"
-    # The table skips G, I, O, Q and Z
-    assert privacy.HETU_CHECK_CHARACTERS == "0123456789ABCDEFHJKLMNPRSTUVWXY"
-    assert not set("GIOQZ") & set(privacy.HETU_CHECK_CHARACTERS)
-
-
 @pytest.mark.parametrize(
     "text",
     [
