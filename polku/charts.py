@@ -203,15 +203,11 @@ MEANING_COLOURS = {
 # Downloads at print size: 1 000 px wide (2 000 px in the PNG), the title on its own lines
 PRINT_WIDTH = 1000
 PNG_SCALE = 2
-_EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def month_label(day: date, lang: str) -> str:
     """A month as the axes show it: 3/2026 (fi), Mar 2026 (en)."""
-    day = pd.Timestamp(day).date()
-    if i18n.language(lang) == "en":
-        return f"{_EN_MONTHS[day.month - 1]} {day.year}"
-    return f"{day.month}/{day.year}"
+    return i18n.fmt_month(pd.Timestamp(day).date(), lang)
 
 
 def _meaning_scale(labels: dict[str, str], meanings: list[str]) -> alt.Scale:

@@ -148,6 +148,7 @@ ROUNDING = ROUND_HALF_UP
 DATE_FORMATS: dict[str, dict[Language, str]] = {
     "cldr": {"fi": "d.M.y", "en": "d MMM y"},
     "cldr_time": {"fi": "H.mm", "en": "HH:mm"},
+    "cldr_month": {"fi": "M/y", "en": "MMM y"},
     "moment": {"fi": "D.M.YYYY", "en": "D MMM YYYY"},
     "d3": {"fi": "%-d.%-m.%Y", "en": "%-d %b %Y"},
     "excel": {"fi": "d.m.yyyy", "en": "d mmm yyyy"},
@@ -211,6 +212,12 @@ def fmt_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date: 29.11.2026 (fi), 29 Nov 2026 (en)."""
     lang = language(lang)
     return dates.format_date(value, DATE_FORMATS["cldr"][lang], locale=LOCALES[lang])
+
+
+def fmt_month(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as chart axes show it: 3/2026 (fi), Mar 2026 (en)."""
+    lang = language(lang)
+    return dates.format_date(value, DATE_FORMATS["cldr_month"][lang], locale=LOCALES[lang])
 
 
 def fmt_period(start: date, end: date, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -132,7 +132,8 @@ def protect(
       stacked: counts per `by` and `category`; a month's small cells are merged into `other`
         (with the next-smallest ones until it is 5+, or shown as "< 5"), so every month stays.
       funnel: `clients` per `target_group` and `stage` (metrics.outcome_funnel): small counts
-        hidden, and those who reached the goal hidden where those who left less them is 1–4.
+        hidden; those who left hidden where those who entered less them (still in) is 1–4, and
+        those who reached the goal where those who left less them is 1–4.
     """
     hides = _hides(actor)
     out = frame.drop(columns=["numerator", "denominator"], errors="ignore").reset_index(drop=True)
@@ -231,7 +232,12 @@ def _funnel(frame: pd.DataFrame, hides: bool, lang: str) -> pd.DataFrame:
     hidden = [hides and is_small(v) for v in counts]
     for _, group in frame.groupby("target_group", sort=False):
         stages = {str(s): int(i) for s, i in zip(group["stage"], group.index, strict=True)}
-        left, reached = counts[stages["left"]], counts[stages["plan_goal_reached"]]
+        entered, left = counts[stages["entered"]], counts[stages["left"]]
+        reached = counts[stages["plan_goal_reached"]]
+        # entered = left + those still in (the status chart's month total): a few still in
+        # would follow from two shown stages, so "left" hides with them
+        if hides and _secondary([left, entered - left], total_shown=not is_small(entered))[0]:
+            hidden[stages["left"]] = True
         # left = reached + the rest: a part of a shown whole hides with its small complement
         parts_hidden = _secondary([reached, left - reached], total_shown=not is_small(left))
         if hides and parts_hidden[0]:

@@ -172,6 +172,10 @@ def test_goal_reached_is_hidden_when_those_who_did_not_are_few() -> None:
     )
     shown = privacy.protect(funnel, DIRECTOR, "fi", shape="funnel", value="clients")
     assert list(shown["clients"].isna()) == [False, False, True, False]
+    # 27 of 30 have left: the 3 still in would follow from entered - left
+    funnel["clients"] = [30, 27, 20, 6]
+    shown = privacy.protect(funnel, DIRECTOR, "fi", shape="funnel", value="clients")
+    assert list(shown["clients"].isna()) == [False, True, False, False]
     assert privacy.protect(funnel, ANALYST, "fi", shape="funnel")["clients"].notna().all()
 
 
