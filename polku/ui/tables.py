@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from polku import i18n
 from polku.ui.state import lang
@@ -34,3 +35,18 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], kind: str = "count
         else:
             out[header] = [str(v) for v in values]
     return pd.DataFrame(out, columns=list(columns.values()))
+
+
+def text_table(frame: pd.DataFrame, labels: dict[str, str], numeric: tuple[str, ...] = ()) -> None:
+    """A read-only table whose values arrive as text; the `numeric` columns right-aligned."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        height="content",
+        column_config={
+            column: st.column_config.TextColumn(
+                label, alignment="right" if column in numeric else None
+            )
+            for column, label in labels.items()
+        },
+    )
