@@ -4,11 +4,14 @@ counts of other things and sums of money as they are."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
 from polku import charts, metrics, present, privacy
-from polku.access import Actor
+from polku.access import AccessDenied, Actor
+from polku.ui import dashboard
 
 DIRECTOR = Actor("johtaja@example.fi", "director")
 ADMIN = Actor("admin@example.fi", "admin")
@@ -132,3 +135,20 @@ def test_money_is_never_suppressed_and_follows_the_language() -> None:
 def test_number_labels() -> None:
     assert present.number_label(0.705, "rate", "fi") == "71\u00a0%"
     assert present.number_label(1234.4, "count", "en") == "1,234"
+
+
+def test_the_dashboards_typed_reads_check_access_before_the_cache() -> None:
+    coordinator = Actor("koordinaattori@example.fi", "coordinator", frozenset({"167"}))
+    day = date(2026, 1, 31)
+    reads = [
+        lambda: dashboard.kpis(coordinator, "422", day),
+        lambda: dashboard.indicator_series(coordinator, "422", day, day, None),
+        lambda: dashboard.active_by_status(coordinator, "422", day, day, None),
+        lambda: dashboard.new_clients_per_month(coordinator, "422", day, day, None),
+        lambda: dashboard.clients_by_target_group(coordinator, "422", day),
+        lambda: dashboard.outcome_funnel(coordinator, "422", day, None),
+        lambda: dashboard.employer_series(coordinator, "422", day, day),
+    ]
+    for read in reads:
+        with pytest.raises(AccessDenied):
+            read()
