@@ -25,11 +25,12 @@ db: venv ## create or migrate the database and load the project plan plus sample
 run: db ## the app with sample data in demo mode on http://localhost:8501
 	POLKU_DEMO=1 $(UV) run streamlit run streamlit_app.py --server.port $(PORT)
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint and format check, import layers (import-linter)
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
-typecheck: venv ## mypy over polku/ and models.py
+typecheck: venv ## mypy over polku/, models.py, pages/ and streamlit_app.py
 	$(UV) run mypy
 
 pytest: venv system-deps ## the test suite, on SQLite and a PostgreSQL server it starts

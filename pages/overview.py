@@ -1,15 +1,12 @@
 """Yleiskatsaus: clients, employers and checklist progress for the picked municipality or
 the whole region, as of today."""
 
-import pandas as pd
 import streamlit as st
 
-from polku import i18n, metrics
-from polku.ui import data
+from polku import i18n, metrics, present
+from polku.ui import dashboard, data
 from polku.ui.cards import Card, metric_row, parts_of_whole
-from polku.ui.dashboard import kpi_cards, read
 from polku.ui.state import actor, lang, municipality, t
-from polku.ui.tables import names
 
 viewer = actor()
 code = municipality()
@@ -31,7 +28,7 @@ if project is not None:
 counts = data.overview(viewer, code, as_of)
 
 st.subheader(t("overview.targets"))
-kpi_cards(read(viewer, "kpis", code, as_of), viewer)
+dashboard.kpi_cards(dashboard.kpis(viewer, code, as_of), viewer)
 
 st.subheader(t("overview.clients"))
 # Entered = active + exited: a hidden part must not follow from the other two
@@ -102,18 +99,7 @@ progress = data.phase_progress(viewer, code)
 if progress.empty:
     st.info(t("overview.progress.empty"))
 else:
-    # Whole percentages, rounded down: a phase shows 100 % only when it is complete
-    share = (progress["done"] * 100 // progress["total"].where(progress["total"] > 0)).fillna(0)
-    table = pd.DataFrame(
-        {
-            "work_package": names(progress, "work_package_name"),
-            "phase": names(progress),
-            "done": progress["done"],
-            "total": progress["total"],
-            "share": share.astype("int64"),
-        }
-    )
-    percent = "%d\u00a0%%" if lang() == "fi" else "%d%%"
+    table = present.phase_progress_table(progress, lang())
     st.dataframe(
         table,
         hide_index=True,
@@ -124,7 +110,10 @@ else:
             "done": st.column_config.NumberColumn(t("overview.progress.done")),
             "total": st.column_config.NumberColumn(t("overview.progress.total")),
             "share": st.column_config.ProgressColumn(
-                t("overview.progress.share"), min_value=0, max_value=100, format=percent
+                t("overview.progress.share"),
+                min_value=0,
+                max_value=100,
+                format=present.percent_format(lang()),
             ),
         },
     )

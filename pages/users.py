@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from models import ROLES
-from polku import db, users
-from polku.ui import data, resources
-from polku.ui.state import actor, lang, t
+from polku import users
+from polku.ui import data, resources, user_admin
+from polku.ui.state import actor, t
 from polku.ui.text import plain
+from polku.ui.user_admin import ROLES
 
 viewer = actor()
 engine = resources.engine()
@@ -67,13 +67,9 @@ with st.form(f"user_form_{pick}"):
     submitted = st.form_submit_button(t("users.save"), type="primary")
 
 if submitted:
-    try:
-        with db.session_scope(engine) as session:
-            users.save_user(
-                session, viewer, users.UserInput(pick or email, name, role, tuple(codes), active)
-            )
-    except users.UserError as problem:
-        st.error(plain(problem.text(lang())), icon=":material/error:")
+    user = users.UserInput(pick or email, name, role, tuple(codes), active)
+    if refused := user_admin.save(engine, viewer, user):
+        st.error(refused, icon=":material/error:")
     else:
         st.toast(t("users.saved", email=plain(pick or email)), icon=":material/check:")
         data.clear()
@@ -83,11 +79,8 @@ if pick:
     st.subheader(t("users.remove"))
     confirm = st.checkbox(t("users.remove.confirm", email=plain(pick)), key=f"users_remove_{pick}")
     if st.button(t("users.remove.button"), disabled=not confirm, icon=":material/person_remove:"):
-        try:
-            with db.session_scope(engine) as session:
-                users.remove_user(session, viewer, pick)
-        except users.UserError as problem:
-            st.error(plain(problem.text(lang())), icon=":material/error:")
+        if refused := user_admin.remove(engine, viewer, pick):
+            st.error(refused, icon=":material/error:")
         else:
             st.toast(t("users.removed", email=plain(pick)), icon=":material/check:")
             del st.session_state["users_pick"]

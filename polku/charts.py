@@ -14,7 +14,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from polku import i18n
+from polku import i18n, present
 
 # Sequential, single-hue, colour-blind safe; the share done runs from 0 to 1
 HEATMAP_SCHEME: Literal["blues"] = "blues"
@@ -63,7 +63,10 @@ def phase_matrix_frame(matrix: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) 
             "done": matrix["done"].astype("int64"),
             "total": matrix["total"].astype("int64"),
             "share": matrix["share"].astype(float).round(4),
-            "share_label": [i18n.fmt_percent(share, 0, lang) for share in matrix["share"]],
+            "share_label": [
+                present.done_label(d, n, lang)
+                for d, n in zip(matrix["done"], matrix["total"], strict=True)
+            ],
             "current": matrix["current"].astype(bool),
             "label": [
                 phase_cell_label(d, t, c, k)

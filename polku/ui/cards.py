@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
-from polku import i18n, privacy
+from polku import present
 from polku.ui.state import actor, lang
 
 
@@ -24,12 +23,8 @@ class Card:
 
 
 def parts_of_whole(whole: int, parts: list[int]) -> list[str]:
-    """The texts of counts of people that add up to a shown whole (entered = active +
-    exited), so that no hidden part follows from the whole less the others."""
-    shown = privacy.protect(
-        pd.DataFrame({"value": parts}), actor(), lang(), shape="counts", total=whole
-    )
-    return list(shown["value_label"])
+    """present.parts_of_whole for the signed-in viewer, in the session's language."""
+    return present.parts_of_whole(whole, parts, actor(), lang())
 
 
 def metric_row(cards: list[Card]) -> None:
@@ -40,11 +35,7 @@ def metric_row(cards: list[Card]) -> None:
                 card.label,
                 card.text
                 if card.text is not None
-                else (
-                    privacy.fmt_count(card.value, actor(), lang())
-                    if card.people
-                    else i18n.fmt_int(card.value, lang())
-                ),
+                else present.count_text(card.value, actor(), lang(), people=card.people),
                 help=card.help,
                 border=True,
                 height="stretch",

@@ -20,33 +20,115 @@ from streamlit.elements.vega_charts import (
     _convert_altair_to_vega_lite_spec as _altair_to_spec,  # st.altair_chart's own conversion
 )
 
-from polku import charts, i18n, metrics, privacy
+from polku import charts, i18n, metrics, present
 from polku.access import Actor, Permission, check
 from polku.ui.data import TTL
 from polku.ui.resources import database_url, engine_for
 from polku.ui.state import lang, t
 
-# metrics functions the dashboards read, by name: (db, actor, municipality, *args)
-_READS: dict[str, Callable[..., Any]] = {
-    "kpis": metrics.kpis,
-    "indicator_series": metrics.indicator_series,
-    "active_by_status": metrics.active_by_status,
-    "new_clients_per_month": metrics.new_clients_per_month,
-    "clients_by_target_group": metrics.clients_by_target_group,
-    "outcome_funnel": metrics.outcome_funnel,
-    "employer_series": metrics.employer_series,
-}
+# One typed, cached wrapper per metrics function: the cached function takes the database URL and
+# the choices (its cache key); the public one checks access first, on every call.
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
-def _read(url: str, name: str, municipality: str | None, args: tuple, _actor: Actor) -> Any:
-    return _READS[name](engine_for(url), _actor, municipality, *args)
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _kpis(
+    url: str, municipality: str | None, as_of: date, target_group: str | None, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.kpis(engine_for(url), _actor, municipality, as_of, target_group)
 
 
-def read(actor: Actor, name: str, municipality: str | None, *args: Any) -> Any:
-    """metrics.<name>(engine, actor, municipality, *args), cached; access checked first."""
+def kpis(
+    actor: Actor, municipality: str | None, as_of: date, target_group: str | None = None
+) -> pd.DataFrame:
+    """metrics.kpis, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _read(database_url(), name, municipality, args, actor)
+    return _kpis(database_url(), municipality, as_of, target_group, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _indicator_series(
+    url: str, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.indicator_series(engine_for(url), _actor, municipality, start, end, group)
+
+
+def indicator_series(
+    actor: Actor, municipality: str | None, start: date, end: date, target_group: str | None
+) -> pd.DataFrame:
+    """metrics.indicator_series, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _indicator_series(database_url(), municipality, start, end, target_group, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _active_by_status(
+    url: str, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.active_by_status(engine_for(url), _actor, municipality, start, end, group)
+
+
+def active_by_status(
+    actor: Actor, municipality: str | None, start: date, end: date, target_group: str | None
+) -> pd.DataFrame:
+    """metrics.active_by_status, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _active_by_status(database_url(), municipality, start, end, target_group, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _new_clients_per_month(
+    url: str, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.new_clients_per_month(engine_for(url), _actor, municipality, start, end, group)
+
+
+def new_clients_per_month(
+    actor: Actor, municipality: str | None, start: date, end: date, target_group: str | None
+) -> pd.DataFrame:
+    """metrics.new_clients_per_month, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _new_clients_per_month(database_url(), municipality, start, end, target_group, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _clients_by_target_group(
+    url: str, municipality: str | None, as_of: date, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.clients_by_target_group(engine_for(url), _actor, municipality, as_of)
+
+
+def clients_by_target_group(actor: Actor, municipality: str | None, as_of: date) -> pd.DataFrame:
+    """metrics.clients_by_target_group, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _clients_by_target_group(database_url(), municipality, as_of, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _outcome_funnel(
+    url: str, municipality: str | None, as_of: date, target_group: str | None, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.outcome_funnel(engine_for(url), _actor, municipality, as_of, target_group)
+
+
+def outcome_funnel(
+    actor: Actor, municipality: str | None, as_of: date, target_group: str | None
+) -> pd.DataFrame:
+    """metrics.outcome_funnel, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _outcome_funnel(database_url(), municipality, as_of, target_group, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _employer_series(
+    url: str, municipality: str | None, start: date, end: date, _actor: Actor
+) -> pd.DataFrame:
+    return metrics.employer_series(engine_for(url), _actor, municipality, start, end)
+
+
+def employer_series(actor: Actor, municipality: str | None, start: date, end: date) -> pd.DataFrame:
+    """metrics.employer_series, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _employer_series(database_url(), municipality, start, end, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
@@ -74,43 +156,12 @@ def code_names(table: str, language: str) -> dict[str, str]:
 # KPI cards
 
 
-def card_values(frame: pd.DataFrame, actor: Actor) -> pd.DataFrame:
-    """The KPI rows as the viewer may see them (privacy.protect): `actual` empty where hidden,
-    `actual_label` the text, and the rate's parts only where the rate itself is shown."""
-    rows = []
-    for row in frame.to_dict("records"):
-        one = pd.DataFrame([row])
-        if row["kind"] == "rate":
-            shown = privacy.protect(one, actor, lang(), shape="rates", value="actual")
-        elif row["indicator"] in metrics.PEOPLE_INDICATORS:
-            shown = privacy.protect(one, actor, lang(), shape="counts", value="actual")
-        else:
-            shown = one.assign(actual_label=i18n.fmt_int(int(row["actual"]), lang()))
-        hidden = pd.isna(shown["actual"].iloc[0])
-        rows.append(
-            {
-                **row,
-                "actual_label": shown["actual_label"].iloc[0],
-                "hidden": bool(hidden),
-                "numerator": None if hidden else row["numerator"],
-                "denominator": None if hidden else row["denominator"],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _number(value: float, kind: str) -> str:
-    if kind == "rate":
-        return i18n.fmt_percent(value, 0, lang())
-    return i18n.fmt_int(round(value), lang())
-
-
 def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
     """One card per indicator: actual, target, share of target, expected by the day, and
     whether it is ahead or behind; the rate with its numerator and denominator. A value hidden
     from the viewer ("< 5") shows neither its share, its progress, nor ahead/behind, from which
     it would follow."""
-    rows = card_values(frame, actor).to_dict("records")
+    rows = present.kpi_values(frame, actor, lang()).to_dict("records")
     for start in range(0, len(rows), 3):
         for column, row in zip(st.columns(3), rows[start : start + 3], strict=False):
             with column, st.container(border=True, height="stretch"):
@@ -126,8 +177,8 @@ def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
                     help=t("kpi.help.rate" if kind == "rate" else "kpi.help.count"),
                 )
                 target, expected = (
-                    _number(float(row["target"]), kind),
-                    _number(float(row["expected"]), kind),
+                    present.number_label(float(row["target"]), kind, lang()),
+                    present.number_label(float(row["expected"]), kind, lang()),
                 )
                 if hidden:
                     st.caption(t("kpi.target_line.hidden", target=target, expected=expected))

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
-from polku import i18n
+from polku import i18n, present
 from polku.ui.state import lang
 
 
 def names(frame: pd.DataFrame, prefix: str = "name") -> list[str]:
-    """`<prefix>_fi` or `<prefix>_en` of each row, Finnish where English is missing."""
-    return [
-        i18n.localized_name({"name_fi": fi, "name_en": en}, lang())
-        for fi, en in zip(frame[f"{prefix}_fi"], frame[f"{prefix}_en"], strict=True)
-    ]
+    """present.names in the session's language."""
+    return present.names(frame, lang(), prefix)
 
 
 def shown_table(frame: pd.DataFrame, columns: dict[str, str], kind: str = "count") -> pd.DataFrame:
@@ -34,3 +32,18 @@ def shown_table(frame: pd.DataFrame, columns: dict[str, str], kind: str = "count
         else:
             out[header] = [str(v) for v in values]
     return pd.DataFrame(out, columns=list(columns.values()))
+
+
+def text_table(frame: pd.DataFrame, labels: dict[str, str], numeric: tuple[str, ...] = ()) -> None:
+    """A read-only table whose values arrive as text; the `numeric` columns right-aligned."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        height="content",
+        column_config={
+            column: st.column_config.TextColumn(
+                label, alignment="right" if column in numeric else None
+            )
+            for column, label in labels.items()
+        },
+    )
