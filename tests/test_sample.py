@@ -37,6 +37,7 @@ from models import (
     WorkPackage,
 )
 from polku import db
+from polku.project import demo
 from polku.sample import (
     CLIENT_PACE,
     CLIENTS_INDICATOR,
@@ -173,7 +174,8 @@ def test_loading_twice_changes_nothing(engine) -> None:
 def test_scale_one_has_the_shape_of_the_project_today(engine) -> None:
     result = _load(engine)  # scale 1, the default seed and "as of" date
     assert re.search(r"\d\u00a0\d{3} asiakasta", result.summary())
-    as_of = SAMPLE_AS_OF
+    as_of = demo().as_of  # [demo] of the project file
+    assert as_of is not None
     with Session(engine) as session:
         project = session.exec(select(Project)).one()
         municipalities = {m.code: m for m in session.exec(select(Municipality))}
@@ -312,16 +314,18 @@ def test_scale_one_has_the_shape_of_the_project_today(engine) -> None:
         assert all(c.budget_line_code == "salaries" and c.amount > 0 for c in costs)
         assert all(project.start_date <= c.booked_on <= as_of for c in costs)
 
-        # Demo users, linked to the lead municipality and to the one named Lieksa
+        # Demo users, linked to the municipalities [demo] of the project file names
         users = {u.email: u for u in session.exec(select(User))}
         links = {(m.user_id, m.municipality_code) for m in session.exec(select(UserMunicipality))}
         assert {u.role for u in users.values()} == {"admin", "coordinator", "director", "analyst"}
-        assert DEMO_COORDINATOR == "koordinaattori.joensuu@example.fi"
-        assert DEMO_DIRECTOR == "johtaja.lieksa@example.fi"
         coordinator = users[DEMO_COORDINATOR]
         director = users[DEMO_DIRECTOR]
-        assert (coordinator.id, project.lead_municipality_code) in links
-        assert (director.id, by_name["Lieksa"]) in links
+        settings = demo()
+        assert {m for u, m in links if u == coordinator.id} == {
+            settings.coordinator_municipality
+        }
+        assert {m for u, m in links if u == director.id} == {settings.director_municipality}
+        assert municipalities[str(settings.director_municipality)].name in director.name
 
 
 def _first_unfinished_phase(session: Session) -> tuple[dict[str, int], dict[int, list[str]]]:
