@@ -3,7 +3,7 @@
 The one place where Polku's numbers are computed: pages, the CLI, exports and notebooks all
 call these functions, so a number means the same everywhere. Every function takes a database
 (an Engine, or an open Connection to read inside the caller's transaction) and most take
-`municipality` (a code such as "167", or None for the whole region) and `as_of`: counts are of
+`municipality` (a municipality code, or None for the whole region) and `as_of`: counts are of
 distinct entities with dates on or before that day (the product brief, "Indicator
 definitions"). The database aggregates (COUNT ... GROUP BY); no function here loads
 client-level rows into Python.
@@ -309,7 +309,7 @@ PHASE_MATRIX_COLUMNS = [
 def phase_progress_by_municipality(db: Database, actor: Actor | None) -> pd.DataFrame:
     """Checklist progress of every municipality in every phase run per municipality (WP1).
 
-    One row per municipality and phase (13 × 4), municipalities by name, phases in plan order;
+    One row per municipality and phase (municipalities × phases), municipalities by name, phases in plan order;
     done and total are those phase_progress(municipality) gives. Progress counts checklist
     items, not people, so the comparison across municipalities is a region-wide aggregate.
     """
