@@ -327,7 +327,7 @@ class _Sizes:
 def _sizes(plan: _Plan, scale: float, as_of: date, unit: SizeUnit = "today") -> _Sizes:
     """Row counts: the plan's targets × the elapsed share of the period × pace × scale. In the
     unit "plan", scale 1 is the project's whole planned size instead (its client target × the
-    pace: 5 500 clients for a target of 5 000), still with every date up to `as_of`."""
+    pace), still with every date up to `as_of`."""
     elapsed = min(1.0, max(0.0, (as_of - plan.start).days / max(1, (plan.end - plan.start).days)))
     if unit == "plan":
         scale = scale / max(elapsed, 1 / max(1, (plan.end - plan.start).days))
@@ -1149,7 +1149,7 @@ def load_sample(
 ) -> SampleResult:
     """Fill the database with synthetic data of `scale` × the project's size today (unit
     "today", the plan's pace by `as_of`) or × its whole planned size (unit "plan": scale 10 is
-    ten times the 5 000+ clients the project expects), in the caller's transaction. Does
+    ten times the clients of the project's target), in the caller's transaction. Does
     nothing (result.skipped) when any client exists already. `as_of` defaults to the project
     file's [demo] as_of; `project_file` is the one the database was loaded from (default: the
     configured POLKU_PROJECT_FILE)."""
