@@ -24,6 +24,7 @@ from models import (
     StaffRole,
     TargetGroup,
 )
+from polku import db
 from polku.project import ProjectFileError, load_project, read_project_file
 
 from tests.conftest import OTHER_PROJECT_FILE, PROJECT_FILE, PROJECT_FILES
@@ -149,6 +150,18 @@ def test_an_edited_target_updates_in_place_and_keeps_checklist_work(engine, tmp_
         (lambda t: t.replace('lead_municipality = "167"', 'lead_municipality = "999"'), "999"),
         (lambda t: t.replace('code = "090"', "code = 90"), "3 digits"),
         (lambda t: t + "\n[[broken\n", "project.toml"),
+        # An indicator no rule computes and no outcome type names
+        (
+            lambda t: t.replace(
+                'code = "clients"\nposition = 1', 'code = "in_training"\nposition = 1'
+            ),
+            "'in_training': no rule computes it",
+        ),
+        (
+            lambda t: t.replace('director_municipality = "422"', 'director_municipality = "999"'),
+            r"\[demo\] director_municipality '999' is unknown",
+        ),
+        (lambda t: t.replace("as_of = 2026-11-29", "as_of = 2030-01-01"), r"\[demo\] as_of"),
     ],
 )
 def test_a_broken_project_file_is_a_clear_error(engine, tmp_path, change, message) -> None:
@@ -156,6 +169,28 @@ def test_a_broken_project_file_is_a_clear_error(engine, tmp_path, change, messag
     broken.write_text(change(PROJECT_FILE.read_text(encoding="utf-8")), encoding="utf-8")
     with Session(engine) as s, pytest.raises(ProjectFileError, match=message):
         load_project(s, broken)
+
+
+def test_each_project_file_loads_as_it_is_written(area_db_url: str, project_file: Path) -> None:
+    """North Karelia's file and a made-up area's: municipalities, phases, indicators, period."""
+    with project_file.open("rb") as handle:
+        plan = tomllib.load(handle)
+    engine = db.make_engine(area_db_url)
+    with Session(engine) as s:
+        project = s.get(Project, 1)
+        assert project is not None
+        assert (project.start_date, project.end_date) == (
+            plan["project"]["start"],
+            plan["project"]["end"],
+        )
+        codes = {m.code for m in s.exec(select(Municipality))}
+        assert codes == {m["code"] for m in plan["municipalities"]}
+        for wp in plan["work_packages"]:
+            phases = s.exec(select(Phase).where(Phase.work_package_code == wp["code"])).all()
+            assert len(phases) == len(wp["phases"])
+        targets = {i.code: Decimal(str(i.target)) for i in s.exec(select(Indicator))}
+        assert targets == {i["code"]: Decimal(str(i["target"])) for i in plan["indicators"]}
+    engine.dispose()
 
 
 def test_missing_file_is_a_clear_error(tmp_path) -> None:
