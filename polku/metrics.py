@@ -309,9 +309,10 @@ PHASE_MATRIX_COLUMNS = [
 def phase_progress_by_municipality(db: Database, actor: Actor | None) -> pd.DataFrame:
     """Checklist progress of every municipality in every phase run per municipality (WP1).
 
-    One row per municipality and phase (municipalities × phases), municipalities by name, phases in plan order;
-    done and total are those phase_progress(municipality) gives. Progress counts checklist
-    items, not people, so the comparison across municipalities is a region-wide aggregate.
+    One row per municipality and phase (municipalities × phases), municipalities by name,
+    phases in plan order; done and total are those phase_progress(municipality) gives.
+    Progress counts checklist items, not people, so the comparison across municipalities is a
+    region-wide aggregate.
     """
     check(actor, Permission.READ_AGGREGATES, None)
     m, wp, ph, item = _municipality.c, _work_package.c, _phase.c, _checklist_item.c

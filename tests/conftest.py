@@ -148,9 +148,7 @@ def db_url(backend: Backend) -> str:
 
 
 @pytest.fixture(params=PROJECT_FILES, ids=["north_karelia", "lakeside"])
-def project_file(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def project_file(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Each project file in turn, configured as POLKU_PROJECT_FILE (the CLI, the sample and
     the app read it from there)."""
     monkeypatch.setenv("POLKU_PROJECT_FILE", str(request.param))

@@ -26,8 +26,7 @@ from models import (
 )
 from polku import db
 from polku.project import ProjectFileError, load_project, read_project_file
-
-from tests.conftest import OTHER_PROJECT_FILE, PROJECT_FILE, PROJECT_FILES
+from tests.conftest import PROJECT_FILE, PROJECT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -227,7 +226,8 @@ def _plan_facts(path: Path) -> dict[str, set]:
 
 # The region and the plan's shape in words (phase counts, the heatmap's size)
 FORBIDDEN_WORDS = re.compile(
-    r"karjala|karelia|four phases|neljä vaihetta|range\(4\)|\b13 ?[×x] ?4\b|\b13 (kunta|municipalit)",
+    r"karjala|karelia|four phases|neljä vaihetta|range\(4\)"
+    r"|\b13 ?[×x] ?4\b|\b13 (kunta|municipalit)",
     re.IGNORECASE,
 )
 
