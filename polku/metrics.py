@@ -381,6 +381,7 @@ def outcome_indicators(db: Database) -> dict[str, str]:
     found = {code: code for code in codes if code in types and code not in RULE_INDICATORS}
     return {PLACED_AT_COMPANIES: OUTCOME_COMPANY, **found}
 
+
 KPI_COLUMNS = [
     "indicator",
     "kind",
