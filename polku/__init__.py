@@ -1,3 +1,3 @@
-"""Polku: monitoring tool of the North Karelia intermediate labour market ESF+ project."""
+"""Polku: monitoring tool of an intermediate labour market ESF+ project (see the project file)."""
 
 __version__ = "0.1.0"

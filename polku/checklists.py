@@ -1,6 +1,6 @@
 """Phase checklists: reading them, their gates, saving edits safely, their history and export.
 
-Work package 1 runs per municipality (four phases, each with its checklist items from the
+Work package 1 runs per municipality (its phases, each with its checklist items from the
 project definition); work package 2 runs region-wide (its items have no municipality). Every
 function here takes the acting user and asks polku/access.py itself: reading a checklist needs
 READ_AGGREGATES (its items hold no client data), changing one needs EDIT in the item's

@@ -66,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--scale",
         type=_positive_number,
-        help="sample size in the project's planned size (1 = 5 000+ clients, 10 = ten times); "
-        "default: the project as it stands today (about 1 150 clients)",
+        help="sample size in the project's planned size (1 = its client target, 10 = ten "
+        "times); default: the project as it stands on the sample's day ([demo] as_of)",
     )
     init.add_argument("--seed", type=int, default=2026, help="random seed of the sample")
     init.set_defaults(handler=cmd_init)

@@ -773,7 +773,7 @@ def open_snapshot(directory: Path | str, database: Path | str | None = None) -> 
 # Descriptions of the tables (Finnish, English); columns below, generic ones by name
 TABLE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "project": ("Hanke: yksi rivi", "The project itself: one row"),
-    "municipality": ("Pohjois-Karjalan 13 kuntaa", "The 13 municipalities of North Karelia"),
+    "municipality": ("Hankkeen kunnat", "The municipalities of the project"),
     "work_package": ("Hankesuunnitelman työpaketit", "The work packages of the plan"),
     "phase": ("Työpaketin vaiheet", "The phases of a work package"),
     "checklist_template_item": (

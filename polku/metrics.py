@@ -3,7 +3,7 @@
 The one place where Polku's numbers are computed: pages, the CLI, exports and notebooks all
 call these functions, so a number means the same everywhere. Every function takes a database
 (an Engine, or an open Connection to read inside the caller's transaction) and most take
-`municipality` (a code such as "167", or None for the whole region) and `as_of`: counts are of
+`municipality` (a municipality code, or None for the whole region) and `as_of`: counts are of
 distinct entities with dates on or before that day (the product brief, "Indicator
 definitions"). The database aggregates (COUNT ... GROUP BY); no function here loads
 client-level rows into Python.
@@ -17,7 +17,7 @@ the number to a viewer (polku/privacy.py), so analysts and exports see the true 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -52,6 +52,7 @@ _budget_line = metadata.tables["budget_line"]
 _bonus_grant = metadata.tables["bonus_grant"]
 _client_target_group = metadata.tables["client_target_group"]
 _outcome = metadata.tables["outcome"]
+_outcome_type = metadata.tables["outcome_type"]
 _target_milestone = metadata.tables["target_milestone"]
 _target_override = metadata.tables["target_override"]
 _status_episode = metadata.tables["status_episode"]
@@ -308,9 +309,10 @@ PHASE_MATRIX_COLUMNS = [
 def phase_progress_by_municipality(db: Database, actor: Actor | None) -> pd.DataFrame:
     """Checklist progress of every municipality in every phase run per municipality (WP1).
 
-    One row per municipality and phase (13 × 4), municipalities by name, phases in plan order;
-    done and total are those phase_progress(municipality) gives. Progress counts checklist
-    items, not people, so the comparison across municipalities is a region-wide aggregate.
+    One row per municipality and phase (municipalities × phases), municipalities by name,
+    phases in plan order; done and total are those phase_progress(municipality) gives.
+    Progress counts checklist items, not people, so the comparison across municipalities is a
+    region-wide aggregate.
     """
     check(actor, Permission.READ_AGGREGATES, None)
     m, wp, ph, item = _municipality.c, _work_package.c, _phase.c, _checklist_item.c
@@ -349,10 +351,36 @@ PLAN_GOAL_REACHED = "plan_goal_reached"
 # Outcome types of the project definition that two indicators count
 OUTCOME_COMPANY = "employment_company"
 OUTCOME_ENTREPRENEURSHIP = "supported_entrepreneurship"
-# Indicators that count people (clients): directors see 1 to 4 of them as "< 5"
-PEOPLE_INDICATORS = frozenset(
-    {CLIENTS, PLACED_AT_COMPANIES, SUPPORTED_ENTREPRENEURSHIP, PLAN_GOAL_REACHED}
+# The indicators computed by their own rule here. Any other indicator of a project file must
+# be named like one of its outcome types: it counts the clients with an outcome of that type
+# (as supported_entrepreneurship does), e.g. "training" for clients who went into training.
+RULE_INDICATORS = frozenset(
+    {CLIENTS, PARTNER_COMPANIES, PLACED_AT_COMPANIES, BONUS_EMPLOYERS, PLAN_GOAL_REACHED}
 )
+EMPLOYER_INDICATORS = frozenset({PARTNER_COMPANIES, BONUS_EMPLOYERS})
+
+
+class _PeopleIndicators(Container[str]):
+    """Indicators that count people (clients): every one but the employer counts, so a new
+    indicator of a project file is protected too."""
+
+    def __contains__(self, code: object) -> bool:
+        return code not in EMPLOYER_INDICATORS
+
+
+# Indicators that count people (clients): directors see 1 to 4 of them as "< 5"
+PEOPLE_INDICATORS: Container[str] = _PeopleIndicators()
+
+
+def outcome_indicators(db: Database) -> dict[str, str]:
+    """Indicator code -> the outcome type whose clients it counts: placed_at_companies counts
+    employment at a company, and every indicator named like an outcome type counts that type."""
+    with _connect(db) as conn:
+        types = set(conn.execute(select(_outcome_type.c.code)).scalars())
+        codes = list(conn.execute(select(_indicator.c.code)).scalars())
+    found = {code: code for code in codes if code in types and code not in RULE_INDICATORS}
+    return {PLACED_AT_COMPANIES: OUTCOME_COMPANY, **found}
+
 
 KPI_COLUMNS = [
     "indicator",
@@ -442,23 +470,20 @@ def indicator_actuals(
     with _connect(db) as conn:
         reached, exited = conn.execute(rate).one()
         reached, exited = int(reached), int(exited)
+        with_outcome = {
+            indicator: Actual(
+                conn.execute(
+                    _clients_with_outcome(outcome_type, municipality, as_of, target_group)
+                ).scalar_one()
+            )
+            for indicator, outcome_type in outcome_indicators(conn).items()
+        }
         return {
             CLIENTS: Actual(client_counts(conn, actor, municipality, as_of, target_group).entered),
             PARTNER_COMPANIES: Actual(
                 employer_counts(conn, actor, municipality, as_of).with_partnership
             ),
-            PLACED_AT_COMPANIES: Actual(
-                conn.execute(
-                    _clients_with_outcome(OUTCOME_COMPANY, municipality, as_of, target_group)
-                ).scalar_one()
-            ),
-            SUPPORTED_ENTREPRENEURSHIP: Actual(
-                conn.execute(
-                    _clients_with_outcome(
-                        OUTCOME_ENTREPRENEURSHIP, municipality, as_of, target_group
-                    )
-                ).scalar_one()
-            ),
+            **with_outcome,
             BONUS_EMPLOYERS: Actual(conn.execute(bonus).scalar_one()),
             PLAN_GOAL_REACHED: Actual(reached / exited if exited else 0.0, reached, exited),
         }
@@ -736,15 +761,13 @@ def indicator_series(
         exit_rows = conn.execute(exits).all()
         actual = {
             CLIENTS: _cumulative_at(_daily(conn, entries), ends),
-            PLACED_AT_COMPANIES: _cumulative_at(
-                _daily(conn, _first_outcome_days(OUTCOME_COMPANY, municipality, target_group)), ends
-            ),
-            SUPPORTED_ENTREPRENEURSHIP: _cumulative_at(
-                _daily(
-                    conn, _first_outcome_days(OUTCOME_ENTREPRENEURSHIP, municipality, target_group)
-                ),
-                ends,
-            ),
+            **{
+                indicator: _cumulative_at(
+                    _daily(conn, _first_outcome_days(outcome_type, municipality, target_group)),
+                    ends,
+                )
+                for indicator, outcome_type in outcome_indicators(conn).items()
+            },
             BONUS_EMPLOYERS: _cumulative_at(_daily(conn, bonus), ends),
             PARTNER_COMPANIES: [float(n) for n in _partners_in_force(conn, ends, municipality)],
         }
@@ -1092,10 +1115,8 @@ def _actuals_by_municipality(
         counts[code][PARTNER_COMPANIES] = int(n)
     for code, n in conn.execute(bonus):
         counts[code][BONUS_EMPLOYERS] = int(n)
-    for indicator, outcome_type in (
-        (PLACED_AT_COMPANIES, OUTCOME_COMPANY),
-        (SUPPORTED_ENTREPRENEURSHIP, OUTCOME_ENTREPRENEURSHIP),
-    ):
+    with_outcome = outcome_indicators(conn)
+    for indicator, outcome_type in with_outcome.items():
         placed = (
             select(c.municipality_code, func.count(func.distinct(o.client_id)))
             .select_from(_outcome)
@@ -1113,8 +1134,7 @@ def _actuals_by_municipality(
     result: dict[str, dict[str, Actual]] = {}
     for code in codes:
         result[code] = {}
-        for indicator in (CLIENTS, PARTNER_COMPANIES, PLACED_AT_COMPANIES,
-                          SUPPORTED_ENTREPRENEURSHIP, BONUS_EMPLOYERS):  # fmt: skip
+        for indicator in (CLIENTS, PARTNER_COMPANIES, BONUS_EMPLOYERS, *with_outcome):
             result[code][indicator] = Actual(int(counts[code].get(indicator, 0)))
         reached, exited = rates.get(code, (0, 0))
         result[code][PLAN_GOAL_REACHED] = Actual(

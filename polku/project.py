@@ -34,6 +34,7 @@ from models import (
     TargetGroup,
     WorkPackage,
 )
+from polku import metrics
 from polku.config import get_settings
 
 
@@ -98,6 +99,55 @@ def limits(path: Path | None = None) -> Limits:
         raise ProjectFileError(f"[limits] {missing.args[0]} is missing") from missing
 
 
+@dataclass(frozen=True)
+class Demo:
+    """The [demo] table of the project file: the sample's fixed "today" and the municipalities
+    of its demo coordinator and director (None: the lead, and the biggest one besides it)."""
+
+    as_of: date | None = None
+    coordinator_municipality: str | None = None
+    director_municipality: str | None = None
+
+
+def demo(path: Path | None = None) -> Demo:
+    """The [demo] table of the project file (every key optional)."""
+    table = read_project_file(path).get("demo", {})
+    return Demo(
+        as_of=table.get("as_of"),
+        coordinator_municipality=table.get("coordinator_municipality"),
+        director_municipality=table.get("director_municipality"),
+    )
+
+
+def _check_demo(data: dict[str, Any], codes: set[str]) -> None:
+    table = data.get("demo", {})
+    for key in ("coordinator_municipality", "director_municipality"):
+        if key in table and table[key] not in codes:
+            raise ProjectFileError(f"[demo] {key} {table[key]!r} is unknown")
+    p = data["project"]
+    if "as_of" in table and not (
+        isinstance(table["as_of"], date) and p["start"] <= table["as_of"] <= p["end"]
+    ):
+        raise ProjectFileError(f"[demo] as_of must be a date from {p['start']} to {p['end']}")
+
+
+def _check_indicators(data: dict[str, Any]) -> None:
+    """Every indicator is one metrics computes: by its own rule, or named like an outcome type
+    (then it counts the clients with that outcome, so it is a count)."""
+    outcome_types = {t["code"] for t in data["codes"].get("outcome_types", [])}
+    for ind in data["indicators"]:
+        code = ind.get("code")
+        if code in metrics.RULE_INDICATORS:
+            continue
+        if code not in outcome_types:
+            raise ProjectFileError(
+                f"[[indicators]] {code!r}: no rule computes it; name it like an outcome type "
+                f"(one of {', '.join(sorted(outcome_types))}) to count clients with that outcome"
+            )
+        if ind.get("kind") != "count":
+            raise ProjectFileError(f'[[indicators]] {code!r}: kind must be "count"')
+
+
 def _upsert(session: Session, report: LoadReport, model: type[SQLModel], key: dict, **values):
     """Insert the row with primary or natural `key`, or update its other `values` in place."""
     row = session.exec(select(model).filter_by(**key)).first()
@@ -133,6 +183,8 @@ def load_project(session: Session, path: Path | None = None) -> LoadReport:
         raise ProjectFileError(f"[project] lead_municipality {p['lead_municipality']!r} is unknown")
     if not isinstance(p["start"], date) or not isinstance(p["end"], date):
         raise ProjectFileError("[project] start and end must be dates (YYYY-MM-DD)")
+    _check_demo(data, codes)
+    _check_indicators(data)
 
     _upsert(
         session,

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Table, func, insert
@@ -54,9 +55,11 @@ from models import (
     WorkPackage,
     metadata,
 )
+from polku.project import Demo, demo, read_project_file
 from polku.validation import business_id_check_digit
 
-# The fixed "today" of the sample, so a seed gives the same data whenever it is run
+# The fixed "today" of the sample, so a seed gives the same data whenever it is run: as_of of
+# the project file's [demo] table, else this day (moved into the project's period)
 SAMPLE_AS_OF = date(2026, 11, 29)
 SAMPLE_AUTHOR = "sample"
 
@@ -73,10 +76,11 @@ CLIENTS_INDICATOR = "clients"
 PARTNERS_INDICATOR = "partner_companies"
 BONUS_INDICATOR = "bonus_employers"
 
-# Demo users: the director's address names their municipality (looked up by name in the table)
+# Demo users; the coordinator's and the director's municipalities come from [demo] of the
+# project file (default: the lead municipality, and the biggest one besides it)
 DEMO_ADMIN = "admin@example.fi"
-DEMO_COORDINATOR = "koordinaattori.joensuu@example.fi"  # of the lead municipality
-DEMO_DIRECTOR = "johtaja.lieksa@example.fi"
+DEMO_COORDINATOR = "koordinaattori.demo@example.fi"
+DEMO_DIRECTOR = "johtaja.demo@example.fi"
 DEMO_ANALYST = "analyytikko@example.fi"
 
 # Employer types and contract codes are the app's fixed code sets (CHECK constraints in models)
@@ -139,12 +143,14 @@ PLAN_GOALS = (
     "Kuntoutukseen ohjautuminen",
 )
 
-# Employer names: regional place words (lakes, villages, areas), never a municipality's name
+# Employer names begin with a place word: the region's own (lakes, villages) from place_words
+# of [demo] in the project file, else these; never a municipality's name
 PLACE_WORDS = tuple(
-    "Karjalan Pielisen Höytiäisen Pyhäselän Oriveden Puruveden Kolin Vaara-Karjalan "
-    "Koitereen Viinijärven Ylä-Karjalan Keski-Karjalan Jänisjoen Pankakosken Saimaan "
-    "Itä-Suomen Rantakylän Niittylahden Kuusjärven Hattuvaaran".split()
+    "Järviseudun Rantakylän Niittylahden Kuusijärven Mäntyharjun Koivulahden Saarelan "
+    "Kallioniemen Harjun Salmenkylän".split()
 )
+# Sample client codes: client_prefix of [demo] in the project file, else this
+CLIENT_PREFIX = "AS-"
 COMPANY_TRADES = tuple(
     "Puu ja Rakennus, Kotipalvelu, Konepaja, Siivouspalvelu, Kuljetus, Sähkö, "
     "Metsäpalvelu, Ravintola, Kiinteistöhuolto, Autokorjaamo, Maalaus, LVI-palvelu, "
@@ -256,16 +262,22 @@ class _Plan:
     targets: dict[str, Decimal]
     budget: dict[str, Decimal]
     owner_titles: list[str]
+    demo: Demo
+    place_words: tuple[str, ...]
+    client_prefix: str
 
     def weights(self) -> list[int]:
         return [m.population for m in self.municipalities]
 
-    def municipality_by_name(self, name: str) -> str | None:
-        wanted = name.casefold()
-        return next((m.code for m in self.municipalities if m.name.casefold() == wanted), None)
+    def name_of(self, code: str) -> str:
+        return next(m.name for m in self.municipalities if m.code == code)
+
+    def default_as_of(self) -> date:
+        """[demo] as_of of the project file, else SAMPLE_AS_OF within the project's period."""
+        return self.demo.as_of or min(self.end, max(self.start, SAMPLE_AS_OF))
 
 
-def _read_plan(session: Session) -> _Plan:
+def _read_plan(session: Session, project_file: Path | None = None) -> _Plan:
     project = session.exec(select(Project)).first()
     if project is None:
         raise ValueError("the project definition is not loaded: run `python -m polku init` first")
@@ -280,6 +292,7 @@ def _read_plan(session: Session) -> _Plan:
         return list(session.exec(select(model.code).order_by(model.position, model.code)))
 
     roles = list(session.exec(select(StaffRole.name_fi).order_by(col(StaffRole.position))))
+    demo_table = read_project_file(project_file).get("demo", {})
     return _Plan(
         start=project.start_date,
         end=project.end_date,
@@ -296,6 +309,9 @@ def _read_plan(session: Session) -> _Plan:
         targets={i.code: Decimal(i.target) for i in session.exec(select(Indicator))},
         budget={b.code: Decimal(b.amount) for b in session.exec(select(BudgetLine))},
         owner_titles=roles + list(MUNICIPAL_OWNER_TITLES),
+        demo=demo(project_file),
+        place_words=tuple(demo_table.get("place_words", PLACE_WORDS)),
+        client_prefix=str(demo_table.get("client_prefix", CLIENT_PREFIX)),
     )
 
 
@@ -311,7 +327,7 @@ class _Sizes:
 def _sizes(plan: _Plan, scale: float, as_of: date, unit: SizeUnit = "today") -> _Sizes:
     """Row counts: the plan's targets × the elapsed share of the period × pace × scale. In the
     unit "plan", scale 1 is the project's whole planned size instead (its client target × the
-    pace: 5 500 clients for a target of 5 000), still with every date up to `as_of`."""
+    pace), still with every date up to `as_of`."""
     elapsed = min(1.0, max(0.0, (as_of - plan.start).days / max(1, (plan.end - plan.start).days)))
     if unit == "plan":
         scale = scale / max(elapsed, 1 / max(1, (plan.end - plan.start).days))
@@ -433,8 +449,10 @@ def _employer_types(rng: random.Random, n: int) -> list[str]:
     return types
 
 
-def _employer_name(rng: random.Random, kind: str, taken: set[str], serial: int) -> str:
-    place = rng.choice(PLACE_WORDS)
+def _employer_name(
+    rng: random.Random, places: Sequence[str], kind: str, taken: set[str], serial: int
+) -> str:
+    place = rng.choice(places)
     if kind == COMPANY:
         form = rng.choices([f for f, _ in COMPANY_FORMS], [w for _, w in COMPANY_FORMS])[0]
         parts = (place, rng.choice(COMPANY_TRADES), form)
@@ -464,7 +482,7 @@ def _load_employers(session: Session, rng: random.Random, plan: _Plan, n: int) -
     for serial, kind in enumerate(_employer_types(rng, n), start=1):
         rows.append(
             {
-                "name": _employer_name(rng, kind, taken, serial),
+                "name": _employer_name(rng, plan.place_words, kind, taken, serial),
                 "employer_type": kind,
                 "business_id": None if kind == PRIVATE_PERSON else _business_id(rng, used_ids),
                 "municipality_code": rng.choices(codes, plan.weights())[0],
@@ -532,10 +550,10 @@ class _Client:
         return self.row["exit_date"]
 
 
-def _client_code(rng: random.Random, used: set[str]) -> str:
+def _client_code(rng: random.Random, prefix: str, used: set[str]) -> str:
     # Random letters and digits: nothing in the code derives from the person
     while True:
-        code = "PK-" + "".join(rng.choices(CODE_ALPHABET, k=8))
+        code = prefix + "".join(rng.choices(CODE_ALPHABET, k=8))
         if code not in used:
             used.add(code)
             return code
@@ -694,7 +712,7 @@ def _make_clients(
         status, months = _labour_status(rng, groups)
         client = _Client(
             row={
-                "code": _client_code(rng, codes),
+                "code": _client_code(rng, plan.client_prefix, codes),
                 "municipality_code": municipality,
                 "birth_year": _birth_year(rng, entry, YOUTH_GROUP in groups),
                 "gender": _pick(rng, GENDER_WEIGHTS, list(GENDER_WEIGHTS)),
@@ -1084,14 +1102,24 @@ def _load_costs(
 
 def _load_users(session: Session, plan: _Plan, result: SampleResult) -> None:
     """Fictional users for the demo mode, one per role; existing e-mails are left alone."""
-    named = DEMO_DIRECTOR.split("@")[0].split(".")[-1]
-    # Without a municipality of that name, the biggest one besides the lead
+    # Without [demo] in the project file: the lead, and the biggest one besides the lead
     others = sorted(plan.municipalities, key=lambda m: (m.code == plan.lead, -m.population))
-    director_home = plan.municipality_by_name(named) or others[0].code
+    coordinator_home = plan.demo.coordinator_municipality or plan.lead
+    director_home = plan.demo.director_municipality or others[0].code
     specs: list[tuple[str, str, str, str | None]] = [
         (DEMO_ADMIN, "Esimerkki Pääkäyttäjä", "admin", None),
-        (DEMO_COORDINATOR, "Esimerkki Koordinaattori", "coordinator", plan.lead),
-        (DEMO_DIRECTOR, "Esimerkki Johtaja", "director", director_home),
+        (
+            DEMO_COORDINATOR,
+            f"Esimerkki Koordinaattori ({plan.name_of(coordinator_home)})",
+            "coordinator",
+            coordinator_home,
+        ),
+        (
+            DEMO_DIRECTOR,
+            f"Esimerkki Johtaja ({plan.name_of(director_home)})",
+            "director",
+            director_home,
+        ),
         (DEMO_ANALYST, "Esimerkki Analyytikko", "analyst", None),
     ]
     existing = set(session.exec(select(User.email)))
@@ -1115,18 +1143,22 @@ def load_sample(
     *,
     scale: float = 1.0,
     seed: int = 2026,
-    as_of: date = SAMPLE_AS_OF,
+    as_of: date | None = None,
     unit: SizeUnit = "today",
+    project_file: Path | None = None,
 ) -> SampleResult:
     """Fill the database with synthetic data of `scale` × the project's size today (unit
     "today", the plan's pace by `as_of`) or × its whole planned size (unit "plan": scale 10 is
-    ten times the 5 000+ clients the project expects), in the caller's transaction. Does
-    nothing (result.skipped) when any client exists already."""
+    ten times the clients of the project's target), in the caller's transaction. Does
+    nothing (result.skipped) when any client exists already. `as_of` defaults to the project
+    file's [demo] as_of; `project_file` is the one the database was loaded from (default: the
+    configured POLKU_PROJECT_FILE)."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, not {scale}")
     if session.exec(select(func.count()).select_from(Client)).one() > 0:
         return SampleResult(skipped=True)
-    plan = _read_plan(session)
+    plan = _read_plan(session, project_file)
+    as_of = as_of or plan.default_as_of()
     if as_of < plan.start:
         raise ValueError(f"as_of {as_of} is before the project starts ({plan.start})")
     sizes = _sizes(plan, scale, as_of, unit)

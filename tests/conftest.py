@@ -22,6 +22,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from polku import db
+from polku.config import get_settings
 from polku.project import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,11 +32,17 @@ if os.environ.get("CI") and set(BACKENDS) != {"sqlite", "postgres"}:
     raise RuntimeError("CI runs every backend: unset POLKU_TEST_BACKENDS")
 
 
-def _prepare(url: str) -> None:
+# The project files the app must run on: North Karelia's and a made-up second area
+PROJECT_FILE = ROOT / "data" / "project.toml"
+OTHER_PROJECT_FILE = ROOT / "tests" / "projects" / "lakeside.toml"
+PROJECT_FILES = [PROJECT_FILE, OTHER_PROJECT_FILE]
+
+
+def _prepare(url: str, project_file: Path | None = None) -> None:
     engine = db.make_engine(url)
     db.upgrade(engine)
     with db.session_scope(engine) as session:
-        load_project(session)
+        load_project(session, project_file)
     engine.dispose()
 
 
@@ -70,7 +77,7 @@ class Backend:
         self.name = name
         self.workdir = workdir
         self.admin_url = admin_url
-        self._template: str | None = None
+        self._templates: dict[Path, str] = {}
 
     def _admin(self) -> Engine:
         assert self.admin_url
@@ -91,24 +98,25 @@ class Backend:
             .render_as_string(hide_password=False)
         )
 
-    def prepared(self) -> str:
-        """The URL of a new database with the schema and the project definition."""
-        if self._template is None:
-            self._template = self.empty()
-            _prepare(self._template)
+    def prepared(self, project_file: Path | None = None) -> str:
+        """The URL of a new database with the schema and the project definition (of
+        `project_file`, default data/project.toml)."""
+        project_file = project_file or PROJECT_FILE
+        if project_file not in self._templates:
+            self._templates[project_file] = self.empty()
+            _prepare(self._templates[project_file], project_file)
+        prepared = self._templates[project_file]
         if self.name == "sqlite":
             target = self.empty()
-            shutil.copyfile(
-                make_url(self._template).database or "", make_url(target).database or ""
-            )
+            shutil.copyfile(make_url(prepared).database or "", make_url(target).database or "")
             return target
         name = f"t_{uuid.uuid4().hex[:12]}"
-        template = make_url(self._template).database
+        template = make_url(prepared).database
         admin = self._admin()
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         admin.dispose()
-        return make_url(self._template).set(database=name).render_as_string(hide_password=False)
+        return make_url(prepared).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +145,22 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 def db_url(backend: Backend) -> str:
     """A fresh database with the schema and the project definition, on each backend."""
     return backend.prepared()
+
+
+@pytest.fixture(params=PROJECT_FILES, ids=["north_karelia", "lakeside"])
+def project_file(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each project file in turn, configured as POLKU_PROJECT_FILE (the CLI, the sample and
+    the app read it from there)."""
+    monkeypatch.setenv("POLKU_PROJECT_FILE", str(request.param))
+    get_settings.cache_clear()
+    yield request.param
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def area_db_url(backend: Backend, project_file: Path) -> str:
+    """A fresh database with the schema and the definition of each project file in turn."""
+    return backend.prepared(project_file)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from models import (
 )
 from polku import db, i18n, metrics
 from polku.config import get_settings
+from polku.project import read_project_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = str(ROOT / "streamlit_app.py")
@@ -105,8 +106,14 @@ def test_every_page_is_in_the_navigation() -> None:
         assert f'"{page}"' in router
 
 
-@pytest.mark.parametrize("municipality", [None, "167"], ids=["region", "joensuu"])
-def test_every_page_opens_without_an_exception(app_db: str, municipality: str | None) -> None:
+@pytest.mark.parametrize("lead", [False, True], ids=["region", "lead_municipality"])
+def test_every_page_opens_without_an_exception(
+    area_db_url: str, project_file: Path, monkeypatch: pytest.MonkeyPatch, lead: bool
+) -> None:
+    """On North Karelia's project file and on a made-up area's (POLKU_PROJECT_FILE)."""
+    _use_database(monkeypatch, area_db_url)
+    add_user(area_db_url, ADMIN_EMAIL, "admin")
+    municipality = read_project_file(project_file)["project"]["lead_municipality"] if lead else None
     at = _app().run()
     assert not at.exception
     if municipality:

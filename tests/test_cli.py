@@ -5,19 +5,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 
 from polku import db
+from tests.conftest import OTHER_PROJECT_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def polku(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+def polku(
+    *args: str, database_url: str | None = None, project_file: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "POLKU_PROJECT_FILE")}
     if database_url:
         env["DATABASE_URL"] = database_url
+    if project_file:
+        env["POLKU_PROJECT_FILE"] = str(project_file)
     return subprocess.run(
         [sys.executable, "-m", "polku", *args],
         capture_output=True,
@@ -91,3 +97,23 @@ def test_init_with_sample_twice_changes_nothing(empty_db_url) -> None:
     assert second.returncode == 0, second.stderr
     assert "ei ladattu" in second.stdout
     assert _table_counts(empty_db_url) == loaded
+
+
+def test_init_and_kpis_on_another_areas_project_file(empty_db_url) -> None:
+    """POLKU_PROJECT_FILE names another area: its municipalities, phases and indicators."""
+    with OTHER_PROJECT_FILE.open("rb") as handle:
+        plan = tomllib.load(handle)
+    first = polku("init", "--sample", database_url=empty_db_url, project_file=OTHER_PROJECT_FILE)
+    assert first.returncode == 0, first.stderr
+    counts = _table_counts(empty_db_url)
+    assert counts["municipality"] == len(plan["municipalities"])
+    assert counts["phase"] == sum(len(wp["phases"]) for wp in plan["work_packages"])
+    assert counts["indicator"] == len(plan["indicators"])
+    assert counts["client"] > 0
+    again = polku("init", "--sample", database_url=empty_db_url, project_file=OTHER_PROJECT_FILE)
+    assert again.returncode == 0 and "ajan tasalla" in again.stdout, again.stderr
+    assert _table_counts(empty_db_url) == counts
+    kpis = polku("kpis", "--as-of", plan["demo"]["as_of"].isoformat(), database_url=empty_db_url)
+    assert kpis.returncode == 0, kpis.stderr
+    shown = [line.split()[0] for line in kpis.stdout.splitlines()[1:]]
+    assert shown == [i["code"] for i in plan["indicators"]]

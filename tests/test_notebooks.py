@@ -5,6 +5,7 @@ numbers."""
 from __future__ import annotations
 
 import json
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from polku import analysis, cli, metrics
+from polku.config import get_settings
+from tests.conftest import OTHER_PROJECT_FILE, Backend
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -127,3 +130,28 @@ def test_a_missing_database_says_what_to_run(
     assert failed.value.ename == "SourceUnavailable"
     assert "python -m polku init --sample" in failed.value.evalue
     assert not (tmp_path / "nothing").exists()  # nothing created on the way
+
+
+def test_the_getting_started_notebook_runs_on_another_area(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A made-up area's project file (five municipalities, three phases, seven indicators)."""
+    monkeypatch.setenv("POLKU_PROJECT_FILE", str(OTHER_PROJECT_FILE))  # the kernel inherits it
+    get_settings.cache_clear()
+    try:
+        url = backend.empty()
+        assert cli.main(["init", "--sample", "--scale", "0.1", "--database-url", url]) == 0
+    finally:
+        get_settings.cache_clear()
+    executed = run(ROOT / "notebooks" / "01-aloitus-getting-started.ipynb", url)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    cell = next(c for c in executed.cells if "kpis" in c.metadata.get("tags", []))
+    shown = {row["indicator"]: row["actual"] for row in json.loads(cell.outputs[0]["text"])}
+    engine = analysis.open_source(url)
+    source = metrics.kpis(engine, analysis.analyst(), None, AS_OF).set_index("indicator")
+    engine.dispose()
+    with OTHER_PROJECT_FILE.open("rb") as handle:
+        codes = [i["code"] for i in tomllib.load(handle)["indicators"]]
+    assert list(shown) == codes  # the seventh indicator too
+    assert shown == pytest.approx(source["actual"].to_dict())

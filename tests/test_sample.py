@@ -38,18 +38,22 @@ from models import (
     WorkPackage,
 )
 from polku import db
+from polku.project import demo
 from polku.sample import (
     CLIENT_PACE,
+    CLIENT_PREFIX,
     CLIENTS_INDICATOR,
     COMPANY_EMPLOYMENT,
     DEMO_COORDINATOR,
     DEMO_DIRECTOR,
+    PLACE_WORDS,
     SAMPLE_AS_OF,
     SUPPORTED_ENTREPRENEURSHIP,
     YOUTH_GROUP,
     SampleResult,
     load_sample,
 )
+from tests.conftest import PROJECT_FILE
 
 # domain-research.md §5: the detection pattern of a henkilötunnus in free text
 HETU = re.compile(
@@ -169,7 +173,8 @@ def test_loading_twice_changes_nothing(engine) -> None:
 def test_scale_one_has_the_shape_of_the_project_today(engine) -> None:
     result = _load(engine)  # scale 1, the default seed and "as of" date
     assert re.search(r"\d\u00a0\d{3} asiakasta", result.summary())
-    as_of = SAMPLE_AS_OF
+    as_of = demo().as_of  # [demo] of the project file
+    assert as_of is not None
     with Session(engine) as session:
         project = session.exec(select(Project)).one()
         municipalities = {m.code: m for m in session.exec(select(Municipality))}
@@ -308,16 +313,16 @@ def test_scale_one_has_the_shape_of_the_project_today(engine) -> None:
         assert all(c.budget_line_code == "salaries" and c.amount > 0 for c in costs)
         assert all(project.start_date <= c.booked_on <= as_of for c in costs)
 
-        # Demo users, linked to the lead municipality and to the one named Lieksa
+        # Demo users, linked to the municipalities [demo] of the project file names
         users = {u.email: u for u in session.exec(select(User))}
         links = {(m.user_id, m.municipality_code) for m in session.exec(select(UserMunicipality))}
         assert {u.role for u in users.values()} == {"admin", "coordinator", "director", "analyst"}
-        assert DEMO_COORDINATOR == "koordinaattori.joensuu@example.fi"
-        assert DEMO_DIRECTOR == "johtaja.lieksa@example.fi"
         coordinator = users[DEMO_COORDINATOR]
         director = users[DEMO_DIRECTOR]
-        assert (coordinator.id, project.lead_municipality_code) in links
-        assert (director.id, by_name["Lieksa"]) in links
+        settings = demo()
+        assert {m for u, m in links if u == coordinator.id} == {settings.coordinator_municipality}
+        assert {m for u, m in links if u == director.id} == {settings.director_municipality}
+        assert municipalities[str(settings.director_municipality)].name in director.name
 
 
 def _first_unfinished_phase(session: Session) -> tuple[dict[str, int], dict[int, list[str]]]:
@@ -444,3 +449,37 @@ def test_the_plan_unit_counts_in_the_projects_planned_size(engine) -> None:
         ).one()
     result = _load(engine, scale=0.05, unit="plan")
     assert result.clients == round(float(target) * CLIENT_PACE * 0.05)
+
+
+def test_without_a_demo_table_the_sample_picks_its_own_defaults(engine, tmp_path) -> None:
+    """No [demo] in the project file: the lead's coordinator, the director of the biggest
+    other municipality, generic place words and client codes, "today" within the period."""
+    text_ = PROJECT_FILE.read_text(encoding="utf-8")
+    without = re.sub(r"\n\[demo\]\n.*?\n(?=# -----)", "\n", text_, flags=re.DOTALL)
+    assert "[demo]" not in without and "[[work_packages]]" in without
+    plain = tmp_path / "project.toml"
+    plain.write_text(without, encoding="utf-8")
+    with db.session_scope(engine) as session:
+        load_sample(session, scale=0.02, project_file=plain)
+    with Session(engine) as session:
+        project = session.exec(select(Project)).one()
+        places = session.exec(select(Municipality)).all()
+        biggest_other = max(
+            (m for m in places if m.code != project.lead_municipality_code),
+            key=lambda m: m.population,
+        )
+        homes = {
+            u.email: {m.municipality_code for m in session.exec(
+                select(UserMunicipality).where(UserMunicipality.user_id == u.id)
+            )}
+            for u in session.exec(select(User))
+        }  # fmt: skip
+        assert homes[DEMO_COORDINATOR] == {project.lead_municipality_code}
+        assert homes[DEMO_DIRECTOR] == {biggest_other.code}
+        clients = session.exec(select(Client)).all()
+        assert clients and all(c.code.startswith(CLIENT_PREFIX) for c in clients)
+        assert max(c.entry_date for c in clients) <= SAMPLE_AS_OF
+        names = [
+            e.name for e in session.exec(select(Employer)) if e.employer_type != "private_person"
+        ]
+        assert names and all(n.startswith(PLACE_WORDS) for n in names)
