@@ -25,11 +25,8 @@ def test_the_results_have_the_agreed_shape() -> None:
     assert RESULT["scales"]["1"]["clients"] >= 5_000
 
 
-def test_the_import_limits_figures_have_their_shape_once_measured() -> None:
-    # Optional until the next full `make bench` run writes them
-    measured = RESULT.get("import_limits")
-    if measured is None:
-        return
+def test_the_import_limits_figures_have_their_shape() -> None:
+    measured = RESULT["import_limits"]
     assert {r["file"] for r in measured["refusals"]} == {"zip bomb (.xlsx)", "50 MB CSV"}
     assert all(r["refused"] and r["seconds"] >= 0 for r in measured["refusals"])
     assert {b["backend"] for b in measured["background"]} == set(RESULT["backends"])
