@@ -561,9 +561,9 @@ def _checked_row(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The row as the import would write it, and the problems; in a savepoint that removes the
     old row first (so the rules see the client without it) and is always rolled back."""
-    conn = session.connection()
     table = metadata.tables[TABLE[kind]]
     nested = session.begin_nested()
+    conn = session.connection()  # emits the SAVEPOINT
     try:
         if kind != "exit":
             conn.execute(sa_delete(table).where(table.c.id == stored.row.id))
