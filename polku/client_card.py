@@ -190,7 +190,7 @@ def label(name: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
 
 
 def _column(kind: str, name: str) -> ingest.Column | None:
-    spec = ingest.KINDS[IMPORT_KIND[kind]] if kind != "exit" else ingest.KINDS["clients"]
+    spec = ingest.KINDS[IMPORT_KIND.get(kind, "clients")]  # the exit and the entry: the client
     return next((c for c in spec.columns if c.name == name), None)
 
 
