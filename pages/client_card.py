@@ -44,7 +44,7 @@ else:
     code = exact
 
 try:
-    card = client_card.load(engine, viewer, code)
+    card = ui.card_of(engine, viewer, code)
 except AccessDenied as refused:
     auth.record_refusal(engine, refused)
     st.stop()

@@ -203,11 +203,10 @@ def format_value(
     column = _column(kind, name)
     if isinstance(value, bool):
         return i18n.t("client_card.yes" if value else "client_card.no", lang)
-    if column is not None and column.choices and column.type == "choices":
-        return ", ".join(format_value(kind, name, v, choices, lang) for v in value)
     if column is not None and column.choices:
         names = choices.get(column.choices, {})
-        return names[value].text(lang) if value in names else str(value)
+        codes = value if isinstance(value, tuple | list) else (value,)
+        return ", ".join(names[v].text(lang) if v in names else str(v) for v in codes)
     if isinstance(value, datetime):
         return i18n.fmt_date(value.date(), lang)
     if isinstance(value, date):

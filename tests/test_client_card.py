@@ -9,9 +9,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine, text
 
-from polku import client_card, forms
+from polku import client_card, db, forms
 from polku.access import AccessDenied, Actor
 from polku.ingest import FormInvalid
+from tests.test_app import (
+    _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
+    add_user,
+    app_db,  # noqa: F401  (fixture)
+    signed_in_app,
+)
 from tests.test_ingest import ANALYST, COORDINATOR, DIRECTOR, TODAY, contents, load_samples
 
 LIEKSA = Actor("lieksa@example.fi", "coordinator", frozenset({"422"}))
@@ -259,3 +265,66 @@ def test_search_finds_only_the_actor_s_clients(loaded: Engine) -> None:
         "ESIM-0003",
     ]
     assert client_card.search(loaded, LIEKSA, "0001") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The page (AppTest)
+
+PAGE = "pages/client_card.py"
+APP_COORDINATOR = "koordinaattori@joensuu.example"
+APP_DIRECTOR = "johtaja@joensuu.example"
+
+
+@pytest.fixture
+def card_app(app_db: str) -> str:  # noqa: F811
+    add_user(app_db, APP_COORDINATOR, "coordinator", "167")
+    add_user(app_db, APP_DIRECTOR, "director", "167")
+    engine = db.make_engine(app_db)
+    load_samples(engine)
+    engine.dispose()
+    return app_db
+
+
+def test_a_coordinator_finds_a_client_and_corrects_an_episode_on_the_page(card_app: str) -> None:
+    at = signed_in_app(APP_COORDINATOR).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    at.text_input(key="asiakaskortti_code").input("esim-0002").run()
+    assert not at.exception, at.exception
+    engine = db.make_engine(card_app)
+    [episode] = client_card.load(engine, COORDINATOR, CODE).episodes
+    prefix = f"asiakaskortti_episodes_{episode.id}_{episode.version}"
+    at.date_input(key=f"{prefix}_end_date").set_value(date(2026, 9, 29)).run()
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    [message] = [s.value for s in at.success]
+    assert "Loppupäivä: 30.9.2026 → 29.9.2026" in message
+    [after] = client_card.load(engine, COORDINATOR, CODE).episodes
+    engine.dispose()
+    assert after.values["end_date"] == date(2026, 9, 29) and after.version == 2
+    # The card shows the stored value, in widgets keyed by the new version
+    new_key = f"asiakaskortti_episodes_{episode.id}_2_end_date"
+    assert at.date_input(key=new_key).value == date(2026, 9, 29)
+
+
+def test_a_stale_save_on_the_page_shows_the_other_change(card_app: str) -> None:
+    at = signed_in_app(APP_COORDINATOR).run()
+    at.switch_page(PAGE).run()
+    at.text_input(key="asiakaskortti_code").input(CODE).run()
+    engine = db.make_engine(card_app)
+    [outcome] = client_card.load(engine, COORDINATOR, CODE).outcomes
+    client_card.update(engine, ADMIN, "outcomes", outcome.id, 1, {"note": "Toisen korjaus"})
+    engine.dispose()
+    prefix = f"asiakaskortti_outcomes_{outcome.id}_1"
+    at.text_input(key=f"{prefix}_note").input("Oma korjaus").run()
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.exception, at.exception
+    [panel] = [e.value for e in at.error]
+    assert ADMIN.email in panel and "Toisen korjaus" in panel and "Oma korjaus" in panel
+
+
+def test_a_director_cannot_open_the_card(card_app: str) -> None:
+    at = signed_in_app(APP_DIRECTOR).run()
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE).run()

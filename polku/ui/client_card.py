@@ -19,6 +19,9 @@ from polku.ui.text import plain
 
 FLASH_KEY = "asiakaskortti_flash"  # section → messages of the action before the last rerun
 CONFLICT_KEY = "asiakaskortti_conflict"  # section → the conflicts of a stale save
+# The card as loaded (viewer, card): edits are saved against the versions read, until the
+# user's own save, a reload or another client
+SNAPSHOT_KEY = "asiakaskortti_card"
 DIGITS = {"weekly_hours": 1}  # decimals shown with one digit; euros with two
 
 
@@ -128,6 +131,7 @@ def show_conflicts(section: str) -> None:
     )
     if st.button(t("client_card.conflict.reload"), key=f"asiakaskortti_reload_{section}"):
         st.session_state[CONFLICT_KEY].pop(section, None)
+        st.session_state.pop(SNAPSHOT_KEY, None)
         st.rerun()
 
 
@@ -146,6 +150,7 @@ def act(engine: Engine, section: str, attempt: Any) -> None:
     else:
         for kind, text in saved:
             flash(section, kind, text)
+        st.session_state.pop(SNAPSHOT_KEY, None)
         st.rerun()
 
 
@@ -192,3 +197,13 @@ def record_panel(
             return [("success", t("client_card.deleted", what=what))]
 
         act(engine, kind, attempt_delete)
+
+
+def card_of(engine: Engine, viewer: Actor, code: str) -> client_card.ClientCard:
+    """The card as this viewer loaded it last; loaded afresh for another client or viewer."""
+    held = st.session_state.get(SNAPSHOT_KEY)
+    if held is not None and held[0] == viewer and held[1].code == code:
+        return held[1]
+    card = client_card.load(engine, viewer, code)
+    st.session_state[SNAPSHOT_KEY] = (viewer, card)
+    return card
