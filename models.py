@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -60,6 +61,11 @@ def _now_column() -> Column:
 
 def _money(nullable: bool = False) -> Column:
     return Column(Numeric(12, 2), nullable=nullable)
+
+
+def _version_field() -> Any:
+    """Optimistic locking (the client card): a save names the version it read, writes add one."""
+    return Field(default=1, sa_column_kwargs={"server_default": text("1")})
 
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str | None = None, index: bool = False):
@@ -418,6 +424,7 @@ class Client(SQLModel, table=True):
         CheckConstraint(
             "plan_goal_reached IS NULL OR exit_date IS NOT NULL", name="goal_known_at_exit"
         ),
+        CheckConstraint("version >= 1", name="version"),
         Index("ix_client_municipality_entry", "municipality_code", "entry_date"),
         Index("ix_client_municipality_exit", "municipality_code", "exit_date"),
     )
@@ -434,6 +441,7 @@ class Client(SQLModel, table=True):
     exit_date: date | None = None
     plan_goal: str | None = Field(default=None, max_length=300)
     plan_goal_reached: bool | None = None
+    version: int = _version_field()
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
     updated_at: datetime | None = Field(default=None, sa_column=_now_column())
 
@@ -457,6 +465,7 @@ class StatusEpisode(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("client_id", "status_code", "start_date"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("version >= 1", name="version"),
         Index("ix_status_episode_status_dates", "status_code", "start_date", "end_date"),
     )
 
@@ -465,6 +474,7 @@ class StatusEpisode(SQLModel, table=True):
     status_code: str = Field(sa_column=_fk("client_status.code"), max_length=40)
     start_date: date
     end_date: date | None = None
+    version: int = _version_field()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,6 +544,7 @@ class Outcome(SQLModel, table=True):
     __tablename__ = "outcome"
     __table_args__ = (
         UniqueConstraint("client_id", "outcome_type_code", "outcome_date"),
+        CheckConstraint("version >= 1", name="version"),
         Index("ix_outcome_type_date", "outcome_type_code", "outcome_date"),
     )
 
@@ -545,6 +556,7 @@ class Outcome(SQLModel, table=True):
         default=None, sa_column=_fk("employer.id", nullable=True, index=True)
     )
     note: str | None = Field(default=None, max_length=2000)
+    version: int = _version_field()
 
 
 # An employment-bonus (työllistämislisä) application, its decision and follow-up
@@ -565,6 +577,7 @@ class BonusGrant(SQLModel, table=True):
         CheckConstraint(
             "decision_date IS NULL OR decision_date >= application_date", name="decision_after_app"
         ),
+        CheckConstraint("version >= 1", name="version"),
         Index("ix_bonus_grant_decision_date", "decision", "decision_date"),
     )
 
@@ -585,6 +598,7 @@ class BonusGrant(SQLModel, table=True):
     de_minimis_amount: Decimal | None = Field(default=None, sa_column=_money(nullable=True))
     employed_after_6_months: bool | None = None
     employed_after_12_months: bool | None = None
+    version: int = _version_field()
 
 
 # A payment of a granted bonus

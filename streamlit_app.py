@@ -54,6 +54,14 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
     ],
     "nav.data": [
         ("pages/clients.py", "page.clients", ":material/group:", "asiakkaat", {ADMIN, COORDINATOR}),
+        # Analysts read rows, so they see the card; polku.client_card refuses their edits
+        (
+            "pages/client_card.py",
+            "page.client_card",
+            ":material/badge:",
+            "asiakaskortti",
+            {ADMIN, COORDINATOR, ANALYST},
+        ),
         (
             "pages/data_import.py",
             "page.import",

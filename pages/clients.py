@@ -582,3 +582,4 @@ st.caption(
         today=i18n.fmt_date(today, language),
     )
 )
+st.page_link("pages/client_card.py", label=t("client_card.open"), icon=":material/badge:")

@@ -1995,6 +1995,8 @@ def _write(ctx: _Context, plan: Plan, progress: Progress | None, *, action: str)
         values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
         if "updated_at" in table.c:
             values["updated_at"] = func.now()
+        if "version" in table.c:  # a client card holding the old version sees its save refused
+            values["version"] = table.c.version + 1
         stmt = update(table).where(table.c.id == bindparam("v__id")).values(values)
         params = [
             {"v__id": id_, **{f"v_{c}": new[c] for c in columns}} for id_, new, _ in plan.updates
