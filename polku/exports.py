@@ -2,7 +2,7 @@
 each holding only what the viewer may see; and `open_snapshot` for analysts' notebooks.
 
 - The workbook has a sheet per table and the CSV files a file per table: the seven kinds of
-  the import (polku/ingest.py) with the import templates' Finnish headers and natural keys
+  the import (polku/ingest/) with the import templates' Finnish headers and natural keys
   (client code, Y-tunnus), plus the bonus payments. They are for people: names instead of
   codes (Finnish or English, the viewer's language), Finnish dates and numbers (real date
   and number cells in the workbook; d.m.yyyy and decimal commas in the CSV files), empty

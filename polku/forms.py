@@ -4,7 +4,7 @@ A client's entry (with the first status), a status change, an exit (plan goal re
 an outcome, an employer with its partnership agreement, an employment-bonus grant (amount =
 €/month × months, de minimis ceiling checked) and a cost entry. Every function takes the
 acting user and asks polku/access.py for EDIT in the record's municipality itself, checks the
-values with the import's rules (polku/ingest.py: one definition of what is valid), and writes
+values with the import's rules (polku/ingest/: one definition of what is valid), and writes
 in one transaction with audit rows. Invalid input raises FormInvalid, whose problems name the
 field (`Problem.field`) and the reason (a catalog key), so the page shows each message next to
 its field; warnings (a text resembling an identity code, de minimis aid near the ceiling) come
