@@ -38,14 +38,7 @@ from polku.ingest.kinds import (
     max_length,
     normalise_header,
 )
-from polku.ingest.planning import (
-    DE_MINIMIS_CEILING,
-    DE_MINIMIS_WARNING_SHARE,
-    DE_MINIMIS_YEARS,
-    Plan,
-    de_minimis_total,
-    grant_amount,
-)
+from polku.ingest.planning import Plan
 from polku.ingest.problems import (
     ERROR,
     WARNING,
@@ -81,6 +74,13 @@ from polku.ingest.writing import (
     is_key_conflict,
     lock_kind,
     write_plan,
+)
+from polku.rules.grants import (
+    DE_MINIMIS_CEILING,
+    DE_MINIMIS_WARNING_SHARE,
+    DE_MINIMIS_YEARS,
+    de_minimis_total,
+    grant_amount,
 )
 
 __all__ = [

@@ -13,14 +13,15 @@ from sqlalchemy import Connection, Table, select
 
 from models import metadata
 from polku.ingest.checking import Context, Record, norm_label
-from polku.ingest.kinds import CENT, Kind
-from polku.ingest.problems import WARNING
-
-# EU de minimis regulation 2023/2831: at most 300 000 € to one undertaking over three years
-DE_MINIMIS_CEILING = Decimal(300_000)
-DE_MINIMIS_YEARS = 3
-# A warning (not a refusal) once an employer's de minimis aid passes this share of the ceiling
-DE_MINIMIS_WARNING_SHARE = Decimal("0.8")
+from polku.ingest.kinds import Kind
+from polku.ingest.problems import ERROR, WARNING
+from polku.rules import Finding
+from polku.rules.clients import client_rules, not_before_entry, period_rules
+from polku.rules.employers import employer_rules, partnership_rules
+from polku.rules.grants import (
+    de_minimis_rule,
+    grant_rules,
+)
 
 
 @dataclass
@@ -119,6 +120,13 @@ def _plan_rows(
             plan.unchanged += 1
             plan.actions[row] = "unchanged"
     return matched
+
+
+def _say(ctx: Context, row: int, findings: list[Finding]) -> None:
+    """The rules' findings as problems of the row, at the fields the file has."""
+    for found in findings:
+        severity = WARNING if found.warning else ERROR
+        ctx.add(row, found.where(ctx.present), found.key, severity, **found.params)
 
 
 def _key_column(ctx: Context) -> str:
@@ -275,13 +283,7 @@ def _plan_clients(ctx: Context, records: list[Record], plan: Plan) -> None:
             _unusable_client(ctx, row, new["code"])
         elif municipality is not None and not ctx.may_edit(municipality):
             _scope_problem(ctx, row, column, municipality)
-        entry, exit_ = new["entry_date"], new["exit_date"]
-        if entry is not None and exit_ is not None and exit_ < entry:
-            where = "exit_date" if "exit_date" in ctx.present else "entry_date"
-            ctx.add(row, where, "ingest.error.exit_before_entry", entry=entry)
-        if new["plan_goal_reached"] is not None and exit_ is None:
-            where = "plan_goal_reached" if "plan_goal_reached" in ctx.present else "exit_date"
-            ctx.add(row, where, "ingest.error.goal_without_exit")
+        _say(ctx, row, client_rules(new))
         plan.audit_ids[row] = new["code"]
         plan.municipalities[row] = municipality
 
@@ -340,8 +342,7 @@ def _plan_episodes(ctx: Context, records: list[Record], plan: Plan) -> None:
 
     def check(record: Record, new: Record, old: Record | None) -> None:
         row = record["_row"]
-        if new["end_date"] is not None and new["end_date"] < new["start_date"]:
-            ctx.add(row, "end_date", "ingest.error.end_before_start", start=new["start_date"])
+        _say(ctx, row, period_rules(new))
         client = resolved[row]
         plan.audit_ids[row] = f"{record['client_code']}/{new['status_code']}/{new['start_date']}"
         plan.municipalities[row] = client.municipality
@@ -397,8 +398,7 @@ def _plan_outcomes(ctx: Context, records: list[Record], plan: Plan) -> None:
     def check(record: Record, new: Record, old: Record | None) -> None:
         row = record["_row"]
         client = resolved[row]
-        if new["outcome_date"] < client.entry_date:
-            ctx.add(row, "outcome_date", "ingest.error.before_entry", entry=client.entry_date)
+        _say(ctx, row, not_before_entry(new["outcome_date"], client.entry_date, "outcome_date"))
         parts = (record["client_code"], new["outcome_type_code"], new["outcome_date"])
         plan.audit_ids[row] = "/".join(str(p) for p in parts)
         plan.municipalities[row] = client.municipality
@@ -440,8 +440,7 @@ def _plan_employers(ctx: Context, records: list[Record], plan: Plan) -> None:
 
     def check(record: Record, new: Record, old: Record | None) -> None:
         row = record["_row"]
-        if new["business_id"] is None and new["employer_type"] not in (None, "private_person"):
-            ctx.add(row, "business_id", "ingest.error.business_id_required")
+        _say(ctx, row, employer_rules(new))
         if not ctx.may_edit(new["municipality_code"], region_ok=True):
             _scope_problem(ctx, row, "municipality", new["municipality_code"])
         elif old is not None and not ctx.may_edit(old["municipality_code"], region_ok=True):
@@ -488,12 +487,7 @@ def _plan_partnerships(ctx: Context, records: list[Record], plan: Plan) -> None:
 
     def check(record: Record, new: Record, old: Record | None) -> None:
         row = record["_row"]
-        if new["end_date"] is not None and new["end_date"] < new["start_date"]:
-            ctx.add(row, "end_date", "ingest.error.end_before_start", start=new["start_date"])
-        signed, end = new["signed_on"], new["end_date"]
-        if signed is not None and end is not None and signed > end:
-            where = "signed_on" if "signed_on" in ctx.present else "end_date"
-            ctx.add(row, where, "ingest.error.signed_after_end", end=end)
+        _say(ctx, row, partnership_rules(new))
         employer = resolved[row]
         plan.audit_ids[row] = f"{employer['business_id'] or employer['name']}/{new['start_date']}"
         plan.municipalities[row] = employer["municipality_code"]
@@ -518,67 +512,6 @@ _GRANT_VALUES = (
     "employed_after_6_months",
     "employed_after_12_months",
 )
-
-
-def grant_amount(monthly_amount: Decimal, months: int) -> Decimal:
-    """The bonus granted: € per month × months, to the cent."""
-    return (Decimal(monthly_amount) * months).quantize(CENT)
-
-
-def _aid_date(grant: Mapping[str, Any]) -> date:
-    return grant.get("decision_date") or grant["application_date"]
-
-
-def de_minimis_total(
-    grants: Iterable[Mapping[str, Any]], on: date, years: int = DE_MINIMIS_YEARS
-) -> Decimal:
-    """De minimis aid of not refused grants dated within `years` years up to `on`."""
-    since = _years_before(on, years)
-    return sum(
-        (
-            Decimal(g["de_minimis_amount"])
-            for g in grants
-            if g.get("de_minimis_amount") is not None
-            and g.get("decision") != "refused"
-            and since < _aid_date(g) <= on
-        ),
-        Decimal(0),
-    )
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _de_minimis_rule(
-    ctx: Context, row: int, new: Record, employer_grants: list[Record], name: str
-) -> None:
-    """Refuse a grant that takes the employer's de minimis aid over the ceiling; warn near it."""
-    if new.get("de_minimis_amount") is None or new.get("decision") == "refused":
-        return
-    total = de_minimis_total(employer_grants, _aid_date(new))
-    if total > DE_MINIMIS_CEILING:
-        ctx.add(
-            row,
-            "de_minimis_amount",
-            "ingest.error.de_minimis",
-            employer=name,
-            total=total,
-            ceiling=DE_MINIMIS_CEILING,
-        )
-    elif total > DE_MINIMIS_CEILING * DE_MINIMIS_WARNING_SHARE:
-        ctx.add(
-            row,
-            "de_minimis_amount",
-            "ingest.warning.de_minimis",
-            WARNING,
-            employer=name,
-            total=total,
-            ceiling=DE_MINIMIS_CEILING,
-        )
 
 
 def _plan_grants(ctx: Context, records: list[Record], plan: Plan) -> None:
@@ -617,7 +550,7 @@ def _plan_grants(ctx: Context, records: list[Record], plan: Plan) -> None:
         row = record["_row"]
         if "amount" not in ctx.present:
             new["amount"] = None  # computed from the terms, whatever was stored before
-        _grant_rules(ctx, row, new)
+        _say(ctx, row, grant_rules(new))
         plan.audit_ids[row] = "/".join(
             str(v)
             for v in (
@@ -643,27 +576,7 @@ def _plan_grants(ctx: Context, records: list[Record], plan: Plan) -> None:
         by_employer[new["employer_id"]].append(new)
     for row, new in checked:
         employer = employers.by_id[new["employer_id"]]
-        _de_minimis_rule(ctx, row, new, by_employer[new["employer_id"]], employer["name"])
-
-
-def _grant_rules(ctx: Context, row: int | None, new: Record) -> None:
-    """The rules between a grant's values (the database's CHECK constraints, said in words)."""
-    start, end = new.get("employment_start"), new.get("employment_end")
-    if start is not None and end is not None and end < start:
-        ctx.add(row, "employment_end", "ingest.error.end_before_start", start=start)
-    if new.get("monthly_amount") is not None and new.get("months") is not None:
-        expected = grant_amount(new["monthly_amount"], new["months"])
-        if new.get("amount") is None:
-            new["amount"] = expected
-        elif not same_value(new["amount"], expected):
-            ctx.add(row, "amount", "ingest.error.amount", expected=expected)
-    decision = new.get("decision") or "pending"
-    new["decision"] = decision
-    if decision != "pending" and new.get("decision_date") is None:
-        ctx.add(row, "decision_date", "ingest.error.decision_date_required")
-    application, decided = new.get("application_date"), new.get("decision_date")
-    if application is not None and decided is not None and decided < application:
-        ctx.add(row, "decision_date", "ingest.error.decision_before_application")
+        _say(ctx, row, de_minimis_rule(new, by_employer[new["employer_id"]], employer["name"]))
 
 
 def _plan_costs(ctx: Context, records: list[Record], plan: Plan) -> None:
