@@ -89,7 +89,7 @@ class Project(SQLModel, table=True):
     lead_municipality_code: str = Field(max_length=3)
 
 
-# One of the 13 municipalities of North Karelia
+# One of the project's municipalities (data/project.toml)
 class Municipality(SQLModel, table=True):
     __tablename__ = "municipality"
     __table_args__ = (CheckConstraint("population >= 0", name="population"),)

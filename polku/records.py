@@ -40,7 +40,8 @@ class Spec:
     """What a field's annotation does not say. `type` refines the Python type (client_code,
     business_id; choice/choices when `choices` names a code set); `db` the column it fills
     (default: its own name; None: resolved by the import, e.g. a client code → client_id);
-    `in_period` / `not_future` bound a date; `form`: drawn on the record's form."""
+    `in_period` / `not_future` bound a date; `form`: drawn on the record's form; `example`
+    a number a form shows in the empty field."""
 
     type: str | None = None
     choices: str | None = None
@@ -49,6 +50,7 @@ class Spec:
     in_period: bool = False
     not_future: bool = False
     form: bool = True
+    example: Decimal | int | None = None  # shown in an empty number field of a form
 
 
 PAST = Spec(in_period=True, not_future=True)
@@ -84,7 +86,7 @@ class ClientRecord(Record):
 
     client_code: Annotated[str, Spec("client_code", aliases=(*_CLIENT, "code"), db="code")]
     municipality: Annotated[str, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")]  # noqa: E501
-    birth_year: Annotated[int, Field(ge=models.BIRTH_YEAR_MIN, le=models.BIRTH_YEAR_MAX), Spec(aliases=("born",))]  # noqa: E501
+    birth_year: Annotated[int, Field(ge=models.BIRTH_YEAR_MIN, le=models.BIRTH_YEAR_MAX), Spec(aliases=("born",), example=1985)]  # noqa: E501
     gender: Annotated[str | None, Spec(choices="gender")] = None
     education_level: Annotated[str | None, Spec(choices="education_level", aliases=("koulutus", "education"))] = None  # noqa: E501
     labour_status_at_entry: Annotated[str | None, Spec(choices="labour_status", aliases=("työmarkkina-asema alussa", "labour_status"))] = None  # noqa: E501
@@ -94,6 +96,12 @@ class ClientRecord(Record):
     exit_date: Annotated[date | None, Spec(aliases=("päättymispvm", "lopetuspäivä", "lopetuspvm", "exit"), in_period=True, not_future=True, form=False)] = None  # noqa: E501
     plan_goal: Annotated[str | None, Spec(aliases=("tavoite", "työllistymissuunnitelman tavoite", "goal"))] = None  # noqa: E501
     plan_goal_reached: Annotated[bool | None, Spec(aliases=("goal_reached",), form=False)] = None
+
+
+class NewClientRecord(ClientRecord):
+    """A client entered on a form: the client record and its first status, from entry."""
+
+    status: Annotated[str, Spec(choices="client_status", db=None)]
 
 
 class ExitRecord(Record):
@@ -151,9 +159,9 @@ class GrantRecord(Record):
     employment_start: Annotated[date, Spec(aliases=("työsuhteen alku",), in_period=True)]
     employment_end: Annotated[date | None, Spec(aliases=("työsuhteen loppu",))] = None
     contract_type: Annotated[str, Spec(choices="contract_type", aliases=("työsopimus", "sopimus", "contract"))]  # noqa: E501
-    weekly_hours: Annotated[Decimal, Field(gt=0, le=models.MAX_WEEKLY_HOURS), Spec(aliases=("tuntia viikossa", "h/vko", "hours"))]  # noqa: E501
-    monthly_amount: Annotated[Decimal, Field(ge=0), Spec(aliases=("€/kk", "eur/kk", "kuukausisumma"))]  # noqa: E501
-    months: Annotated[int, Field(ge=1), Spec(aliases=("kk", "kuukausia"))]
+    weekly_hours: Annotated[Decimal, Field(gt=0, le=models.MAX_WEEKLY_HOURS), Spec(aliases=("tuntia viikossa", "h/vko", "hours"), example=Decimal("37.5"))]  # noqa: E501
+    monthly_amount: Annotated[Decimal, Field(ge=0), Spec(aliases=("€/kk", "eur/kk", "kuukausisumma"), example=Decimal("800.50"))]  # noqa: E501
+    months: Annotated[int, Field(ge=1), Spec(aliases=("kk", "kuukausia"), example=6)]
     # €/month × months (polku/rules/grants.py); a file may give it, a form never does
     amount: Annotated[Decimal | None, Field(ge=0), Spec(aliases=("yhteensä", "total"), form=False)] = None  # noqa: E501
     application_date: Annotated[date, Spec(aliases=("hakemuspvm", "haettu"), in_period=True, not_future=True)]  # noqa: E501
@@ -172,7 +180,7 @@ class CostRecord(Record):
     budget_line: Annotated[str, Spec(choices="budget_line", aliases=("budjetti", "kustannuslaji", "budget_line_code"), db="budget_line_code")]  # noqa: E501
     municipality: Annotated[str | None, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")] = None  # noqa: E501
     booked_on: Annotated[date, Spec(aliases=("kirjauspvm", "päivämäärä", "pvm", "date"), in_period=True, not_future=True)]  # noqa: E501
-    amount: Annotated[Decimal, Spec(aliases=("euroa", "määrä"))]
+    amount: Annotated[Decimal, Spec(aliases=("euroa", "määrä"), example=Decimal("1234.50"))]
     description: Annotated[str, Spec(aliases=("selite",))]
 
 

@@ -98,7 +98,8 @@ def test_the_user_stays_on_their_tab_and_sees_each_result_there(joensuu: str) ->
     assert not at.exception
     # Saved: still on the status tab, and the note is on that tab
     assert _open_tab(at) == 1
-    key = f"T-1/career_coaching/{metrics.today() - timedelta(5)}"
+    # The saved status named as people read it: its name and the date in Finnish
+    key = f"T-1, Uravalmennus, {i18n.fmt_date(metrics.today() - timedelta(5), 'fi')}"
     assert [s.value for s in at.tabs[1].success] == [plain(_fi("forms.saved.status", key=key))]
     assert len(at.success) == 1
 

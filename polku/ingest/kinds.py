@@ -40,6 +40,7 @@ class Column:
     exclusive_minimum: bool = False
     default: Any = None
     db: str | None = None
+    help_key: str | None = None  # the catalog key of its description
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def column_of(field: records.FieldDef) -> Column:
     return Column(
         field.name, header, field.type, aliases, field.required, field.spec.choices,
         field.spec.in_period, field.spec.not_future, field.minimum, field.maximum,
-        field.exclusive_minimum, field.default, field.db,
+        field.exclusive_minimum, field.default, field.db, field.help_key,
     )  # fmt: skip
 
 
@@ -82,6 +83,15 @@ def kind_of(record: type[records.Record]) -> Kind:
 
 
 KINDS: dict[str, Kind] = {name: kind_of(record) for name, record in records.IMPORTED.items()}
+
+
+def spec_of(kind: str | Kind | type[records.Record]) -> Kind:
+    """A kind by its name, itself, or from a declaration not imported (yet)."""
+    if isinstance(kind, Kind):
+        return kind
+    return KINDS[kind] if isinstance(kind, str) else kind_of(kind)
+
+
 KIND_NAMES = tuple(KINDS)
 
 

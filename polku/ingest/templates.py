@@ -11,23 +11,27 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from polku import i18n
+from polku import i18n, records
 from polku.config import ROOT
-from polku.ingest.kinds import KINDS
+from polku.ingest.kinds import Kind, spec_of
 
 SAMPLE_DIR = ROOT / "data" / "sample"
 
 
-def template_csv(kind: str) -> bytes:
+Template = str | Kind | type[records.Record]
+
+
+def template_csv(kind: Template) -> bytes:
     """The kind's template: the Finnish headers, semicolon-separated, UTF-8 with BOM (Excel)."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(KINDS[kind].headers)
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(spec_of(kind).headers)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-def columns_frame(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """The kind's columns for people: header, English name, required, what goes in."""
-    spec = KINDS[kind]
+def columns_frame(kind: Template, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The kind's columns for people: header, English name, required, what goes in (its
+    description, then the form of its values)."""
+    spec = spec_of(kind)
     rows = []
     for column in spec.columns:
         required = column.required or (column.name in spec.one_of)
@@ -35,6 +39,8 @@ def columns_frame(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
         if column.choices:
             codes = i18n.t(f"ingest.set.{column.choices}", lang)
             content = f"{content} {i18n.t('ingest.type.codes', lang, set=codes)}"
+        if column.help_key:
+            content = f"{i18n.t(column.help_key, lang)} — {content}"
         rows.append(
             {
                 "header": column.header,
@@ -46,9 +52,9 @@ def columns_frame(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["header", "name", "required", "content"])
 
 
-def template_xlsx(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+def template_xlsx(kind: Template, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """The template as a workbook: the kind's sheet with headers, and a sheet of instructions."""
-    spec = KINDS[kind]
+    spec = spec_of(kind)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
