@@ -11,7 +11,6 @@ import streamlit as st
 
 from polku import forms, i18n, metrics
 from polku.access import Permission
-from polku.ingest import FormInvalid
 from polku.ui import data, record_form, resources
 from polku.ui.dashboard import code_names
 from polku.ui.state import actor, lang, municipality, t
@@ -23,8 +22,6 @@ picked = municipality()
 names = data.municipality_names()
 editable = [code for code in names if viewer.may(Permission.EDIT, code)]
 TAB_KEY = "asiakkaat_tab"
-# A bonus reviewed and waiting for the user's confirmation
-GRANT_PENDING_KEY = "asiakkaat_grant_pending"
 # The list under the forms shows the newest clients that match the search
 LIST_LIMIT = 1000
 
@@ -70,10 +67,10 @@ picker_labels = {"outcome": "forms.field.employer_optional", "grant": "forms.fie
 # Stateful tabs: a rerun (a save, a message) keeps the tab the user works in
 tabs = st.tabs([t(f"forms.tab.{form}") for form in forms.FORMS], key=TAB_KEY, on_change="rerun")
 for tab, form in zip(tabs, forms.FORMS, strict=True):
-    if form == "grant":
-        continue
     with tab:
-        record_form.draw_and_save(
+        # The bonus is saved once the user has seen its total and confirms it
+        draw = record_form.draw_and_confirm if form == "grant" else record_form.draw_and_save
+        draw(
             form,
             engine,
             viewer,
@@ -81,47 +78,6 @@ for tab, form in zip(tabs, forms.FORMS, strict=True):
             defaults={"municipality": home} if form == "client" else {},
             labels={"business_id": picker_labels[form]} if form in picker_labels else {},
         )
-
-with tabs[list(forms.FORMS).index("grant")]:
-    record_form.show_flash("grant")
-    st.caption(t("forms.grant.caption"))
-    drawn = record_form.draw(
-        "grant",
-        options={**codes, **by_form["grant"]},
-        labels={"business_id": picker_labels["grant"]},
-        widgets={
-            "de_minimis_amount": lambda _, key: st.checkbox(
-                t("forms.field.de_minimis"), key=key, help=t("forms.field.de_minimis.help")
-            )
-        },
-        submit="forms.grant.review",
-    )
-    if drawn.values is not None:
-        st.session_state.pop(GRANT_PENDING_KEY, None)
-        try:
-            # Saved only once the user has seen the total and confirms it
-            st.session_state[GRANT_PENDING_KEY] = forms.grant_entry(drawn.values, language)
-        except FormInvalid as invalid:
-            drawn.slots.show(invalid.problems)
-    pending = st.session_state.get(GRANT_PENDING_KEY)
-    if isinstance(pending, forms.GrantEntry):
-        total = forms.grant_amount(pending.monthly_amount, pending.months)
-        if total is not None and pending.monthly_amount is not None:
-            st.info(
-                t(
-                    "forms.grant.confirm",
-                    monthly=i18n.fmt_euro(pending.monthly_amount, 2, language),
-                    months=i18n.fmt_int(pending.months or 0, language),
-                    amount=i18n.fmt_euro(total, 2, language),
-                ),
-                icon=":material/calculate:",
-            )
-        if st.button(
-            t("forms.grant.confirm.button"), type="primary", icon=":material/save:",
-            key="asiakkaat_grant_confirm",
-        ):  # fmt: skip
-            del st.session_state[GRANT_PENDING_KEY]
-            record_form.save("grant", drawn, lambda: forms.record_grant(engine, viewer, pending))
 
 st.subheader(t("forms.list.title"))
 search = st.text_input(

@@ -164,51 +164,46 @@ def _row_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
 # The seven kinds as the import reads them
 
 
+def _kind_columns(kind: str) -> list[Any]:
+    """The kind's columns as its declaration lists them (polku/records.py), each labelled with
+    its canonical name: from the kind's table, or the client and employer it names."""
+    spec = KINDS[kind]
+    table = _t[spec.table]
+    c, e = _t["client"].c, _t["employer"].c
+    named = {"client_code": c.code, "business_id": e.business_id, "employer_name": e.name}
+    out: list[Any] = []
+    for column in spec.columns:
+        if (
+            column.db
+            and column.db in table.c
+            and not (kind != "employers" and column.name in named)
+        ):
+            out.append(table.c[column.db].label(column.name))
+        elif column.name in named:
+            out.append(named[column.name].label(column.name))
+        else:  # the client's target groups: read separately
+            out.append(literal(None).label(column.name))
+    return out
+
+
 def _kind_select(kind: str, scope: Scope) -> Select:
     c, e, g = _t["client"].c, _t["employer"].c, _t["bonus_grant"].c
+    columns = _kind_columns(kind) if kind != PAYMENTS else []
     if kind == "employers":
-        return select(
-            e.business_id, e.name, e.employer_type, e.municipality_code.label("municipality")
-        ).where(_visible_employers(scope))
+        return select(*columns).where(_visible_employers(scope))
     if kind == "clients":
-        return select(
-            c.id.label("_id"),
-            c.code.label("client_code"),
-            c.municipality_code.label("municipality"),
-            c.birth_year,
-            c.gender,
-            c.education_level,
-            c.labour_status_at_entry,
-            c.unemployment_months,
-            literal(None).label("target_groups"),
-            c.entry_date,
-            c.exit_date,
-            c.plan_goal,
-            c.plan_goal_reached,
-        ).where(_in_scope(c.municipality_code, scope))
+        return select(c.id.label("_id"), *columns).where(_in_scope(c.municipality_code, scope))
     if kind == "episodes":
         s = _t["status_episode"].c
         return (
-            select(
-                c.code.label("client_code"),
-                s.status_code.label("status"),
-                s.start_date,
-                s.end_date,
-            )
+            select(*columns)
             .join_from(_t["status_episode"], _t["client"], c.id == s.client_id)
             .where(_in_scope(c.municipality_code, scope))
         )
     if kind == "outcomes":
         o = _t["outcome"].c
         return (
-            select(
-                c.code.label("client_code"),
-                o.outcome_type_code.label("outcome_type"),
-                o.outcome_date,
-                e.business_id,
-                e.name.label("employer_name"),
-                o.note,
-            )
+            select(*columns)
             .select_from(_t["outcome"])
             .join(_t["client"], c.id == o.client_id)
             .outerjoin(_t["employer"], e.id == o.employer_id)
@@ -217,39 +212,20 @@ def _kind_select(kind: str, scope: Scope) -> Select:
     if kind == "partnerships":
         p = _t["partnership_agreement"].c
         return (
-            select(
-                e.business_id,
-                e.name.label("employer_name"),
-                p.signed_on,
-                p.start_date,
-                p.end_date,
-                p.note,
-            )
+            select(*columns)
             .join_from(_t["partnership_agreement"], _t["employer"], e.id == p.employer_id)
             .where(_visible_employers(scope))
         )
     if kind == "grants":
         return (
-            select(
-                e.business_id,
-                e.name.label("employer_name"),
-                c.code.label("client_code"),
-                *(g[column.name] for column in KINDS["grants"].columns[3:]),
-            )
+            select(*columns)
             .select_from(_t["bonus_grant"])
             .join(_t["employer"], e.id == g.employer_id)
             .join(_t["client"], c.id == g.client_id)
             .where(_in_scope(c.municipality_code, scope))
         )
     if kind == "costs":
-        k = _t["cost_entry"].c
-        return select(
-            k.budget_line_code.label("budget_line"),
-            k.municipality_code.label("municipality"),
-            k.booked_on,
-            k.amount,
-            k.description,
-        ).where(_in_scope(k.municipality_code, scope))
+        return select(*columns).where(_in_scope(_t["cost_entry"].c.municipality_code, scope))
     if kind == PAYMENTS:
         pay = _t["bonus_payment"].c
         return (

@@ -24,6 +24,8 @@ from polku.ui.state import lang, t
 from polku.ui.text import plain
 
 FLASH_KEY = "asiakkaat_flash"
+# A bonus reviewed and waiting for the user's confirmation
+GRANT_PENDING_KEY = "asiakkaat_grant_pending"
 # A picker of clients lists the newest; any other code can be typed into it
 PICKER_LIMIT = 200
 Widget = Callable[[str, str], Any]  # (label, key) → the value
@@ -246,3 +248,40 @@ def draw_and_save(form: str, engine: Any, actor: Any, **kw: Any) -> None:
 def fields_drawn(form: str) -> list[str]:
     """The names of the fields the form draws a widget for, in order."""
     return [f.name for fs in fields_of(form) for f in fs if f.spec.form]
+
+
+def draw_and_confirm(form: str, engine: Any, actor: Any, **kw: Any) -> None:
+    """The bonus form: a submit shows the total (€/month × months) to confirm, and the
+    confirmation saves it."""
+    show_flash(form)
+    st.caption(t(f"forms.{form}.caption"))
+    de_minimis: Widget = lambda _, widget_key: st.checkbox(  # noqa: E731
+        t("forms.field.de_minimis"), key=widget_key, help=t("forms.field.de_minimis.help")
+    )
+    drawn = draw(form, widgets={"de_minimis_amount": de_minimis}, submit="forms.grant.review", **kw)
+    if drawn.values is not None:
+        st.session_state.pop(GRANT_PENDING_KEY, None)
+        try:
+            st.session_state[GRANT_PENDING_KEY] = forms.grant_entry(drawn.values, lang())
+        except FormInvalid as invalid:
+            drawn.slots.show(invalid.problems)
+    pending = st.session_state.get(GRANT_PENDING_KEY)
+    if not isinstance(pending, forms.GrantEntry):
+        return
+    total = forms.grant_amount(pending.monthly_amount, pending.months)
+    if total is not None and pending.monthly_amount is not None:
+        st.info(
+            t(
+                "forms.grant.confirm",
+                monthly=i18n.fmt_euro(pending.monthly_amount, 2, lang()),
+                months=i18n.fmt_int(pending.months or 0, lang()),
+                amount=i18n.fmt_euro(total, 2, lang()),
+            ),
+            icon=":material/calculate:",
+        )
+    if st.button(
+        t("forms.grant.confirm.button"), type="primary", icon=":material/save:",
+        key="asiakkaat_grant_confirm",
+    ):  # fmt: skip
+        del st.session_state[GRANT_PENDING_KEY]
+        save(form, drawn, lambda: forms.record_grant(engine, actor, pending))
