@@ -26,8 +26,9 @@ from sqlalchemy import Connection, Engine, func, select
 from models import metadata
 from polku import i18n, ingest, privacy, project, records
 from polku.access import Actor, Permission, check, row_scope
-from polku.ingest import ERROR, FormInvalid, Problem
-from polku.rules import grants
+from polku.ingest import ERROR, WARNING, FormInvalid, Problem
+from polku.rules import Finding, grants
+from polku.rules import clients as clients_rules
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
 
 _client = metadata.tables["client"]
@@ -149,25 +150,17 @@ def read_numbers(
     return values
 
 
-def _over(name: str, value: Decimal | int | None, limit: Decimal | int, key: str) -> list[Problem]:
-    if value is None or value <= limit:
-        return []
-    return [Problem(None, name, key, {"value": value, "limit": limit}, ERROR, name)]
+def _problems(findings: Sequence[Finding]) -> list[Problem]:
+    """The rules' findings as a form's problems, at their first field."""
+    return [
+        Problem(None, f.fields[0], f.key, f.params, WARNING if f.warning else ERROR, f.fields[0])
+        for f in findings
+    ]
 
 
 def grant_limit_problems(entry: GrantEntry, limits: project.Limits | None = None) -> list[Problem]:
     """A grant's €/month, weekly hours and months above the project file's limits."""
-    limits = limits or project.limits()
-    return [
-        *_over("weekly_hours", entry.weekly_hours, limits.weekly_hours, "forms.error.limit.hours"),
-        *_over(
-            "monthly_amount",
-            entry.monthly_amount,
-            limits.bonus_monthly_euros,
-            "forms.error.limit.euros",
-        ),
-        *_over("months", entry.months, limits.bonus_months, "forms.error.limit.months"),
-    ]
+    return _problems(grants.limit_rules(entry.__dict__, limits or project.limits()))
 
 
 def check_grant(entry: GrantEntry) -> Decimal | None:
@@ -296,8 +289,9 @@ def change_status(
             raise _invalid("start_date", "ingest.error.required")
         if client.exit_date is not None:
             raise _invalid("start_date", "forms.error.client_exited", exit=client.exit_date)
-        if start < client.entry_date:
-            raise _invalid("start_date", "ingest.error.before_entry", entry=client.entry_date)
+        early = _problems(clients_rules.not_before_entry(start, client.entry_date, "start_date"))
+        if early:
+            raise FormInvalid(early)
         e = _episode.c
         open_ = conn.execute(
             select(e.status_code, e.start_date)
@@ -565,7 +559,7 @@ def record_cost(
         "description": _text(entry.description),
     }
     limit = project.limits().cost_euros
-    over = _over("amount", entry.amount, limit, "forms.error.limit.euros")
+    over = _problems(grants.over_limit("amount", entry.amount, limit, "forms.error.limit.euros"))
     with engine.begin() as conn:
         _, warnings = _checked(conn, actor, "costs", record, today, over)
         line = _named(conn, "budget_line", entry.budget_line)

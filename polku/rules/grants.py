@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from polku import project
 from polku.rules import Finding
 from polku.rules.clients import period_rules
 
@@ -93,3 +94,31 @@ def de_minimis_rule(
     if total > DE_MINIMIS_CEILING * DE_MINIMIS_WARNING_SHARE:
         return [Finding(("de_minimis_amount",), "ingest.warning.de_minimis", params, True)]
     return []
+
+
+def over_limit(
+    name: str, value: Decimal | int | None, limit: Decimal | int, key: str
+) -> list[Finding]:  # noqa: E501
+    """A value above the project file's plausibility limit ([limits] of data/project.toml)."""
+    if value is None or value <= limit:
+        return []
+    return [Finding((name,), key, {"value": value, "limit": limit})]
+
+
+def limit_rules(grant: Mapping[str, Any], limits: project.Limits) -> list[Finding]:
+    """A grant's €/month, weekly hours and months above the project file's limits."""
+    return [
+        *over_limit(
+            "weekly_hours",
+            grant.get("weekly_hours"),
+            limits.weekly_hours,
+            "forms.error.limit.hours",
+        ),  # noqa: E501
+        *over_limit(
+            "monthly_amount",
+            grant.get("monthly_amount"),
+            limits.bonus_monthly_euros,
+            "forms.error.limit.euros",
+        ),  # noqa: E501
+        *over_limit("months", grant.get("months"), limits.bonus_months, "forms.error.limit.months"),  # noqa: E501
+    ]
