@@ -71,30 +71,62 @@ class Record(BaseModel):
     one_of: ClassVar[tuple[str, ...]] = ()
 
 
-# fmt: off
 class EmployerRecord(Record):
-    kind, table, key, one_of = "employers", "employer", ("business_id", "name", "municipality"), ("business_id",)  # noqa: E501
+    kind, table = "employers", "employer"
+    key, one_of = ("business_id", "name", "municipality"), ("business_id",)
 
     business_id: Annotated[str | None, Spec("business_id", aliases=_BUSINESS_ID)] = None
     name: Annotated[str, Spec(aliases=("työnantaja", *_EMPLOYER))]
-    employer_type: Annotated[str, Spec(choices="employer_type", aliases=("työnantajatyyppi", "type"))]  # noqa: E501
-    municipality: Annotated[str | None, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")] = None  # noqa: E501
+    employer_type: Annotated[
+        str, Spec(choices="employer_type", aliases=("työnantajatyyppi", "type"))
+    ]
+    municipality: Annotated[
+        str | None, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")
+    ] = None
 
 
 class ClientRecord(Record):
     kind, table, key = "clients", "client", ("client_code",)
 
     client_code: Annotated[str, Spec("client_code", aliases=(*_CLIENT, "code"), db="code")]
-    municipality: Annotated[str, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")]  # noqa: E501
-    birth_year: Annotated[int, Field(ge=models.BIRTH_YEAR_MIN, le=models.BIRTH_YEAR_MAX), Spec(aliases=("born",), example=1985)]  # noqa: E501
+    municipality: Annotated[
+        str, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")
+    ]
+    birth_year: Annotated[
+        int,
+        Field(ge=models.BIRTH_YEAR_MIN, le=models.BIRTH_YEAR_MAX),
+        Spec(aliases=("born",), example=1985),
+    ]
     gender: Annotated[str | None, Spec(choices="gender")] = None
-    education_level: Annotated[str | None, Spec(choices="education_level", aliases=("koulutus", "education"))] = None  # noqa: E501
-    labour_status_at_entry: Annotated[str | None, Spec(choices="labour_status", aliases=("työmarkkina-asema alussa", "labour_status"))] = None  # noqa: E501
-    unemployment_months: Annotated[int | None, Field(ge=0), Spec(aliases=("työttömyys kk", "työttömyyden kesto kk"))] = None  # noqa: E501
-    target_groups: Annotated[tuple[str, ...] | None, Spec(choices="target_group", aliases=("kohderyhmä", "target_group"), db=None)] = None  # noqa: E501
-    entry_date: Annotated[date, Spec(aliases=("aloituspvm", "aloitus", "entry"), in_period=True, not_future=True)]  # noqa: E501
-    exit_date: Annotated[date | None, Spec(aliases=("päättymispvm", "lopetuspäivä", "lopetuspvm", "exit"), in_period=True, not_future=True, form=False)] = None  # noqa: E501
-    plan_goal: Annotated[str | None, Spec(aliases=("tavoite", "työllistymissuunnitelman tavoite", "goal"))] = None  # noqa: E501
+    education_level: Annotated[
+        str | None, Spec(choices="education_level", aliases=("koulutus", "education"))
+    ] = None
+    labour_status_at_entry: Annotated[
+        str | None,
+        Spec(choices="labour_status", aliases=("työmarkkina-asema alussa", "labour_status")),
+    ] = None
+    unemployment_months: Annotated[
+        int | None, Field(ge=0), Spec(aliases=("työttömyys kk", "työttömyyden kesto kk"))
+    ] = None
+    target_groups: Annotated[
+        tuple[str, ...] | None,
+        Spec(choices="target_group", aliases=("kohderyhmä", "target_group"), db=None),
+    ] = None
+    entry_date: Annotated[
+        date, Spec(aliases=("aloituspvm", "aloitus", "entry"), in_period=True, not_future=True)
+    ]
+    exit_date: Annotated[
+        date | None,
+        Spec(
+            aliases=("päättymispvm", "lopetuspäivä", "lopetuspvm", "exit"),
+            in_period=True,
+            not_future=True,
+            form=False,
+        ),
+    ] = None
+    plan_goal: Annotated[
+        str | None, Spec(aliases=("tavoite", "työllistymissuunnitelman tavoite", "goal"))
+    ] = None
     plan_goal_reached: Annotated[bool | None, Spec(aliases=("goal_reached",), form=False)] = None
 
 
@@ -118,18 +150,41 @@ class EpisodeRecord(Record):
     kind, table, key = "episodes", "status_episode", ("client_code", "status", "start_date")
 
     client_code: Annotated[str, Spec("client_code", aliases=_CLIENT, db=None)]
-    status: Annotated[str, Spec(choices="client_status", aliases=("tilakoodi", "status_code"), db="status_code")]  # noqa: E501
-    start_date: Annotated[date, Spec(aliases=("alkupvm", "alkaen", "alku", "start"), in_period=True, not_future=True)]  # noqa: E501
-    end_date: Annotated[date | None, Spec(aliases=("loppupvm", "päättyen", "loppu", "end"), in_period=True, not_future=True, form=False)] = None  # noqa: E501
+    status: Annotated[
+        str, Spec(choices="client_status", aliases=("tilakoodi", "status_code"), db="status_code")
+    ]
+    start_date: Annotated[
+        date, Spec(aliases=("alkupvm", "alkaen", "alku", "start"), in_period=True, not_future=True)
+    ]
+    end_date: Annotated[
+        date | None,
+        Spec(
+            aliases=("loppupvm", "päättyen", "loppu", "end"),
+            in_period=True,
+            not_future=True,
+            form=False,
+        ),
+    ] = None
 
 
 class OutcomeRecord(Record):
     kind, table, key = "outcomes", "outcome", ("client_code", "outcome_type", "outcome_date")
 
     client_code: Annotated[str, Spec("client_code", aliases=_CLIENT, db=None)]
-    outcome_type: Annotated[str, Spec(choices="outcome_type", aliases=("tulostyyppi", "tuloslaji", "outcome"), db="outcome_type_code")]  # noqa: E501
-    outcome_date: Annotated[date, Spec(aliases=("pvm", "päivä", "tulospäivä", "date"), in_period=True, not_future=True)]  # noqa: E501
-    business_id: Annotated[str | None, Spec("business_id", aliases=("y-tunnus", *_BUSINESS_ID), db=None)] = None  # noqa: E501
+    outcome_type: Annotated[
+        str,
+        Spec(
+            choices="outcome_type",
+            aliases=("tulostyyppi", "tuloslaji", "outcome"),
+            db="outcome_type_code",
+        ),
+    ]
+    outcome_date: Annotated[
+        date, Spec(aliases=("pvm", "päivä", "tulospäivä", "date"), in_period=True, not_future=True)
+    ]
+    business_id: Annotated[
+        str | None, Spec("business_id", aliases=("y-tunnus", *_BUSINESS_ID), db=None)
+    ] = None
     employer_name: Annotated[str | None, Spec(aliases=_EMPLOYER, db=None, form=False)] = None
     note: Annotated[str | None, Spec(aliases=_NOTE)] = None
 
@@ -138,10 +193,16 @@ class PartnershipRecord(Record):
     kind, table = "partnerships", "partnership_agreement"
     key, one_of = ("business_id", "employer_name", "start_date"), ("business_id", "employer_name")
 
-    business_id: Annotated[str | None, Spec("business_id", aliases=_BUSINESS_ID, db=None, form=False)] = None  # noqa: E501
+    business_id: Annotated[
+        str | None, Spec("business_id", aliases=_BUSINESS_ID, db=None, form=False)
+    ] = None
     employer_name: Annotated[str | None, Spec(aliases=_EMPLOYER, db=None, form=False)] = None
-    signed_on: Annotated[date | None, Spec(aliases=("allekirjoitettu", "signed"), in_period=True, not_future=True)] = None  # noqa: E501
-    start_date: Annotated[date, Spec(aliases=("alkupvm", "voimassa alkaen", "start"), in_period=True, not_future=True)]  # noqa: E501
+    signed_on: Annotated[
+        date | None, Spec(aliases=("allekirjoitettu", "signed"), in_period=True, not_future=True)
+    ] = None
+    start_date: Annotated[
+        date, Spec(aliases=("alkupvm", "voimassa alkaen", "start"), in_period=True, not_future=True)
+    ]
     # A planned end may lie ahead and past the project: only its order is checked
     end_date: Annotated[date | None, Spec(aliases=("loppupvm", "voimassa asti", "end"))] = None
     note: Annotated[str | None, Spec(aliases=_NOTE)] = None
@@ -158,28 +219,62 @@ class GrantRecord(Record):
     # Employment may start after the application: in the project, possibly ahead
     employment_start: Annotated[date, Spec(aliases=("työsuhteen alku",), in_period=True)]
     employment_end: Annotated[date | None, Spec(aliases=("työsuhteen loppu",))] = None
-    contract_type: Annotated[str, Spec(choices="contract_type", aliases=("työsopimus", "sopimus", "contract"))]  # noqa: E501
-    weekly_hours: Annotated[Decimal, Field(gt=0, le=models.MAX_WEEKLY_HOURS), Spec(aliases=("tuntia viikossa", "h/vko", "hours"), example=Decimal("37.5"))]  # noqa: E501
-    monthly_amount: Annotated[Decimal, Field(ge=0), Spec(aliases=("€/kk", "eur/kk", "kuukausisumma"), example=Decimal("800.50"))]  # noqa: E501
+    contract_type: Annotated[
+        str, Spec(choices="contract_type", aliases=("työsopimus", "sopimus", "contract"))
+    ]
+    weekly_hours: Annotated[
+        Decimal,
+        Field(gt=0, le=models.MAX_WEEKLY_HOURS),
+        Spec(aliases=("tuntia viikossa", "h/vko", "hours"), example=Decimal("37.5")),
+    ]
+    monthly_amount: Annotated[
+        Decimal,
+        Field(ge=0),
+        Spec(aliases=("€/kk", "eur/kk", "kuukausisumma"), example=Decimal("800.50")),
+    ]
     months: Annotated[int, Field(ge=1), Spec(aliases=("kk", "kuukausia"), example=6)]
     # €/month × months (polku/rules/grants.py); a file may give it, a form never does
-    amount: Annotated[Decimal | None, Field(ge=0), Spec(aliases=("yhteensä", "total"), form=False)] = None  # noqa: E501
-    application_date: Annotated[date, Spec(aliases=("hakemuspvm", "haettu"), in_period=True, not_future=True)]  # noqa: E501
-    decision_date: Annotated[date | None, Spec(aliases=("päätöspvm",), in_period=True, not_future=True)] = None  # noqa: E501
+    amount: Annotated[
+        Decimal | None, Field(ge=0), Spec(aliases=("yhteensä", "total"), form=False)
+    ] = None
+    application_date: Annotated[
+        date, Spec(aliases=("hakemuspvm", "haettu"), in_period=True, not_future=True)
+    ]
+    decision_date: Annotated[
+        date | None, Spec(aliases=("päätöspvm",), in_period=True, not_future=True)
+    ] = None
     decision: Annotated[str, Spec(choices="decision")] = "pending"
     # A form asks only whether the bonus is de minimis aid: its amount is the bonus's
-    de_minimis_amount: Annotated[Decimal | None, Field(ge=0), Spec(aliases=("de minimis",), form=False)] = None  # noqa: E501
-    employed_after_6_months: Annotated[bool | None, Spec(aliases=("työssä 6 kk", "employed_6_months"))] = None  # noqa: E501
-    employed_after_12_months: Annotated[bool | None, Spec(aliases=("työssä 12 kk", "employed_12_months"))] = None  # noqa: E501
+    de_minimis_amount: Annotated[
+        Decimal | None, Field(ge=0), Spec(aliases=("de minimis",), form=False)
+    ] = None
+    employed_after_6_months: Annotated[
+        bool | None, Spec(aliases=("työssä 6 kk", "employed_6_months"))
+    ] = None
+    employed_after_12_months: Annotated[
+        bool | None, Spec(aliases=("työssä 12 kk", "employed_12_months"))
+    ] = None
 
 
 class CostRecord(Record):
     kind, table = "costs", "cost_entry"
     key = ("budget_line", "municipality", "booked_on", "description")
 
-    budget_line: Annotated[str, Spec(choices="budget_line", aliases=("budjetti", "kustannuslaji", "budget_line_code"), db="budget_line_code")]  # noqa: E501
-    municipality: Annotated[str | None, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")] = None  # noqa: E501
-    booked_on: Annotated[date, Spec(aliases=("kirjauspvm", "päivämäärä", "pvm", "date"), in_period=True, not_future=True)]  # noqa: E501
+    budget_line: Annotated[
+        str,
+        Spec(
+            choices="budget_line",
+            aliases=("budjetti", "kustannuslaji", "budget_line_code"),
+            db="budget_line_code",
+        ),
+    ]
+    municipality: Annotated[
+        str | None, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")
+    ] = None
+    booked_on: Annotated[
+        date,
+        Spec(aliases=("kirjauspvm", "päivämäärä", "pvm", "date"), in_period=True, not_future=True),
+    ]
     amount: Annotated[Decimal, Spec(aliases=("euroa", "määrä"), example=Decimal("1234.50"))]
     description: Annotated[str, Spec(aliases=("selite",))]
 
@@ -194,7 +289,7 @@ class ChecklistItemRecord(Record):
     due_date: date | None = None
     note: str | None = None
     evidence_url: str | None = None
-# fmt: on
+
 
 # The kinds a file imports, in the order they depend on each other (a grant names a client
 # and an employer)

@@ -9,7 +9,7 @@ are optional sections: a heading and a box to tick to fill them in."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -188,15 +188,12 @@ def draw(
             for field in records.fields(record):
                 if field.name in slots.fields:
                     continue  # named by an earlier section already
+                widget_key = key(form, field.name)
                 if field.name in widgets:
-                    values[field.name] = widgets[field.name](
-                        field.label(lang()), key(form, field.name)
-                    )  # noqa: E501
+                    values[field.name] = widgets[field.name](field.label(lang()), widget_key)
                 elif field.spec.form:
                     if field.name in defaults:
-                        field = records.FieldDef(
-                            **{**field.__dict__, "default": defaults[field.name]}
-                        )  # noqa: E501
+                        field = replace(field, default=defaults[field.name])
                     values[field.name] = _widget(record, field, form, options, labels)
                 slots.under(field.name)
         slots.general = st.empty()
@@ -255,9 +252,12 @@ def draw_and_confirm(form: str, engine: Any, actor: Any, **kw: Any) -> None:
     confirmation saves it."""
     show_flash(form)
     st.caption(t(f"forms.{form}.caption"))
-    de_minimis: Widget = lambda _, widget_key: st.checkbox(  # noqa: E731
-        t("forms.field.de_minimis"), key=widget_key, help=t("forms.field.de_minimis.help")
-    )
+
+    def de_minimis(_: str, widget_key: str) -> bool:
+        # A form asks whether the bonus is de minimis aid; its amount is the bonus's
+        help_ = t("forms.field.de_minimis.help")
+        return st.checkbox(t("forms.field.de_minimis"), key=widget_key, help=help_)
+
     drawn = draw(form, widgets={"de_minimis_amount": de_minimis}, submit="forms.grant.review", **kw)
     if drawn.values is not None:
         st.session_state.pop(GRANT_PENDING_KEY, None)
