@@ -1,9 +1,10 @@
 """CSV and Excel import: parse office files, validate every row, upsert in one transaction.
 
 Seven kinds of data come in (KINDS): clients, status episodes, outcomes, employers,
-partnership agreements, employment-bonus grants and cost entries. Each kind has a template
-with Finnish column headers (English names and common variants accepted, see `Column`);
-`data/sample/<kind>.csv` is a valid example of each.
+partnership agreements, employment-bonus grants and cost entries, each declared once in
+polku/records.py. Each kind has a template with Finnish column headers (English labels, names
+and common variants accepted, see `Column`); `data/sample/<kind>.csv` is a valid example of
+each. The rules between values are polku/rules/'s.
 
 The flow is `import_file(...)`: read the bytes (UTF-8 with or without BOM, or Windows-1252;
 comma, semicolon or tab; or an .xlsx workbook) → scan every cell for personal identity codes
@@ -27,7 +28,6 @@ from polku.config import ROOT
 from polku.ingest.checking import Lookups, load_lookups, parse_bool, parse_date, parse_decimal
 from polku.ingest.kinds import (
     BIRTH_YEARS,
-    CENT,
     CLIENT_CODE,
     IMPORT_ORDER,
     KIND_NAMES,
@@ -76,6 +76,7 @@ from polku.ingest.writing import (
     write_plan,
 )
 from polku.rules.grants import (
+    CENT,
     DE_MINIMIS_CEILING,
     DE_MINIMIS_WARNING_SHARE,
     DE_MINIMIS_YEARS,

@@ -1,4 +1,5 @@
-"""The kinds of data an import takes: their columns, headers and natural keys."""
+"""The kinds of data an import takes, as the import reads their declarations (polku/records.py):
+columns with their Finnish headers and accepted variants, types, ranges and natural keys."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ IMPORT_ORDER = tuple(records.IMPORTED)
 BIRTH_YEARS = (models.BIRTH_YEAR_MIN, models.BIRTH_YEAR_MAX)
 MAX_WEEKLY_HOURS = Decimal(models.MAX_WEEKLY_HOURS)
 CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
