@@ -19,7 +19,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Union
 
-import annotated_types
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
@@ -365,12 +364,13 @@ def _field(kind: str, name: str, info: FieldInfo) -> FieldDef:
     )
     low = high = None
     exclusive = False
+    # pydantic keeps Field(ge=…, gt=…, le=…) as annotated-types markers with those attributes
     for bound in info.metadata:
-        if isinstance(bound, annotated_types.Ge):
+        if getattr(bound, "ge", None) is not None:
             low = Decimal(str(bound.ge))
-        elif isinstance(bound, annotated_types.Gt):
+        elif getattr(bound, "gt", None) is not None:
             low, exclusive = Decimal(str(bound.gt)), True
-        elif isinstance(bound, annotated_types.Le):
+        elif getattr(bound, "le", None) is not None:
             high = Decimal(str(bound.le))
     required = info.is_required()
     default = None if required or info.default is None else info.default
