@@ -49,6 +49,11 @@ WORK_PACKAGE_SCOPES = ("municipality", "region")
 INDICATOR_KINDS = ("count", "rate")
 BUDGET_KINDS = ("cost", "financing")
 
+# Ranges the database refuses to leave; polku/records.py declares the same bounds for the
+# import and the forms
+BIRTH_YEAR_MIN, BIRTH_YEAR_MAX = 1940, 2015
+MAX_WEEKLY_HOURS = 60
+
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     """SQL for `column IN (...)`, for CHECK constraints over a fixed code set."""
@@ -410,7 +415,9 @@ class MunicipalityService(SQLModel, table=True):
 class Client(SQLModel, table=True):
     __tablename__ = "client"
     __table_args__ = (
-        CheckConstraint("birth_year BETWEEN 1940 AND 2015", name="birth_year"),
+        CheckConstraint(
+            f"birth_year BETWEEN {BIRTH_YEAR_MIN} AND {BIRTH_YEAR_MAX}", name="birth_year"
+        ),
         CheckConstraint(f"gender IS NULL OR {_in('gender', GENDERS)}", name="gender"),
         CheckConstraint(
             f"education_level IS NULL OR {_in('education_level', EDUCATION_LEVELS)}",
@@ -569,7 +576,9 @@ class BonusGrant(SQLModel, table=True):
         CheckConstraint(
             "employment_end IS NULL OR employment_end >= employment_start", name="employment_period"
         ),
-        CheckConstraint("weekly_hours > 0 AND weekly_hours <= 60", name="weekly_hours"),
+        CheckConstraint(
+            f"weekly_hours > 0 AND weekly_hours <= {MAX_WEEKLY_HOURS}", name="weekly_hours"
+        ),
         CheckConstraint("monthly_amount >= 0 AND months > 0 AND amount >= 0", name="amounts"),
         CheckConstraint(
             "decision = 'pending' OR decision_date IS NOT NULL", name="decided_has_date"

@@ -2,7 +2,7 @@
 each holding only what the viewer may see; and `open_snapshot` for analysts' notebooks.
 
 - The workbook has a sheet per table and the CSV files a file per table: the seven kinds of
-  the import (polku/ingest.py) with the import templates' Finnish headers and natural keys
+  the import (polku/ingest/) with the import templates' Finnish headers and natural keys
   (client code, Y-tunnus), plus the bonus payments. They are for people: names instead of
   codes (Finnish or English, the viewer's language), Finnish dates and numbers (real date
   and number cells in the workbook; d.m.yyyy and decimal commas in the CSV files), empty
@@ -62,7 +62,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import metadata
-from polku import audit, db, i18n, ingest, metrics
+from polku import audit, db, i18n, ingest, metrics, records
 from polku.access import Actor, Permission, row_scope
 from polku.ingest import KINDS
 
@@ -164,51 +164,46 @@ def _row_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
 # The seven kinds as the import reads them
 
 
+def _kind_columns(kind: str) -> list[Any]:
+    """The kind's columns as its declaration lists them (polku/records.py), each labelled with
+    its canonical name: from the kind's table, or the client and employer it names."""
+    spec = KINDS[kind]
+    table = _t[spec.table]
+    c, e = _t["client"].c, _t["employer"].c
+    named = {"client_code": c.code, "business_id": e.business_id, "employer_name": e.name}
+    out: list[Any] = []
+    for column in spec.columns:
+        if (
+            column.db
+            and column.db in table.c
+            and not (kind != "employers" and column.name in named)
+        ):
+            out.append(table.c[column.db].label(column.name))
+        elif column.name in named:
+            out.append(named[column.name].label(column.name))
+        else:  # the client's target groups: read separately
+            out.append(literal(None).label(column.name))
+    return out
+
+
 def _kind_select(kind: str, scope: Scope) -> Select:
     c, e, g = _t["client"].c, _t["employer"].c, _t["bonus_grant"].c
+    columns = _kind_columns(kind) if kind != PAYMENTS else []
     if kind == "employers":
-        return select(
-            e.business_id, e.name, e.employer_type, e.municipality_code.label("municipality")
-        ).where(_visible_employers(scope))
+        return select(*columns).where(_visible_employers(scope))
     if kind == "clients":
-        return select(
-            c.id.label("_id"),
-            c.code.label("client_code"),
-            c.municipality_code.label("municipality"),
-            c.birth_year,
-            c.gender,
-            c.education_level,
-            c.labour_status_at_entry,
-            c.unemployment_months,
-            literal(None).label("target_groups"),
-            c.entry_date,
-            c.exit_date,
-            c.plan_goal,
-            c.plan_goal_reached,
-        ).where(_in_scope(c.municipality_code, scope))
+        return select(c.id.label("_id"), *columns).where(_in_scope(c.municipality_code, scope))
     if kind == "episodes":
         s = _t["status_episode"].c
         return (
-            select(
-                c.code.label("client_code"),
-                s.status_code.label("status"),
-                s.start_date,
-                s.end_date,
-            )
+            select(*columns)
             .join_from(_t["status_episode"], _t["client"], c.id == s.client_id)
             .where(_in_scope(c.municipality_code, scope))
         )
     if kind == "outcomes":
         o = _t["outcome"].c
         return (
-            select(
-                c.code.label("client_code"),
-                o.outcome_type_code.label("outcome_type"),
-                o.outcome_date,
-                e.business_id,
-                e.name.label("employer_name"),
-                o.note,
-            )
+            select(*columns)
             .select_from(_t["outcome"])
             .join(_t["client"], c.id == o.client_id)
             .outerjoin(_t["employer"], e.id == o.employer_id)
@@ -217,39 +212,20 @@ def _kind_select(kind: str, scope: Scope) -> Select:
     if kind == "partnerships":
         p = _t["partnership_agreement"].c
         return (
-            select(
-                e.business_id,
-                e.name.label("employer_name"),
-                p.signed_on,
-                p.start_date,
-                p.end_date,
-                p.note,
-            )
+            select(*columns)
             .join_from(_t["partnership_agreement"], _t["employer"], e.id == p.employer_id)
             .where(_visible_employers(scope))
         )
     if kind == "grants":
         return (
-            select(
-                e.business_id,
-                e.name.label("employer_name"),
-                c.code.label("client_code"),
-                *(g[column.name] for column in KINDS["grants"].columns[3:]),
-            )
+            select(*columns)
             .select_from(_t["bonus_grant"])
             .join(_t["employer"], e.id == g.employer_id)
             .join(_t["client"], c.id == g.client_id)
             .where(_in_scope(c.municipality_code, scope))
         )
     if kind == "costs":
-        k = _t["cost_entry"].c
-        return select(
-            k.budget_line_code.label("budget_line"),
-            k.municipality_code.label("municipality"),
-            k.booked_on,
-            k.amount,
-            k.description,
-        ).where(_in_scope(k.municipality_code, scope))
+        return select(*columns).where(_in_scope(_t["cost_entry"].c.municipality_code, scope))
     if kind == PAYMENTS:
         pay = _t["bonus_payment"].c
         return (
@@ -737,7 +713,7 @@ def _export_parquet(
         "exported_by_role": actor.role,
         "scope": "all" if scope is None else sorted(scope),
         "schema_revision": db.current_revision(conn.engine),
-        "values": VALUES_NOTE,
+        "values": {lang: i18n.t("dictionary.values_note", lang) for lang in ("fi", "en")},
         "tables": tables,
     }
     path = target / MANIFEST_FILE
@@ -770,169 +746,6 @@ def open_snapshot(directory: Path | str, database: Path | str | None = None) -> 
     return engine
 
 
-# Descriptions of the tables (Finnish, English); columns below, generic ones by name
-TABLE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "project": ("Hanke: yksi rivi", "The project itself: one row"),
-    "municipality": ("Hankkeen kunnat", "The municipalities of the project"),
-    "work_package": ("Hankesuunnitelman työpaketit", "The work packages of the plan"),
-    "phase": ("Työpaketin vaiheet", "The phases of a work package"),
-    "checklist_template_item": (
-        "Vaiheen tehtävät hankesuunnitelman mukaan (pohja)",
-        "A phase's checklist items as the plan gives them (the template)",
-    ),
-    "client_status": ("Välityömarkkinoiden asiakastilat", "Client statuses of the ILM"),
-    "target_group": ("Kohderyhmät", "Target groups"),
-    "service": ("Valmennusympäristöjen palvelut", "Services of the coaching environments"),
-    "operating_model": ("Paikalliset toimintamallit", "Local operating models"),
-    "outcome_type": ("Asiakkaan polun tulosten lajit", "Kinds of outcome of a client's path"),
-    "indicator": ("Tulostavoitteet (mittarit)", "Expected results (indicators) and targets"),
-    "target_override": (
-        "Kunnan oma tavoite väestöosuuden sijaan",
-        "A municipality's own target instead of its population share",
-    ),
-    "target_milestone": ("Välitavoitteet", "Milestones on an indicator's trajectory"),
-    "budget_line": ("Budjetin rivit: kustannukset ja rahoitus", "Budget lines: costs, financing"),
-    "staff_role": ("Henkilöstö hankesuunnitelmassa", "Staff roles of the plan"),
-    "checklist_item": (
-        "Kuntien ja alueen vaihelistojen tehtävät",
-        "Checklist items of the municipalities and the region",
-    ),
-    "municipality_setup": ("Kunnan valitsema toimintamalli", "A municipality's operating model"),
-    "municipality_service": (
-        "Kunnan valmennusympäristön palvelut",
-        "Services a municipality's coaching environment offers",
-    ),
-    "client": (
-        "Asiakkaat pseudonyymein tunnuksin (ei nimiä, ei henkilötunnuksia)",
-        "Clients under pseudonymous codes (no names, no identity codes)",
-    ),
-    "client_target_group": ("Asiakkaan kohderyhmät", "The target groups a client belongs to"),
-    "status_episode": ("Asiakkaan tilajaksot", "Periods a client spent in one status"),
-    "employer": ("Työnantajat", "Employers"),
-    "partnership_agreement": (
-        "Kumppanuussopimukset työnantajien kanssa",
-        "Partnership agreements with employers",
-    ),
-    "outcome": ("Asiakkaan polun tulokset", "Outcomes of a client's path"),
-    "bonus_grant": (
-        "Työllistämislisähakemukset, päätökset ja seuranta",
-        "Employment-bonus applications, decisions and follow-up",
-    ),
-    "bonus_payment": ("Myönnettyjen työllistämislisien maksut", "Payments of granted bonuses"),
-    "cost_entry": ("Budjettiriveille kirjatut kustannukset", "Costs booked against budget lines"),
-}
-
-COLUMN_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "project.start_date": ("Hankekauden alku", "Start of the project period"),
-    "project.end_date": ("Hankekauden loppu", "End of the project period"),
-    "project.lead_municipality_code": ("Vastuukunnan koodi", "Code of the lead municipality"),
-    "municipality.code": ("Kuntanumero (kolme merkkiä, esim. 090)", "Municipality number"),
-    "municipality.population": ("Asukasluku 31.12.2024", "Population 31.12.2024"),
-    "municipality.business_id": ("Kunnan Y-tunnus", "The municipality's business ID"),
-    "work_package.scope": ("Kuntakohtainen vai koko alue", "Per municipality or region-wide"),
-    "outcome_type.employment": ("Onko tulos työsuhde", "Whether the outcome is employment"),
-    "indicator.kind": ("Lukumäärä (count) tai osuus (rate)", "Count or rate"),
-    "indicator.target": ("Koko alueen tavoite", "The region's target"),
-    "indicator.note": ("Huomautus", "Note"),
-    "target_override.target": ("Kunnan tavoite", "The municipality's target"),
-    "target_milestone.due_date": ("Välitavoitteen päivä", "Date of the milestone"),
-    "target_milestone.target": ("Välitavoite", "Value of the milestone"),
-    "budget_line.kind": ("Kustannus (cost) tai rahoitus (financing)", "Cost or financing"),
-    "budget_line.amount": ("Summa euroina", "Amount in euros"),
-    "budget_line.share": ("Osuus (esim. 0,8)", "Share (e.g. 0.8)"),
-    "staff_role.fte": ("Henkilötyövuodet", "Full-time equivalents"),
-    "checklist_template_item.required": ("Pakollinen tehtävä", "Required item"),
-    "checklist_item.municipality_code": (
-        "Kunta; tyhjä = koko alueen tehtävä",
-        "Municipality; empty for the region's items",
-    ),
-    "checklist_item.title": ("Tehtävän nimi", "Title of the item"),
-    "checklist_item.required": ("Pakollinen tehtävä", "Required item"),
-    "checklist_item.status": ("Tila", "Status"),
-    "checklist_item.owner": ("Vastuutaho (rooli)", "Owner (a role)"),
-    "checklist_item.due_date": ("Määräaika", "Due date"),
-    "checklist_item.note": ("Huomautus", "Note"),
-    "checklist_item.evidence_url": ("Linkki aineistoon", "Link to evidence"),
-    "checklist_item.version": ("Versio (samanaikaisten muutosten tunnistus)", "Version"),
-    "municipality_setup.coaching_environment": (
-        "Valmennusympäristön nimi",
-        "Name of the coaching environment",
-    ),
-    "municipality_setup.note": ("Huomautus", "Note"),
-    "municipality_setup.version": ("Versio", "Version"),
-    "municipality_service.started_on": ("Palvelu alkoi", "Date the service started"),
-    "client.code": ("Pseudonyymi asiakastunnus", "Pseudonymous client code"),
-    "client.birth_year": ("Syntymävuosi (ei syntymäpäivää)", "Birth year (never the date)"),
-    "client.gender": ("Sukupuoli: female, male, other", "Gender: female, male, other"),
-    "client.education_level": ("Koulutustaso (ISCED-ryhmä)", "Education level (ISCED band)"),
-    "client.labour_status_at_entry": (
-        "Työmarkkina-asema aloittaessa",
-        "Labour-market status at entry",
-    ),
-    "client.unemployment_months": (
-        "Työttömyyden kesto aloittaessa (kk)",
-        "Months of unemployment at entry",
-    ),
-    "client.entry_date": ("Aloituspäivä hankkeessa", "Date of entry into the project"),
-    "client.exit_date": ("Päättymispäivä; tyhjä = mukana", "Date of exit; empty while in"),
-    "client.plan_goal": ("Työllistymissuunnitelman tavoite", "Goal of the employment plan"),
-    "client.plan_goal_reached": (
-        "Saavutettiinko tavoite (kirjataan päättyessä)",
-        "Whether the goal was reached (known at exit)",
-    ),
-    "status_episode.start_date": ("Tilajakson alku", "Start of the episode"),
-    "status_episode.end_date": ("Tilajakson loppu; tyhjä = jatkuu", "End; empty while open"),
-    "employer.business_id": ("Y-tunnus; yksityishenkilöllä ei ole", "Business ID (Y-tunnus)"),
-    "employer.name": ("Nimi", "Name"),
-    "employer.employer_type": (
-        "company, association, foundation, private_person, public",
-        "company, association, foundation, private_person, public",
-    ),
-    "employer.municipality_code": ("Kunta, jossa työnantaja toimii", "Employer's municipality"),
-    "partnership_agreement.signed_on": ("Allekirjoituspäivä", "Date signed"),
-    "partnership_agreement.start_date": ("Voimassa alkaen", "In force from"),
-    "partnership_agreement.end_date": ("Voimassa asti; tyhjä = toistaiseksi", "In force until"),
-    "partnership_agreement.note": ("Lisätieto", "Note"),
-    "outcome.outcome_date": ("Tuloksen päivä", "Date of the outcome"),
-    "outcome.note": ("Lisätieto", "Note"),
-    "bonus_grant.employment_start": ("Työsuhteen alku", "Start of the employment"),
-    "bonus_grant.employment_end": ("Työsuhteen loppu; tyhjä = toistaiseksi", "End of employment"),
-    "bonus_grant.contract_type": ("fixed_term tai permanent", "fixed_term or permanent"),
-    "bonus_grant.weekly_hours": ("Viikkotunnit", "Weekly hours"),
-    "bonus_grant.monthly_amount": ("Euroa kuukaudessa", "Euros per month"),
-    "bonus_grant.months": ("Kuukaudet", "Months"),
-    "bonus_grant.amount": ("Summa = €/kk × kuukaudet", "Amount = €/month × months"),
-    "bonus_grant.application_date": ("Hakemuspäivä", "Application date"),
-    "bonus_grant.decision_date": ("Päätöspäivä", "Decision date"),
-    "bonus_grant.decision": ("pending, granted tai refused", "pending, granted or refused"),
-    "bonus_grant.de_minimis_amount": (
-        "De minimis -tuen määrä (enintään 300 000 € / työnantaja / 3 v)",
-        "De minimis aid (at most 300 000 € per employer over three years)",
-    ),
-    "bonus_grant.employed_after_6_months": ("Työssä 6 kk jälkeen", "Employed after 6 months"),
-    "bonus_grant.employed_after_12_months": ("Työssä 12 kk jälkeen", "Employed after 12 months"),
-    "bonus_payment.paid_on": ("Maksupäivä", "Date paid"),
-    "bonus_payment.amount": ("Maksettu summa", "Amount paid"),
-    "cost_entry.municipality_code": ("Kunta; tyhjä = koko hanke", "Municipality; empty: all"),
-    "cost_entry.booked_on": ("Kirjauspäivä", "Date booked"),
-    "cost_entry.amount": ("Summa euroina", "Amount in euros"),
-    "cost_entry.description": ("Kuvaus", "Description"),
-    "cost_entry.created_by": ("Kirjaaja (sähköposti)", "Booked by (e-mail)"),
-}
-_GENERIC: dict[str, tuple[str, str]] = {
-    "id": ("Tunniste (juokseva numero)", "Identifier (serial number)"),
-    "code": ("Koodi", "Code"),
-    "position": ("Järjestys", "Position in order"),
-    "name": ("Nimi", "Name"),
-    "name_fi": ("Nimi suomeksi", "Name in Finnish"),
-    "name_en": ("Nimi englanniksi", "Name in English"),
-    "created_at": ("Luotu (UTC)", "Created (UTC)"),
-    "updated_at": ("Muutettu viimeksi (UTC)", "Last changed (UTC)"),
-    "updated_by": ("Viimeisin muuttaja (sähköposti)", "Last changed by (e-mail)"),
-    "created_by": ("Lisääjä (sähköposti)", "Added by (e-mail)"),
-}
-
-
 # Snapshot columns holding codes of a fixed code set of models.py (i18n.CODE_SETS)
 FIXED_CODE_COLUMNS: dict[str, str] = {
     "client.gender": "gender",
@@ -945,24 +758,6 @@ FIXED_CODE_COLUMNS: dict[str, str] = {
     "work_package.scope": "work_package_scope",
     "indicator.kind": "indicator_kind",
     "budget_line.kind": "budget_kind",
-}
-# What the dictionary says of a column whose codes the workbook and the CSV files show as names
-NAMED_IN_EXPORTS = (
-    "Parquetissa koodi; Excel- ja CSV-viennissä nimi.",
-    "A code in Parquet; a name in the Excel and CSV exports.",
-)
-# The manifest's word on which files carry codes and which names
-VALUES_NOTE = {
-    "fi": (
-        "Parquet-tiedostoissa on koodit ja tietotyypit (päivämäärät ISO-muodossa); nimet ovat "
-        "koodiluetteloissa (name_fi, name_en) ja tietosanaston sarakkeessa code_list. Excel- ja "
-        "CSV-viennit näyttävät koodien sijaan nimet ja suomalaiset muodot."
-    ),
-    "en": (
-        "The Parquet files carry codes and data types (ISO dates); the names are in the code "
-        "lists (name_fi, name_en) and in the data dictionary's code_list column. The Excel and "
-        "CSV exports show names instead of codes, in Finnish formats."
-    ),
 }
 
 
@@ -993,32 +788,75 @@ def code_list(table: Table, column: Any) -> str:
     return ""
 
 
+def _both(key: str, **values: Any) -> tuple[str, str]:
+    return i18n.t(key, "fi", **values), i18n.t(key, "en", **values)
+
+
 def table_description(table: str) -> tuple[str, str]:
-    return TABLE_DESCRIPTIONS.get(table, (table, table))
+    """A table's description in Finnish and English (polku/catalogs: "dictionary.table.*")."""
+    key = f"dictionary.table.{table}"
+    return _both(key) if key in i18n.CATALOGS["fi"] else (table, table)
 
 
-def column_description(table: Table, column: Any) -> tuple[str, str]:
-    """A column's description: its own, a reference's, or the generic one of its name."""
-    own = COLUMN_DESCRIPTIONS.get(f"{table.name}.{column.name}")
-    if own:
-        return own
+def declared_fields(
+    declarations: Iterable[type[records.Record]] = records.ALL,
+) -> dict[str, records.FieldDef]:
+    """ "table.column" → the declared field that fills it (polku/records.py), first one wins."""
+    found: dict[str, records.FieldDef] = {}
+    for record in declarations:
+        for f in records.fields(record):
+            if f.db:
+                found.setdefault(f"{record.table}.{f.db}", f)
+    return found
+
+
+def column_description(
+    table: Table, column: Any, declared: Mapping[str, records.FieldDef] | None = None
+) -> tuple[str, str]:
+    """A column's description: its declaration's, its own, a reference's, or the generic one
+    of its name."""
+    declared = declared_fields() if declared is None else declared
+    name = f"{table.name}.{column.name}"
+    if name in declared:
+        field = declared[name]
+        return field.description("fi"), field.description("en")
+    if f"dictionary.column.{name}" in i18n.CATALOGS["fi"]:
+        return _both(f"dictionary.column.{name}")
     for fk in column.foreign_keys:
         target = fk.column.table.name
         fi, en = table_description(target)
-        return (f"Viittaus tauluun {target}: {fi}", f"Reference to {target}: {en}")
-    return _GENERIC.get(column.name, (column.name, column.name))
+        return (
+            i18n.t("dictionary.reference", "fi", table=target, description=fi),
+            i18n.t("dictionary.reference", "en", table=target, description=en),
+        )
+    key = f"dictionary.generic.{column.name}"
+    return _both(key) if key in i18n.CATALOGS["fi"] else (column.name, column.name)
 
 
-def data_dictionary(tables: Iterable[Table] | None = None) -> pd.DataFrame:
+# A declared field's type in the dictionary while its table has no column for it yet
+_DECLARED_TYPES = {
+    "date": "date32[day]", "decimal": "decimal128(12, 2)", "int": "int64", "bool": "bool",
+}  # fmt: skip
+
+
+def data_dictionary(
+    tables: Iterable[Table] | None = None,
+    declarations: Iterable[type[records.Record]] = records.ALL,
+) -> pd.DataFrame:
     """One row per column of the snapshot: table, column, type, nullable, key, the code list
-    its codes come from, descriptions (saying where the other exports show names instead)."""
+    its codes come from, descriptions (saying where the other exports show names instead).
+    Columns of the record kinds are described by their declarations (polku/records.py); a
+    declared field its table does not hold yet gets a row of its own."""
     rows = []
     named = _named_in_exports()
+    declarations = tuple(declarations)
+    declared = declared_fields(declarations)
+    named_fi, named_en = _both("dictionary.named_in_exports")
     for table in tables or snapshot_tables():
         for column in table.c:
-            fi, en = column_description(table, column)
+            fi, en = column_description(table, column, declared)
             if f"{table.name}.{column.name}" in named:
-                fi, en = f"{fi}. {NAMED_IN_EXPORTS[0]}", f"{en}. {NAMED_IN_EXPORTS[1]}"
+                fi, en = f"{fi}. {named_fi}", f"{en}. {named_en}"
             refs = ", ".join(
                 f"{fk.column.table.name}.{fk.column.name}" for fk in column.foreign_keys
             )
@@ -1035,4 +873,20 @@ def data_dictionary(tables: Iterable[Table] | None = None) -> pd.DataFrame:
                     "description_en": en,
                 }
             )
+        for name, declared_field in declared.items():
+            table_name, column_name = name.split(".", 1)
+            if table_name == table.name and column_name not in table.c:
+                rows.append(
+                    {
+                        "table": table.name,
+                        "column": column_name,
+                        "type": _DECLARED_TYPES.get(declared_field.type, "string"),
+                        "nullable": not declared_field.required,
+                        "primary_key": False,
+                        "references": "",
+                        "code_list": declared_field.spec.choices or "",
+                        "description_fi": declared_field.description("fi"),
+                        "description_en": declared_field.description("en"),
+                    }
+                )
     return pd.DataFrame(rows)

@@ -4,7 +4,7 @@ A client's entry (with the first status), a status change, an exit (plan goal re
 an outcome, an employer with its partnership agreement, an employment-bonus grant (amount =
 €/month × months, de minimis ceiling checked) and a cost entry. Every function takes the
 acting user and asks polku/access.py for EDIT in the record's municipality itself, checks the
-values with the import's rules (polku/ingest.py: one definition of what is valid), and writes
+values with the import's rules (polku/ingest/: one definition of what is valid), and writes
 in one transaction with audit rows. Invalid input raises FormInvalid, whose problems name the
 field (`Problem.field`) and the reason (a catalog key), so the page shows each message next to
 its field; warnings (a text resembling an identity code, de minimis aid near the ceiling) come
@@ -24,9 +24,11 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from models import metadata
-from polku import i18n, ingest, privacy, project
+from polku import i18n, ingest, privacy, project, records
 from polku.access import Actor, Permission, check, row_scope
-from polku.ingest import ERROR, FormInvalid, Problem
+from polku.ingest import ERROR, WARNING, FormInvalid, Problem
+from polku.rules import Finding, grants
+from polku.rules import clients as clients_rules
 from polku.validation import BUSINESS_ID_PATTERN, normalise_business_id
 
 _client = metadata.tables["client"]
@@ -148,25 +150,17 @@ def read_numbers(
     return values
 
 
-def _over(name: str, value: Decimal | int | None, limit: Decimal | int, key: str) -> list[Problem]:
-    if value is None or value <= limit:
-        return []
-    return [Problem(None, name, key, {"value": value, "limit": limit}, ERROR, name)]
+def _problems(findings: Sequence[Finding]) -> list[Problem]:
+    """The rules' findings as a form's problems, at their first field."""
+    return [
+        Problem(None, f.fields[0], f.key, f.params, WARNING if f.warning else ERROR, f.fields[0])
+        for f in findings
+    ]
 
 
 def grant_limit_problems(entry: GrantEntry, limits: project.Limits | None = None) -> list[Problem]:
     """A grant's €/month, weekly hours and months above the project file's limits."""
-    limits = limits or project.limits()
-    return [
-        *_over("weekly_hours", entry.weekly_hours, limits.weekly_hours, "forms.error.limit.hours"),
-        *_over(
-            "monthly_amount",
-            entry.monthly_amount,
-            limits.bonus_monthly_euros,
-            "forms.error.limit.euros",
-        ),
-        *_over("months", entry.months, limits.bonus_months, "forms.error.limit.months"),
-    ]
+    return _problems(grants.limit_rules(entry.__dict__, limits or project.limits()))
 
 
 def check_grant(entry: GrantEntry) -> Decimal | None:
@@ -295,8 +289,9 @@ def change_status(
             raise _invalid("start_date", "ingest.error.required")
         if client.exit_date is not None:
             raise _invalid("start_date", "forms.error.client_exited", exit=client.exit_date)
-        if start < client.entry_date:
-            raise _invalid("start_date", "ingest.error.before_entry", entry=client.entry_date)
+        early = _problems(clients_rules.not_before_entry(start, client.entry_date, "start_date"))
+        if early:
+            raise FormInvalid(early)
         e = _episode.c
         open_ = conn.execute(
             select(e.status_code, e.start_date)
@@ -504,7 +499,7 @@ def grant_amount(monthly_amount: Decimal | None, months: int | None) -> Decimal 
     """€/month × months, or None while either is missing."""
     if monthly_amount is None or months is None:
         return None
-    return ingest.grant_amount(monthly_amount, months)
+    return grants.grant_amount(monthly_amount, months)
 
 
 def record_grant(
@@ -564,12 +559,116 @@ def record_cost(
         "description": _text(entry.description),
     }
     limit = project.limits().cost_euros
-    over = _over("amount", entry.amount, limit, "forms.error.limit.euros")
+    over = _problems(grants.over_limit("amount", entry.amount, limit, "forms.error.limit.euros"))
     with engine.begin() as conn:
         _, warnings = _checked(conn, actor, "costs", record, today, over)
         line = _named(conn, "budget_line", entry.budget_line)
     parts = (line, entry.booked_on, entry.amount)
     return Saved(f"{entry.budget_line}/{entry.booked_on}", warnings, parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The forms of the Asiakkaat page: which declarations each draws, and their values saved
+
+# A form's declarations (polku/records.py); those after the first are optional sections
+FORMS: dict[str, tuple[type[records.Record], ...]] = {
+    "client": (records.NewClientRecord,),
+    "status": (records.EpisodeRecord,),
+    "exit": (records.ExitRecord,),
+    "outcome": (records.OutcomeRecord,),
+    "employer": (records.EmployerRecord, records.PartnershipRecord),
+    "grant": (records.GrantRecord,),
+    "cost": (records.CostRecord,),
+}
+
+
+def section_key(record: type[records.Record]) -> str:
+    """The form value that says whether an optional section was filled in."""
+    return f"with_{record.kind}"
+
+
+def _numbers(form: str, values: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The form's values with its number fields (as the declarations type them) parsed."""
+    typed = [f for r in FORMS[form] for f in records.form_fields(r) if f.type in ("int", "decimal")]
+    texts = {f.name: values.get(f.name) for f in typed}
+    whole = [f.name for f in typed if f.type == "int"]
+    return {**values, **read_numbers(texts, whole, lang)}
+
+
+def grant_entry(values: Mapping[str, Any], lang: str = i18n.DEFAULT_LANGUAGE) -> GrantEntry:
+    """A grant form's values as an entry, checked against the project file's limits and ready
+    for its total to be confirmed; FormInvalid otherwise."""
+    v = _numbers("grant", values, lang)
+    entry = GrantEntry(
+        employer=v.get("business_id") or "",
+        client_code=v.get("client_code") or "",
+        employment_start=v.get("employment_start"),
+        contract_type=v.get("contract_type"),
+        weekly_hours=v.get("weekly_hours"),
+        monthly_amount=v.get("monthly_amount"),
+        months=v.get("months"),
+        application_date=v.get("application_date"),
+        employment_end=v.get("employment_end"),
+        decision=v.get("decision") or "pending",
+        decision_date=v.get("decision_date"),
+        de_minimis=bool(v.get("de_minimis_amount")),
+        employed_after_6_months=v.get("employed_after_6_months"),
+        employed_after_12_months=v.get("employed_after_12_months"),
+    )
+    check_grant(entry)
+    return entry
+
+
+def submit(
+    form: str,
+    engine: Engine,
+    actor: Actor | None,
+    values: Mapping[str, Any],
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> Saved:
+    """Save what a form of the Asiakkaat page holds (its fields named as declared, numbers as
+    typed); FormInvalid names the fields that are wrong."""
+    v = _numbers(form, values, lang)
+    code = v.get("client_code") or ""
+    if form == "client":
+        entry = ClientEntry(
+            code=code, municipality=v.get("municipality"), birth_year=v.get("birth_year"),
+            entry_date=v.get("entry_date"), status=v.get("status"), gender=v.get("gender"),
+            education_level=v.get("education_level"),
+            labour_status=v.get("labour_status_at_entry"),
+            unemployment_months=v.get("unemployment_months"),
+            target_groups=tuple(v.get("target_groups") or ()), plan_goal=v.get("plan_goal"),
+        )  # fmt: skip
+        return record_client(engine, actor, entry)
+    if form == "status":
+        return change_status(engine, actor, code, v.get("status"), v.get("start_date"))
+    if form == "exit":
+        return record_exit(engine, actor, code, v.get("exit_date"), v.get("plan_goal_reached"))
+    if form == "outcome":
+        return record_outcome(
+            engine, actor, code, v.get("outcome_type"), v.get("outcome_date"),
+            employer=v.get("business_id"), note=v.get("note"),
+        )  # fmt: skip
+    if form == "employer":
+        employer = EmployerEntry(
+            v.get("name") or "", v.get("employer_type"), v.get("business_id"),
+            v.get("municipality") or None,
+        )  # fmt: skip
+        agreement = None
+        if v.get(section_key(records.PartnershipRecord)):
+            agreement = PartnershipEntry(
+                v.get("start_date"), v.get("signed_on"), v.get("end_date"), v.get("note")
+            )
+        return record_employer(engine, actor, employer, agreement)
+    if form == "grant":
+        return record_grant(engine, actor, grant_entry(values, lang))
+    if form == "cost":
+        cost = CostInput(
+            v.get("budget_line"), v.get("booked_on"), v.get("amount"),
+            v.get("description") or "", v.get("municipality") or None,
+        )  # fmt: skip
+        return record_cost(engine, actor, cost)
+    raise ValueError(f"unknown form {form!r}")
 
 
 # ---------------------------------------------------------------------------------------------

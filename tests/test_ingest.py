@@ -1,4 +1,4 @@
-"""polku/ingest.py on real databases (SQLite and PostgreSQL): every validation rule with a file
+"""polku/ingest/ on real databases (SQLite and PostgreSQL): every validation rule with a file
 that breaks it, office files as they come (encodings, separators, decimal commas, both date
 forms, .xlsx), upserts that change nothing the second time, all-or-nothing commits, access per
 row, and the `python -m polku import` command."""
@@ -872,7 +872,11 @@ def test_no_two_columns_of_a_kind_accept_the_same_header() -> None:
 
 
 def test_every_reason_key_has_a_message_in_both_languages() -> None:
-    source = (ingest.ROOT / "polku" / "ingest.py").read_text(encoding="utf-8")
+    sources = [
+        *(ingest.ROOT / "polku").glob("ingest/*.py"),
+        *(ingest.ROOT / "polku").glob("rules/*.py"),
+    ]
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     keys = set(re.findall(r"\"(ingest\.(?:error|warning)\.[a-z_.]+)\"", source))
     keys |= {
         f"ingest.error.unknown.{c.choices}"

@@ -128,7 +128,7 @@ def test_two_imports_of_the_same_file_at_the_same_moment_store_one_set(
 def test_an_import_that_cannot_have_its_turn_is_refused_with_a_message(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "LOCK_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(ingest.writing, "LOCK_TIMEOUT_SECONDS", 0.5)
     data = csv_bytes(FILES["clients"])
     with engine.connect() as other, other.begin():
         ingest.lock_kind(other, "clients")  # another import of clients, still running

@@ -1,4 +1,4 @@
-"""The reading part of polku/ingest.py (bytes → rows) on real databases: limits refused before
+"""The reading part of polku/ingest/ (bytes → rows) on real databases: limits refused before
 parsing, identity codes found wherever a file hides them, damaged workbooks, and every problem
 of a file listed in one pass."""
 

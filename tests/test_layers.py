@@ -14,8 +14,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 SCRIPTS = [*PAGES, ROOT / "streamlit_app.py"]
 MAX_PAGE_LINES = 150
-# Being split on another branch of issue 14: drop from here when that is merged
-BEING_SPLIT = {"clients.py"}
 # Below polku: pages reach the data through polku, never the models or the database directly
 BELOW_POLKU = {"models", "sqlalchemy", "sqlmodel", "psycopg", "polku.db"}
 # Where Streamlit may be imported; tests and benchmarks drive the app through AppTest
@@ -38,19 +36,7 @@ def _within(module: str, packages: set[str]) -> bool:
     return any(module == p or module.startswith(f"{p}.") for p in packages)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(
-            p,
-            id=p.name,
-            marks=[pytest.mark.xfail(reason="split on another branch", strict=False)]
-            if p.name in BEING_SPLIT
-            else [],
-        )
-        for p in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_every_page_is_short(page: Path) -> None:
     lines = len(page.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_PAGE_LINES, f"{page.name}: {lines} lines; move its parts to polku/ui"

@@ -1,0 +1,40 @@
+"""Rules of a client's path: entry, exit, status episodes and outcomes in order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from polku.rules import Finding
+
+
+def client_rules(client: Mapping[str, Any]) -> list[Finding]:
+    """A client leaves on or after entering, and whether the plan's goal was reached is known
+    only at the exit."""
+    found = []
+    entry, exit_ = client.get("entry_date"), client.get("exit_date")
+    if entry is not None and exit_ is not None and exit_ < entry:
+        found.append(
+            Finding(("exit_date", "entry_date"), "ingest.error.exit_before_entry", {"entry": entry})
+        )  # noqa: E501
+    if client.get("plan_goal_reached") is not None and exit_ is None:
+        found.append(Finding(("plan_goal_reached", "exit_date"), "ingest.error.goal_without_exit"))  # noqa: E501
+    return found
+
+
+def period_rules(
+    record: Mapping[str, Any], start: str = "start_date", end: str = "end_date"
+) -> list[Finding]:  # noqa: E501
+    """A period (a status episode, an agreement, an employment) ends on or after its start."""
+    begins, ends = record.get(start), record.get(end)
+    if begins is not None and ends is not None and ends < begins:
+        return [Finding((end,), "ingest.error.end_before_start", {"start": begins})]
+    return []
+
+
+def not_before_entry(day: date | None, entry: date, field: str) -> list[Finding]:
+    """What happens on a client's path happens on or after their entry."""
+    if day is not None and day < entry:
+        return [Finding((field,), "ingest.error.before_entry", {"entry": entry})]
+    return []
