@@ -429,6 +429,20 @@ def _last_saver(
     return (found[0], found[1]) if found else (None, None)
 
 
+def _stale_write(
+    conn: Connection,
+    kind: str,
+    row_id: int,
+    read_version: int,
+    seen: Mapping[str, Any] | None,
+    yours: Mapping[str, Any],
+    code: str,
+) -> StaleEdit:
+    """An update or delete that matched no row: the conflict with what is stored now."""
+    stored = _read(conn, kind, row_id)
+    return StaleEdit([_conflict(conn, kind, row_id, read_version, stored, seen, yours, code)])
+
+
 def _conflict(
     conn: Connection,
     kind: str,
@@ -656,20 +670,7 @@ def update(
             .values(**values, version=table.c.version + 1)
         )
         if done.rowcount != 1:  # saved by someone else between our read and this write
-            raise StaleEdit(
-                [
-                    _conflict(
-                        conn,
-                        kind,
-                        row_id,
-                        version,
-                        _read(conn, kind, row_id),
-                        seen,
-                        typed,
-                        stored.code,
-                    )
-                ]
-            )
+            raise _stale_write(conn, kind, row_id, version, seen, typed, stored.code)
         after = _read(conn, kind, row_id)
         assert after is not None
         changed = [
@@ -737,20 +738,7 @@ def delete(
             sa_delete(table).where(table.c.id == row_id, table.c.version == version)
         )
         if done.rowcount != 1:
-            raise StaleEdit(
-                [
-                    _conflict(
-                        conn,
-                        kind,
-                        row_id,
-                        version,
-                        _read(conn, kind, row_id),
-                        seen,
-                        {},
-                        stored.code,
-                    )
-                ]
-            )
+            raise _stale_write(conn, kind, row_id, version, seen, {}, stored.code)
         old = stored.row.values
         audit.record_changes(
             session,
