@@ -40,6 +40,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from models import CHECKLIST_STATUSES, metadata
 from polku import audit, i18n, metrics, privacy
 from polku.access import ADMIN, Actor, Permission, check
+from polku.audit import FieldChange as FieldChange  # callers name it checklists.FieldChange
 from polku.db import session_scope
 from polku.exports import FORMULA_STARTS
 from polku.metrics import DONE_STATUSES
@@ -113,15 +114,6 @@ class ChecklistError(ValueError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(p.message() for p in self.problems))
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """A field changed from `old` to `new` (codes, ISO dates and "true"/"false" as stored)."""
-
-    field: str
-    old: Any
-    new: Any
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from models import metadata
 from polku import audit, forms, i18n, ingest, privacy
 from polku.access import Actor, Permission, check, row_scope
+from polku.audit import FieldChange
 from polku.db import session_scope
 from polku.ingest import ERROR, FormInvalid, Localized, Problem
 from polku.validation import normalise_business_id
@@ -104,13 +105,6 @@ class ClientCard:
 
     def rows(self, kind: str) -> list[Row]:
         return [self.exit] if kind == "exit" else list(getattr(self, kind))
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
 
 
 @dataclass(frozen=True)
