@@ -13,6 +13,7 @@ codes masked.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,15 @@ from polku.access import AccessDenied, RefusalSink
 _log = logging.getLogger(__name__)
 MAX_VALUE = 2000
 _EMAIL_LENGTH: int = metadata.tables["audit_log"].c.user_email.type.length  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A field changed from `old` to `new`: what a conflict or a history shows of a change."""
+
+    field: str
+    old: Any
+    new: Any
 
 
 class IdentityCodeRefused(ValueError):

@@ -40,6 +40,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from models import CHECKLIST_STATUSES, metadata
 from polku import audit, i18n, metrics, privacy
 from polku.access import ADMIN, Actor, Permission, check
+from polku.audit import FieldChange as FieldChange  # callers name it checklists.FieldChange
 from polku.db import session_scope
 from polku.exports import FORMULA_STARTS
 from polku.metrics import DONE_STATUSES
@@ -113,15 +114,6 @@ class ChecklistError(ValueError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(p.message() for p in self.problems))
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """A field changed from `old` to `new` (codes, ISO dates and "true"/"false" as stored)."""
-
-    field: str
-    old: Any
-    new: Any
 
 
 @dataclass(frozen=True)
@@ -316,7 +308,8 @@ class Checklist:
         return None if current.empty else str(current["phase"].iloc[0])
 
 
-def _items_query(municipality: str | None) -> Any:
+def _items_select() -> Any:
+    """Every item with its phase, work package and plan names: the columns _items_frame reads."""
     it, ph, wp, tp = _item.c, _phase.c, _work_package.c, _template.c
     return (
         select(
@@ -348,6 +341,13 @@ def _items_query(municipality: str | None) -> Any:
         .join(_phase, ph.id == it.phase_id)
         .join(_work_package, wp.code == ph.work_package_code)
         .outerjoin(_template, tp.id == it.template_item_id)
+    )
+
+
+def _items_query(municipality: str | None) -> Any:
+    it, ph, wp = _item.c, _phase.c, _work_package.c
+    return (
+        _items_select()
         .where(_in_scope(municipality), wp.scope == _scope_of(municipality))
         .order_by(wp.position, ph.position, it.template_item_id.is_(None), it.position, it.id)
     )
@@ -513,30 +513,12 @@ def deadlines(
     check(actor, Permission.READ_AGGREGATES, None)
     assert actor is not None
     today = today or metrics.today()
-    it, ph, wp, tp, m = _item.c, _phase.c, _work_package.c, _template.c, _municipality.c
+    it, m = _item.c, _municipality.c
     with engine.connect() as conn:
         names = dict(conn.execute(select(m.code, m.name)).all())
         visible = [code for code in names if actor.may(Permission.READ_AGGREGATES, code)]
         rows = conn.execute(
-            select(
-                it.id,
-                it.municipality_code,
-                wp.code,
-                ph.code,
-                ph.name_fi,
-                ph.name_en,
-                it.template_item_id,
-                tp.name_fi,
-                tp.name_en,
-                it.title,
-                it.required,
-                it.status,
-                it.owner,
-                it.due_date,
-            )
-            .join(_phase, ph.id == it.phase_id)
-            .join(_work_package, wp.code == ph.work_package_code)
-            .outerjoin(_template, tp.id == it.template_item_id)
+            _items_select()
             .where(
                 it.due_date.is_not(None),
                 it.due_date <= today + timedelta(days=days),
@@ -545,30 +527,14 @@ def deadlines(
             )
             .order_by(it.due_date, it.municipality_code, it.id)
         ).all()
-    records = []
-    for r in rows:
-        own = r[6] is None
-        records.append(
-            {
-                "id": int(r[0]),
-                "municipality": r[1],
-                "municipality_name": names.get(r[1]) if r[1] else None,
-                "work_package": r[2],
-                "phase": r[3],
-                "phase_name_fi": r[4],
-                "phase_name_en": r[5],
-                "name_fi": r[9] if own else r[7],
-                "name_en": r[9] if own else (r[8] or r[7]),
-                "required": bool(r[10]),
-                "status": r[11],
-                "owner": r[12],
-                "due_date": r[13],
-                "days_left": (r[13] - today).days,
-                "overdue": r[13] < today,
-            }
-        )
-    frame = pd.DataFrame(records, columns=DEADLINE_COLUMNS)
-    return _with_none(frame, ["municipality", "municipality_name", "owner"])
+    # The items as the checklist reads them (names by the same rule), with their deadline
+    frame = _items_frame(rows)
+    frame["municipality_name"] = [names.get(c) if c else None for c in frame["municipality"]]
+    frame["days_left"] = [(d - today).days for d in frame["due_date"]]
+    frame["overdue"] = [d < today for d in frame["due_date"]]
+    return _with_none(
+        frame[DEADLINE_COLUMNS].copy(), ["municipality", "municipality_name", "owner"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,10 +26,13 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import metadata
-from polku import audit, forms, i18n, ingest, privacy
+from polku import audit, forms, i18n, ingest, privacy, project
 from polku.access import Actor, Permission, check, row_scope
+from polku.audit import FieldChange
 from polku.db import session_scope
 from polku.ingest import ERROR, FormInvalid, Localized, Problem
+from polku.rules import clients as clients_rules
+from polku.rules import grants
 from polku.validation import normalise_business_id
 
 _client = metadata.tables["client"]
@@ -104,13 +107,6 @@ class ClientCard:
 
     def rows(self, kind: str) -> list[Row]:
         return [self.exit] if kind == "exit" else list(getattr(self, kind))
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
 
 
 @dataclass(frozen=True)
@@ -429,6 +425,20 @@ def _last_saver(
     return (found[0], found[1]) if found else (None, None)
 
 
+def _stale_write(
+    conn: Connection,
+    kind: str,
+    row_id: int,
+    read_version: int,
+    seen: Mapping[str, Any] | None,
+    yours: Mapping[str, Any],
+    code: str,
+) -> StaleEdit:
+    """An update or delete that matched no row: the conflict with what is stored now."""
+    stored = _read(conn, kind, row_id)
+    return StaleEdit([_conflict(conn, kind, row_id, read_version, stored, seen, yours, code)])
+
+
 def _conflict(
     conn: Connection,
     kind: str,
@@ -522,30 +532,21 @@ def _own_rules(
     def add(name: str, key: str, **params: Any) -> None:
         found.append(Problem(None, name, key, params, ERROR, name))
 
+    # The path's order and the grant limits: the rules the forms apply, from polku/rules/
     if kind == "episodes" and new.get("start_date") is not None:
-        if new["start_date"] < stored.entry_date:
-            add("start_date", "ingest.error.before_entry", entry=stored.entry_date)
-        elif stored.exit_date is not None and new["start_date"] > stored.exit_date:
+        start = new["start_date"]
+        early = clients_rules.not_before_entry(start, stored.entry_date, "start_date")
+        found += forms.rule_problems(early)
+        if not early and stored.exit_date is not None and start > stored.exit_date:
             add("start_date", "forms.error.client_exited", exit=stored.exit_date)
     if kind == "exit" and new.get("exit_date") is not None:
         e = metadata.tables["status_episode"].c
         latest = conn.execute(
             select(func.max(e.start_date)).where(e.client_id == stored.client_id)
         ).scalar()
-        if latest is not None and latest > new["exit_date"]:
-            add("exit_date", "forms.error.exit_before_status", start=latest)
+        found += forms.rule_problems(clients_rules.exit_after_statuses(new["exit_date"], latest))
     if kind == "grants":
-        entry = forms.GrantEntry(
-            employer="",
-            client_code=stored.code,
-            employment_start=new.get("employment_start"),
-            contract_type=new.get("contract_type"),
-            weekly_hours=new.get("weekly_hours"),
-            monthly_amount=new.get("monthly_amount"),
-            months=new.get("months"),
-            application_date=new.get("application_date"),
-        )
-        found += forms.grant_limit_problems(entry)
+        found += forms.rule_problems(grants.limit_rules(new, project.limits()))
     return found
 
 
@@ -656,20 +657,7 @@ def update(
             .values(**values, version=table.c.version + 1)
         )
         if done.rowcount != 1:  # saved by someone else between our read and this write
-            raise StaleEdit(
-                [
-                    _conflict(
-                        conn,
-                        kind,
-                        row_id,
-                        version,
-                        _read(conn, kind, row_id),
-                        seen,
-                        typed,
-                        stored.code,
-                    )
-                ]
-            )
+            raise _stale_write(conn, kind, row_id, version, seen, typed, stored.code)
         after = _read(conn, kind, row_id)
         assert after is not None
         changed = [
@@ -737,20 +725,7 @@ def delete(
             sa_delete(table).where(table.c.id == row_id, table.c.version == version)
         )
         if done.rowcount != 1:
-            raise StaleEdit(
-                [
-                    _conflict(
-                        conn,
-                        kind,
-                        row_id,
-                        version,
-                        _read(conn, kind, row_id),
-                        seen,
-                        {},
-                        stored.code,
-                    )
-                ]
-            )
+            raise _stale_write(conn, kind, row_id, version, seen, {}, stored.code)
         old = stored.row.values
         audit.record_changes(
             session,

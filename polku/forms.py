@@ -150,7 +150,7 @@ def read_numbers(
     return values
 
 
-def _problems(findings: Sequence[Finding]) -> list[Problem]:
+def rule_problems(findings: Sequence[Finding]) -> list[Problem]:
     """The rules' findings as a form's problems, at their first field."""
     return [
         Problem(None, f.fields[0], f.key, f.params, WARNING if f.warning else ERROR, f.fields[0])
@@ -160,7 +160,7 @@ def _problems(findings: Sequence[Finding]) -> list[Problem]:
 
 def grant_limit_problems(entry: GrantEntry, limits: project.Limits | None = None) -> list[Problem]:
     """A grant's €/month, weekly hours and months above the project file's limits."""
-    return _problems(grants.limit_rules(entry.__dict__, limits or project.limits()))
+    return rule_problems(grants.limit_rules(entry.__dict__, limits or project.limits()))
 
 
 def check_grant(entry: GrantEntry) -> Decimal | None:
@@ -289,7 +289,9 @@ def change_status(
             raise _invalid("start_date", "ingest.error.required")
         if client.exit_date is not None:
             raise _invalid("start_date", "forms.error.client_exited", exit=client.exit_date)
-        early = _problems(clients_rules.not_before_entry(start, client.entry_date, "start_date"))
+        early = rule_problems(
+            clients_rules.not_before_entry(start, client.entry_date, "start_date")
+        )
         if early:
             raise FormInvalid(early)
         e = _episode.c
@@ -350,9 +352,11 @@ def record_exit(
                 e.client_id == client.id, e.end_date.is_(None)
             )
         ).all()
+        latest = max((began for _, began in open_), default=None)
+        late = rule_problems(clients_rules.exit_after_statuses(exit_date, latest))
+        if late:
+            raise FormInvalid(late)
         for current, began in open_:
-            if began > exit_date:
-                raise _invalid("exit_date", "forms.error.exit_before_status", start=began)
             closing = {
                 "client_code": client.code,
                 "status": current,
@@ -559,7 +563,9 @@ def record_cost(
         "description": _text(entry.description),
     }
     limit = project.limits().cost_euros
-    over = _problems(grants.over_limit("amount", entry.amount, limit, "forms.error.limit.euros"))
+    over = rule_problems(
+        grants.over_limit("amount", entry.amount, limit, "forms.error.limit.euros")
+    )
     with engine.begin() as conn:
         _, warnings = _checked(conn, actor, "costs", record, today, over)
         line = _named(conn, "budget_line", entry.budget_line)

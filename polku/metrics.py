@@ -411,20 +411,23 @@ def _client_scope(municipality: str | None, target_group: str | None) -> ColumnE
 
 
 def _clients_with_outcome(
-    outcome_type: str, municipality: str | None, as_of: date, target_group: str | None
+    outcome_type: str, as_of: date, scope: ColumnElement[bool], *by: Any
 ) -> Select:
+    """Distinct clients with the outcome by `as_of`, counted per `by` (none: one count); one
+    query shape for the indicator and its municipality comparison."""
     o, c = _outcome.c, _client.c
-    return (
-        select(func.count(func.distinct(o.client_id)))
+    stmt = (
+        select(*by, func.count(func.distinct(o.client_id)))
         .select_from(_outcome)
         .join(_client, c.id == o.client_id)
         .where(
             (o.outcome_type_code == outcome_type)
             & (o.outcome_date <= as_of)
             & (c.entry_date <= as_of)
-            & _client_scope(municipality, target_group)
+            & scope
         )
     )
+    return stmt.group_by(*by) if by else stmt
 
 
 @dataclass(frozen=True)
@@ -472,9 +475,7 @@ def indicator_actuals(
         reached, exited = int(reached), int(exited)
         with_outcome = {
             indicator: Actual(
-                conn.execute(
-                    _clients_with_outcome(outcome_type, municipality, as_of, target_group)
-                ).scalar_one()
+                conn.execute(_clients_with_outcome(outcome_type, as_of, in_scope)).scalar_one()
             )
             for indicator, outcome_type in outcome_indicators(conn).items()
         }
@@ -1080,7 +1081,7 @@ def _actuals_by_municipality(
 ) -> dict[str, dict[str, Actual]]:
     """indicator_actuals of every municipality at once: the same conditions, GROUP BY the
     client's (or for employer indicators the employer's) municipality."""
-    c, e, g, o = _client.c, _employer.c, _bonus_grant.c, _outcome.c
+    c, e, g = _client.c, _employer.c, _bonus_grant.c
     in_scope = _client_scope(None, target_group)
     left = (c.exit_date.is_not(None)) & (c.exit_date <= as_of) & (c.entry_date <= as_of)
     counts: dict[str, dict[str, float]] = defaultdict(dict)
@@ -1117,18 +1118,7 @@ def _actuals_by_municipality(
         counts[code][BONUS_EMPLOYERS] = int(n)
     with_outcome = outcome_indicators(conn)
     for indicator, outcome_type in with_outcome.items():
-        placed = (
-            select(c.municipality_code, func.count(func.distinct(o.client_id)))
-            .select_from(_outcome)
-            .join(_client, c.id == o.client_id)
-            .where(
-                (o.outcome_type_code == outcome_type)
-                & (o.outcome_date <= as_of)
-                & (c.entry_date <= as_of)
-                & in_scope
-            )
-            .group_by(c.municipality_code)
-        )
+        placed = _clients_with_outcome(outcome_type, as_of, in_scope, c.municipality_code)
         for code, n in conn.execute(placed):
             counts[code][indicator] = int(n)
     result: dict[str, dict[str, Actual]] = {}

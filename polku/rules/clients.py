@@ -38,3 +38,10 @@ def not_before_entry(day: date | None, entry: date, field: str) -> list[Finding]
     if day is not None and day < entry:
         return [Finding((field,), "ingest.error.before_entry", {"entry": entry})]
     return []
+
+
+def exit_after_statuses(exit_day: date, latest_start: date | None) -> list[Finding]:
+    """A client leaves on or after the start of their latest status episode."""
+    if latest_start is not None and latest_start > exit_day:
+        return [Finding(("exit_date",), "forms.error.exit_before_status", {"start": latest_start})]
+    return []
