@@ -7,6 +7,7 @@ under its field and the form keeps what was typed. The tabs keep their state, so
 stays on the tab they work in and sees every result there. A bonus shows its total
 (€/month × months) for confirmation before it is saved."""
 
+import pandas as pd
 import streamlit as st
 
 from polku import forms, i18n, metrics
@@ -85,18 +86,19 @@ search = st.text_input(
 )
 listing = forms.clients(engine, viewer, picked, search=search, limit=LIST_LIMIT)
 total = forms.client_count(engine, viewer, picked, search=search)
-moment = i18n.date_format("moment", language)
 st.dataframe(
-    listing.assign(
+    listing.assign(  # dates as people write them; no exit yet is an empty cell, not "None"
         municipality=[names.get(c, c) for c in listing["municipality"]],
+        entry_date=[i18n.fmt_date(d, language) for d in listing["entry_date"]],
+        exit_date=[i18n.fmt_date(d, language) if pd.notna(d) else "" for d in listing["exit_date"]],
         status=[statuses.get(s, "") if s else "" for s in listing["status"]],
     ),
     hide_index=True,
     column_config={
         "code": st.column_config.TextColumn(t("record.clients.client_code")),
         "municipality": st.column_config.TextColumn(t("record.clients.municipality")),
-        "entry_date": st.column_config.DateColumn(t("record.clients.entry_date"), format=moment),
-        "exit_date": st.column_config.DateColumn(t("record.clients.exit_date"), format=moment),
+        "entry_date": st.column_config.TextColumn(t("record.clients.entry_date")),
+        "exit_date": st.column_config.TextColumn(t("record.clients.exit_date")),
         "status": st.column_config.TextColumn(t("forms.list.status")),
     },
 )

@@ -179,3 +179,12 @@ def test_an_implausible_number_is_refused_under_its_field_and_nothing_is_saved(
     assert not at.tabs[5].info  # no total to confirm
     assert "asiakkaat_grant_confirm" not in [b.key for b in at.button]
     assert _query(joensuu, "SELECT COUNT(*) FROM bonus_grant") == [(0,)]
+
+
+def test_the_client_list_shows_finnish_dates_and_no_none(joensuu: str) -> None:
+    at = _open()
+    [listing] = [d.value for d in at.dataframe if "exit_date" in d.value.columns]
+    row = listing.set_index("code").loc["T-1"]
+    assert row["entry_date"] == i18n.fmt_date(metrics.today() - timedelta(days=60), "fi")
+    assert row["exit_date"] == ""  # still in: an empty cell, not "None"
+    assert not listing.isna().any().any()

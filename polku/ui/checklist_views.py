@@ -131,7 +131,7 @@ def deadlines_section(place: Place) -> None:
             "phase": present.names(due, language, "phase_name"),
             "item": present.names(due, language),
             "status": [i18n.code_label("checklist_status", s, language) for s in due["status"]],
-            "owner": due["owner"],
+            "owner": due["owner"].fillna(""),  # an empty cell, not "None"
         }
     )
     text = {
