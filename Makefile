@@ -30,7 +30,7 @@ lint: venv ## ruff lint and format check, import layers (import-linter)
 	$(UV) run ruff format --check .
 	$(UV) run lint-imports
 
-typecheck: venv ## mypy over polku/, models.py, pages/ and streamlit_app.py
+typecheck: venv ## mypy over polku/, models.py, app_pages/ and streamlit_app.py
 	$(UV) run mypy
 
 pytest: venv system-deps ## the test suite, on SQLite and a PostgreSQL server it starts

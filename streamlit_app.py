@@ -38,7 +38,7 @@ try:
 except Exception as failure:  # st.stop and st.rerun are not Exceptions: they pass
     problem = resources.failure_problem(failure)
 if problem is not None:
-    # Always call st.navigation, so Streamlit never falls back to listing pages/ by itself
+    # Always call st.navigation, so Streamlit never falls back to listing app_pages/ by itself
     st.navigation([page.not_ready_page(problem)], position="hidden").run()
     st.stop()
 
@@ -48,29 +48,53 @@ EVERYONE = {ADMIN, COORDINATOR, DIRECTOR, ANALYST}
 # Section -> (file, catalog key of the title, Material icon, URL path, roles that may open it)
 PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
     "nav.monitoring": [
-        ("pages/overview.py", "page.overview", ":material/dashboard:", "yleiskatsaus", EVERYONE),
-        ("pages/indicators.py", "page.indicators", ":material/monitoring:", "mittarit", EVERYONE),
-        ("pages/checklists.py", "page.checklists", ":material/checklist:", "vaihelistat", EVERYONE),
+        (
+            "app_pages/overview.py",
+            "page.overview",
+            ":material/dashboard:",
+            "yleiskatsaus",
+            EVERYONE,
+        ),
+        (
+            "app_pages/indicators.py",
+            "page.indicators",
+            ":material/monitoring:",
+            "mittarit",
+            EVERYONE,
+        ),
+        (
+            "app_pages/checklists.py",
+            "page.checklists",
+            ":material/checklist:",
+            "vaihelistat",
+            EVERYONE,
+        ),
     ],
     "nav.data": [
-        ("pages/clients.py", "page.clients", ":material/group:", "asiakkaat", {ADMIN, COORDINATOR}),
+        (
+            "app_pages/clients.py",
+            "page.clients",
+            ":material/group:",
+            "asiakkaat",
+            {ADMIN, COORDINATOR},
+        ),
         # Analysts read rows, so they see the card; polku.client_card refuses their edits
         (
-            "pages/client_card.py",
+            "app_pages/client_card.py",
             "page.client_card",
             ":material/badge:",
             "asiakaskortti",
             {ADMIN, COORDINATOR, ANALYST},
         ),
         (
-            "pages/data_import.py",
+            "app_pages/data_import.py",
             "page.import",
             ":material/upload_file:",
             "tuonti",
             {ADMIN, COORDINATOR},
         ),
         (
-            "pages/data_export.py",
+            "app_pages/data_export.py",
             "page.export",
             ":material/download:",
             "vienti",
@@ -78,8 +102,8 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
         ),
     ],
     "nav.admin": [
-        ("pages/project.py", "page.project", ":material/flag:", "hanke", EVERYONE),
-        ("pages/users.py", "page.users", ":material/manage_accounts:", "kayttajat", {ADMIN}),
+        ("app_pages/project.py", "page.project", ":material/flag:", "hanke", EVERYONE),
+        ("app_pages/users.py", "page.users", ":material/manage_accounts:", "kayttajat", {ADMIN}),
     ],
 }
 
@@ -92,7 +116,7 @@ navigation = st.navigation(
                 icon=icon,
                 url_path=url_path,
                 help=t(f"{title}.help"),
-                default=path == "pages/overview.py",
+                default=path == "app_pages/overview.py",
             )
             for path, title, icon, url_path, roles in pages
             if actor.role in roles

@@ -98,7 +98,7 @@ def measure_background(url: str, csv_path: Path, repeat: int) -> dict[str, Any]:
     engine = db.make_engine(url)
     users = pages.sample_users(url)
     email, home = users[pages.COORDINATOR]
-    view = pages.View("pages/overview.py", pages.COORDINATOR, email, home)
+    view = pages.View("app_pages/overview.py", pages.COORDINATOR, email, home)
     pages.use_database(url)
     registry = pages.registry(view)
     at = pages.open_page(view, registry)

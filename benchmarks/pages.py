@@ -38,7 +38,7 @@ AUTH_SECRETS = {
 
 DIRECTOR, COORDINATOR = "director", "coordinator"
 # Pages whose content does not depend on the sidebar's municipality: measured once
-ONE_VIEW = {"pages/project.py"}
+ONE_VIEW = {"app_pages/project.py"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class View:
 
     @property
     def label(self) -> str:
-        return f"{self.page.removeprefix('pages/').removesuffix('.py')}"
+        return f"{self.page.removeprefix('app_pages/').removesuffix('.py')}"
 
 
 @dataclass
@@ -138,7 +138,7 @@ def views(url: str) -> tuple[list[View], dict[str, dict[str, Any]]]:
     use_database(url)
     result, registries = [], {}
     for role, (email, home) in sample_users(url).items():
-        registries[role] = registry(View("pages/overview.py", role, email, None))
+        registries[role] = registry(View("app_pages/overview.py", role, email, None))
         for page in pages_of(registries[role]):
             if role == DIRECTOR:
                 scopes = [None] if page in ONE_VIEW else [home, None]

@@ -71,7 +71,7 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in result["pages"]:
-        page = p["page"].removeprefix("pages/").removesuffix(".py")
+        page = Path(p["page"]).stem
         lines.append(
             f"| {p['backend']} | {page} | {p['role']} | {p['view']} | {_s(p['cold_s'])} | "
             f"{_s(p['warm_s'])} | {_s(p['floor_s'])} | {_x(p['cold_floor_ratio'])} | "

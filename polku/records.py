@@ -279,7 +279,7 @@ class CostRecord(Record):
 
 
 class ChecklistItemRecord(Record):
-    """What people change on a checklist item (pages/checklists.py); not imported."""
+    """What people change on a checklist item (app_pages/checklists.py); not imported."""
 
     kind, table, key = "checklist_items", "checklist_item", ("id",)
 

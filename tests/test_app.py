@@ -30,7 +30,7 @@ from polku.project import read_project_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = str(ROOT / "streamlit_app.py")
-PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 
 
 def _use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
@@ -246,10 +246,10 @@ def test_the_picker_lists_the_municipalities_of_the_database(app_db: str) -> Non
 def test_the_municipality_choice_survives_a_page_switch(app_db: str) -> None:
     at = _app().run()
     at.selectbox(key="kunta").select("422").run()
-    at.switch_page("pages/project.py").run()
+    at.switch_page("app_pages/project.py").run()
     assert not at.exception
     assert at.selectbox(key="kunta").value == "422"
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     assert at.session_state["kunta"] == "422"
     assert "Lieksa" in at.caption[0].value
 
@@ -278,7 +278,7 @@ def test_switching_to_english_changes_the_labels(app_db: str) -> None:
     assert i18n.t("overview.clients.active", "en") in _metrics(at)
     assert at.selectbox(key="kunta").label == "Municipality"
     assert at.selectbox(key="kunta").options[0] == "Whole region"
-    at.switch_page("pages/project.py").run()
+    at.switch_page("app_pages/project.py").run()
     assert at.title[0].value == "Project"
 
 

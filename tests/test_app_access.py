@@ -31,14 +31,15 @@ JOENSUU, LIEKSA = "167", "422"
 # The pages each role gets in its navigation; every other page is not even routable
 ROLE_PAGES = {
     ADMIN_EMAIL: set(PAGES),
-    COORDINATOR: set(PAGES) - {"pages/users.py"},
+    COORDINATOR: set(PAGES) - {"app_pages/users.py"},
     DIRECTOR: {
-        "pages/overview.py",
-        "pages/indicators.py",
-        "pages/checklists.py",
-        "pages/project.py",
+        "app_pages/overview.py",
+        "app_pages/indicators.py",
+        "app_pages/checklists.py",
+        "app_pages/project.py",
     },
-    ANALYST: set(PAGES) - {"pages/users.py", "pages/clients.py", "pages/data_import.py"},
+    ANALYST: set(PAGES)
+    - {"app_pages/users.py", "app_pages/clients.py", "app_pages/data_import.py"},
 }
 
 
@@ -183,7 +184,7 @@ def test_an_unknown_user_sees_no_access_and_nothing_else(people: str) -> None:
     assert not at.metric and not at.dataframe
     assert [b.label for b in at.button] == [_fi("auth.sign_out")]
     with pytest.raises(ValueError):
-        at.switch_page("pages/overview.py")
+        at.switch_page("app_pages/overview.py")
     refused = _audit(people, "sign_in_refused")
     assert [r.user_email for r in refused] == ["vieras@example.fi"]
 
@@ -197,7 +198,7 @@ def test_a_visitor_who_is_not_signed_in_sees_only_the_sign_in_page(people: str) 
     assert [b.label for b in at.button] == [_fi("auth.sign_in")]
     assert not at.metric and not at.dataframe
     with pytest.raises(ValueError):
-        at.switch_page("pages/project.py")
+        at.switch_page("app_pages/project.py")
 
 
 def test_without_sign_in_or_demo_mode_the_app_shows_a_configuration_error(people: str) -> None:
@@ -209,7 +210,7 @@ def test_without_sign_in_or_demo_mode_the_app_shows_a_configuration_error(people
 
 def test_sign_in_is_audited_once_per_session(people: str) -> None:
     at = signed_in_app(COORDINATOR).run()
-    at.switch_page("pages/project.py").run()
+    at.switch_page("app_pages/project.py").run()
     at.run()
     assert [r.user_email for r in _audit(people, "sign_in")] == [COORDINATOR]
 
@@ -233,16 +234,16 @@ def test_demo_mode_acts_as_the_admin_until_another_user_is_picked(
     assert not at.exception
     assert at.warning[0].value == _fi("auth.demo.banner")
     assert at.selectbox(key="demo_user").value == ADMIN_EMAIL
-    assert _routable(at, "pages/users.py")
+    assert _routable(at, "app_pages/users.py")
     at.selectbox(key="demo_user").select(DIRECTOR).run()
     assert not at.exception
-    assert not _routable(at, "pages/users.py")
+    assert not _routable(at, "app_pages/users.py")
     assert at.selectbox(key="kunta").options == [_fi("app.region"), "Lieksa"]
 
 
 def test_the_admin_adds_a_user_on_the_users_page(people: str) -> None:
     at = signed_in_app().run()
-    at.switch_page("pages/users.py").run()
+    at.switch_page("app_pages/users.py").run()
     assert not at.exception
     listed = at.dataframe[0].value
     assert COORDINATOR in set(listed.iloc[:, 0])
@@ -267,7 +268,7 @@ def test_a_bad_e_mail_on_the_users_page_is_a_finnish_message_and_nothing_is_save
     people: str,
 ) -> None:
     at = signed_in_app().run()
-    at.switch_page("pages/users.py").run()
+    at.switch_page("app_pages/users.py").run()
     at.text_input[0].input("ei-osoite")
     at.button[0].click().run()
     assert at.error[0].value == _fi("users.error.email", value="ei-osoite")

@@ -32,7 +32,7 @@ COLLEAGUE = "toinen.koordinaattori@joensuu.example"
 DIRECTOR = "johtaja@joensuu.example"
 ANALYST = "analyytikko@example.fi"
 JOENSUU = "167"
-PAGE = "pages/checklists.py"
+PAGE = "app_pages/checklists.py"
 MAPPING_EDITOR = "vaihelista_167_mapping_0"
 SAVE = "vaihelista_save_167"
 

@@ -24,7 +24,7 @@ from tests.test_app import (
 )
 
 COORDINATOR = "koordinaattori@joensuu.example"
-PAGE = "pages/clients.py"
+PAGE = "app_pages/clients.py"
 TAB_KEY = "asiakkaat_tab"
 NBSP = "\u00a0"
 

@@ -39,7 +39,7 @@ def test_the_export_page_gives_names_in_the_viewer_s_language(app_db: str) -> No
     at = signed_in_app(COORDINATOR)
     at.query_params["kieli"] = "English"
     at.run()
-    at.switch_page("pages/data_export.py").run()
+    at.switch_page("app_pages/data_export.py").run()
     assert not at.exception
     assert "Joensuu" in at.caption[0].value
     clients = _prepare(at, "en")

@@ -54,7 +54,7 @@ def _count(url: str, table: str) -> int:
 
 def _import_page(email: str, kind: str) -> AppTest:
     at = signed_in_app(email).run()
-    at.switch_page("pages/data_import.py").run()
+    at.switch_page("app_pages/data_import.py").run()
     assert not at.exception
     at.selectbox(key="tuonti_kind").select(kind).run()
     return at
@@ -166,7 +166,7 @@ def test_the_director_and_the_analyst_get_no_import_page(people: str) -> None:
     for email in (DIRECTOR, ANALYST):
         at = signed_in_app(email).run()
         with pytest.raises(ValueError):
-            at.switch_page("pages/data_import.py").run()
+            at.switch_page("app_pages/data_import.py").run()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_the_director_and_the_analyst_get_no_import_page(people: str) -> None:
 
 def _clients_page(email: str) -> AppTest:
     at = signed_in_app(email).run()
-    at.switch_page("pages/clients.py").run()
+    at.switch_page("app_pages/clients.py").run()
     assert not at.exception
     return at
 
@@ -283,7 +283,7 @@ def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) 
 def test_the_director_does_not_get_the_clients_page(people: str) -> None:
     at = signed_in_app(DIRECTOR).run()
     with pytest.raises(ValueError):
-        at.switch_page("pages/clients.py").run()
+        at.switch_page("app_pages/clients.py").run()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_the_export_page_gives_a_zip_of_what_the_viewer_may_see(people: str) -> 
         assert report.committed
     engine.dispose()
     at = signed_in_app(COORDINATOR).run()
-    at.switch_page("pages/data_export.py").run()
+    at.switch_page("app_pages/data_export.py").run()
     assert not at.exception
     assert "Joensuu" in at.caption[0].value
     at.radio(key="vienti_muoto").set_value("csv").run()

@@ -33,7 +33,7 @@ SOURCES = sorted(
     {
         ROOT / "streamlit_app.py",
         ROOT / "models.py",
-        *ROOT.glob("pages/*.py"),
+        *ROOT.glob("app_pages/*.py"),
         *ROOT.glob("polku/**/*.py"),
         *ROOT.glob("benchmarks/*.py"),
         *ROOT.glob("scripts/*.py"),

@@ -270,7 +270,7 @@ def test_search_finds_only_the_actor_s_clients(loaded: Engine) -> None:
 # ---------------------------------------------------------------------------------------------
 # The page (AppTest)
 
-PAGE = "pages/client_card.py"
+PAGE = "app_pages/client_card.py"
 APP_COORDINATOR = "koordinaattori@joensuu.example"
 APP_DIRECTOR = "johtaja@joensuu.example"
 

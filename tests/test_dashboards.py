@@ -131,7 +131,7 @@ def _dashboard(email: str, municipality: str | None = None) -> AppTest:
     if municipality:
         at.query_params["kunta"] = municipality
     at.run()
-    at.switch_page("pages/indicators.py").run()
+    at.switch_page("app_pages/indicators.py").run()
     assert not at.exception
     return at
 

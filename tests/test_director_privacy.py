@@ -32,8 +32,8 @@ from tests.test_app import (
 DIRECTOR = sample.DEMO_DIRECTOR  # the sample's director of Lieksa
 ANALYST = sample.DEMO_ANALYST
 LIEKSA = "Lieksa"
-DIRECTOR_PAGES = ["pages/overview.py", "pages/indicators.py", "pages/checklists.py"]
-DIRECTOR_PAGES += ["pages/project.py"]
+DIRECTOR_PAGES = ["app_pages/overview.py", "app_pages/indicators.py", "app_pages/checklists.py"]
+DIRECTOR_PAGES += ["app_pages/project.py"]
 SMALL = {"1", "2", "3", "4"}
 NOT_PEOPLE = (metrics.PARTNER_COMPANIES, metrics.BONUS_EMPLOYERS)
 
@@ -139,7 +139,7 @@ def views(
     engine.dispose()
     for page in DIRECTOR_PAGES:
         at = open_page(email, page, municipality)
-        if page == "pages/indicators.py" and municipality is None:
+        if page == "app_pages/indicators.py" and municipality is None:
             for code in codes:
                 at.selectbox(key="vertailu").set_value(code).run()
                 assert not at.exception
@@ -218,7 +218,7 @@ def test_a_director_receives_no_small_count_anywhere(
                     frame.filter(like="_label").isin([privacy.suppressed_label("fi")]).any().any()
                 )
         people_headers = [fi("chart.actual"), fi("chart.clients")]
-        if page == "pages/indicators.py":
+        if page == "app_pages/indicators.py":
             # Each chart's table comes before its downloads: paired by order with its CSV
             csv_names = [n for n in seen.downloads if n.endswith(".csv")]
             assert len(csv_names) == len(seen.tables)
@@ -244,9 +244,9 @@ def test_a_director_receives_no_small_count_anywhere(
                             continue  # the target trajectory is not a count of people
                         small = re.search(rf"\b({fields}): [1-4](?![\d,.\u00a0])", text)
                         assert not small, (name, text)
-        if page == "pages/indicators.py" and compared == metrics.PLAN_GOAL_REACHED:
+        if page == "app_pages/indicators.py" and compared == metrics.PLAN_GOAL_REACHED:
             _no_unsafe_rate(seen, truth)
-        if page == "pages/overview.py":
+        if page == "app_pages/overview.py":
             _no_part_follows_from_the_whole(seen)
     assert hidden_somewhere  # today's sample has small cells: the test looks at them
 
@@ -302,7 +302,7 @@ def test_the_directors_status_chart_keeps_every_month(
     today_sample: str, deferred: dict[str, tuple[Callable[[], Any], str]]
 ) -> None:
     """Lieksa's clients by status: months with a small status stay, drawn from their data."""
-    at = open_page(DIRECTOR, "pages/indicators.py", LIEKSA)
+    at = open_page(DIRECTOR, "app_pages/indicators.py", LIEKSA)
     title = fi("chart.active_by_status.title", scope="Lieksa")
     (chart,) = [c for c in at.get("vega_lite_chart") if _title(json.loads(c.proto.spec)) == title]
     spec = json.loads(chart.proto.spec)

@@ -52,7 +52,7 @@ def test_every_fixed_code_has_a_label_in_both_languages(code_set: str) -> None:
 def _app_sources() -> list[Path]:
     return [
         ROOT / "streamlit_app.py",
-        *sorted((ROOT / "pages").glob("*.py")),
+        *sorted((ROOT / "app_pages").glob("*.py")),
         *sorted((ROOT / "polku" / "ui").glob("*.py")),
     ]
 

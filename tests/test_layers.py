@@ -1,5 +1,5 @@
 """The layers import-linter cannot see (pyproject.toml's [tool.importlinter] covers polku/):
-pages/*.py and streamlit_app.py are scripts, models.py a lone module. Top to bottom:
+app_pages/*.py and streamlit_app.py are scripts, models.py a lone module. Top to bottom:
 pages and streamlit_app.py -> polku.ui -> the rest of polku -> models. Pages only draw: short,
 no database of their own, Streamlit nowhere else."""
 
@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 SCRIPTS = [*PAGES, ROOT / "streamlit_app.py"]
 MAX_PAGE_LINES = 150
 # Below polku: pages reach the data through polku, never the models or the database directly
 BELOW_POLKU = {"models", "sqlalchemy", "sqlmodel", "psycopg", "polku.db"}
 # Where Streamlit may be imported; tests and benchmarks drive the app through AppTest
-STREAMLIT_HOMES = ("pages/", "polku/ui/", "streamlit_app.py", "tests/", "benchmarks/")
+STREAMLIT_HOMES = ("app_pages/", "polku/ui/", "streamlit_app.py", "tests/", "benchmarks/")
 
 
 def imports(path: Path) -> set[str]:

@@ -197,7 +197,7 @@ def test_the_region_matrix_is_the_areas_municipalities_by_its_phases(
     """Five municipalities × three phases, not North Karelia's 13 × 4."""
     _use_database(monkeypatch, lakeside)
     at = signed_in_app(sample.DEMO_ADMIN).run()
-    at.switch_page("pages/checklists.py").run()
+    at.switch_page("app_pages/checklists.py").run()
     assert not at.exception
     matrices = [t.value for t in at.table if set(t.value.index) == set(CODES.values())]
     assert len(matrices) == 1

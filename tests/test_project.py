@@ -199,7 +199,7 @@ def test_missing_file_is_a_clear_error(tmp_path) -> None:
 
 def _python_sources() -> list[Path]:
     sources = [*ROOT.glob("polku/**/*.py"), ROOT / "models.py", ROOT / "streamlit_app.py"]
-    return [p for p in [*sources, *ROOT.glob("pages/*.py")] if p.exists()]
+    return [p for p in [*sources, *ROOT.glob("app_pages/*.py")] if p.exists()]
 
 
 def _tokens(path: Path) -> list[tokenize.TokenInfo]:

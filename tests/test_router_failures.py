@@ -1,5 +1,5 @@
 """Failures before the app can show a page end in the not-ready page, never in Streamlit's own
-listing of pages/ (which would run every page file) and never in a traceback; a SQLite file
+listing of app_pages/ (which would run every page file) and never in a traceback; a SQLite file
 deleted under the running app is noticed instead of saves going into the unlinked file."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Drawing the client card (pages/client_card.py): a record's fields as widgets chosen by the
+"""Drawing the client card (app_pages/client_card.py): a record's fields as widgets chosen by the
 import's column types, the diff of what the user changed, save and delete with their messages
 in the record's own section, and the conflict panel of a stale save."""
 

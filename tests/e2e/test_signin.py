@@ -9,11 +9,21 @@ inside the ID token, as with Entra ID, and `sub` differs from it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ADMIN_EMAIL, COORDINATOR_EMAIL, AppServer, Provider, wait_for_app
+from tests.e2e.conftest import (
+    ADMIN_EMAIL,
+    COORDINATOR_EMAIL,
+    STARTUP_TIMEOUT,
+    AppServer,
+    Provider,
+    free_port,
+    start_app,
+    wait_for_app,
+)
 
 SIGN_IN = "Kirjaudu sisään"
 SIGN_OUT = "Kirjaudu ulos"
@@ -133,6 +143,33 @@ def test_a_coordinator_signs_in_without_the_admin_pages(
     wait_for_app(page)
     expect(page.get_by_role("heading", name=OVERVIEW, level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Käyttäjät")).to_have_count(0)
+
+
+def test_a_deep_link_opens_its_page_without_page_not_found(
+    app_database: str, browser: Browser, tmp_path: Path
+) -> None:
+    """A link to a page (a bookmark, a colleague's) opens that page in a new browser session:
+    no "Page not found" dialog from Streamlit's own file-based page list, which a directory
+    named pages/ next to the router would bring (the app's pages live in app_pages/)."""
+    # Not warmed up through its root: the first session of a new server opens a deep link
+    app = start_app(tmp_path, app_database, port=free_port(), demo=True)
+    for path, heading in (
+        ("/mittarit?kunta=Lieksa", "Mittarit"),
+        ("/vaihelistat", "Vaihelistat"),
+        ("/asiakaskortti", "Asiakaskortti"),
+    ):
+        context = browser.new_context()  # a new session, as a link opened by someone else
+        try:
+            page = context.new_page()
+            page.goto(f"{app.url}{path}")
+            wait_for_app(page, timeout=STARTUP_TIMEOUT * 1000)
+            expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+            nav = page.get_by_test_id("stSidebarNav")
+            expect(nav.get_by_role("link", name="Yleiskatsaus")).to_be_visible()
+        finally:
+            context.close()
+    app.stop()
 
 
 def test_a_user_not_in_the_users_table_gets_no_access_and_no_data(

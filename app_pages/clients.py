@@ -110,4 +110,4 @@ st.caption(
         today=i18n.fmt_date(metrics.today(), language),
     )
 )
-st.page_link("pages/client_card.py", label=t("client_card.open"), icon=":material/badge:")
+st.page_link("app_pages/client_card.py", label=t("client_card.open"), icon=":material/badge:")
