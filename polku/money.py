@@ -189,7 +189,7 @@ def _eligible(frame: pd.DataFrame, money: Rules) -> list[Decimal]:
         if hours is None or pd.isna(hours) or pd.isna(annual):
             eligible.append(Decimal(0))  # no time record or no documented cost: nothing eligible
             continue
-        rate = cents(Decimal(str(annual)) / (Decimal(money.annual_hours or 1) * Decimal(str(fte))))
+        rate = hourly_rate(money, Decimal(str(annual)), Decimal(str(fte)))
         eligible.append(cents(Decimal(str(hours)) * rate))
     return eligible
 
