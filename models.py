@@ -48,11 +48,17 @@ DECISIONS = ("pending", "granted", "refused")
 WORK_PACKAGE_SCOPES = ("municipality", "region")
 INDICATOR_KINDS = ("count", "rate")
 BUDGET_KINDS = ("cost", "financing")
+# The funding decision's salary-cost model: standard side costs or the 1 720-hour unit cost
+SALARY_MODELS = ("side_cost", "unit_cost")
+FLAT_RATE_BASES = ("eligible_salaries",)  # what the flat rate is a share of
 
 # Ranges the database refuses to leave; polku/records.py declares the same bounds for the
 # import and the forms
 BIRTH_YEAR_MIN, BIRTH_YEAR_MAX = 1940, 2015
 MAX_WEEKLY_HOURS = 60
+MAX_FTE = 1  # a staff member's share of full time
+MAX_MONTHLY_HOURS = 250  # a month's recorded working hours of one person (full time ≈ 143)
+MAX_MONTHLY_SALARY = 50000  # a month's gross salary of one person, euros
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -271,6 +277,62 @@ class StaffRole(SQLModel, table=True):
     fte: Decimal = Field(sa_column=Column(Numeric(6, 2), nullable=False))
     name_fi: str = Field(max_length=200)
     name_en: str = Field(max_length=200)
+
+
+# The money rules of the funding decision ([money] of the project file): one row
+class MoneyRules(SQLModel, table=True):
+    __tablename__ = "money_rules"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint(_in("salary_model", SALARY_MODELS), name="salary_model"),
+        CheckConstraint(
+            "salary_model <> 'side_cost' OR side_cost_share IS NOT NULL", name="side_cost_share"
+        ),
+        CheckConstraint(
+            "salary_model <> 'unit_cost' OR annual_hours IS NOT NULL", name="annual_hours"
+        ),
+        CheckConstraint(_in("flat_rate_base", FLAT_RATE_BASES), name="flat_rate_base"),
+        CheckConstraint(
+            "flat_rate_share >= 0 AND flat_rate_share <= 1 AND esf_share >= 0 AND "
+            "municipal_share >= 0 AND ABS(esf_share + municipal_share - 1) < 0.00005",
+            name="shares",
+        ),
+    )
+
+    id: int = Field(default=1, primary_key=True)
+    salary_model: str = Field(max_length=20)
+    side_cost_share: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(6, 4), nullable=True)
+    )
+    annual_hours: int | None = None
+    flat_rate_share: Decimal = Field(sa_column=Column(Numeric(5, 4), nullable=False))
+    flat_rate_base: str = Field(max_length=40)
+    esf_share: Decimal = Field(sa_column=Column(Numeric(5, 4), nullable=False))
+    municipal_share: Decimal = Field(sa_column=Column(Numeric(5, 4), nullable=False))
+    salary_budget_line: str = Field(sa_column=_fk("budget_line.code"), max_length=40)
+    flat_rate_budget_line: str = Field(sa_column=_fk("budget_line.code"), max_length=40)
+
+
+# A payment period (maksatuskausi) of the funding decision
+class PaymentPeriod(SQLModel, table=True):
+    __tablename__ = "payment_period"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="end_after_start"),)
+
+    code: str = Field(primary_key=True, max_length=20)
+    position: int
+    start_date: date
+    end_date: date
+
+
+# A municipality's share of the municipal financing, when not its population share
+class FinancingShare(SQLModel, table=True):
+    __tablename__ = "financing_share"
+    __table_args__ = (CheckConstraint("share >= 0 AND share <= 1", name="share"),)
+
+    municipality_code: str = Field(
+        sa_column=Column(ForeignKey("municipality.code"), primary_key=True), max_length=3
+    )
+    share: Decimal = Field(sa_column=Column(Numeric(5, 4), nullable=False))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -656,3 +718,55 @@ class CostEntry(SQLModel, table=True):
     description: str = Field(max_length=300)
     created_by: str | None = Field(default=None, max_length=254)
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff and their salaries (admin only: polku/access.py, READ_STAFF)
+
+
+# A person working in the project, in a role of the plan
+class StaffMember(SQLModel, table=True):
+    __tablename__ = "staff_member"
+    __table_args__ = (
+        UniqueConstraint("name", "start_date"),
+        CheckConstraint(f"fte > 0 AND fte <= {MAX_FTE}", name="fte"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    role_code: str = Field(sa_column=_fk("staff_role.code", index=True), max_length=40)
+    # Share of full time (1 = full time)
+    fte: Decimal = Field(sa_column=Column(Numeric(4, 3), nullable=False))
+    # The municipality the person works for; NULL: the whole region
+    municipality_code: str | None = Field(
+        default=None, sa_column=_fk("municipality.code", nullable=True), max_length=3
+    )
+    start_date: date
+    end_date: date | None = None
+
+
+# A month's salary of a staff member: gross paid; hours and the documented annual cost under
+# the unit-cost model
+class SalaryRecord(SQLModel, table=True):
+    __tablename__ = "salary_record"
+    __table_args__ = (
+        UniqueConstraint("staff_member_id", "month"),
+        CheckConstraint(
+            f"gross_salary >= 0 AND gross_salary <= {MAX_MONTHLY_SALARY}", name="gross_salary"
+        ),
+        CheckConstraint(
+            f"hours IS NULL OR (hours >= 0 AND hours <= {MAX_MONTHLY_HOURS})", name="hours"
+        ),
+        CheckConstraint(
+            "annual_gross_cost IS NULL OR annual_gross_cost > 0", name="annual_gross_cost"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_member_id: int = Field(sa_column=_fk("staff_member.id", ondelete="CASCADE", index=True))
+    month: date  # the first day of the month
+    gross_salary: Decimal = Field(sa_column=_money())
+    hours: Decimal | None = Field(default=None, sa_column=Column(Numeric(6, 2), nullable=True))
+    # The latest documented annual gross employment cost (unit-cost model), from this month on
+    annual_gross_cost: Decimal | None = Field(default=None, sa_column=_money(nullable=True))

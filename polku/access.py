@@ -6,6 +6,7 @@ Roles (domain.md):
 - coordinator: reads and edits the data of their municipalities, reads the region's aggregates;
 - director: read-only aggregates of their municipalities and the region, small counts hidden;
 - analyst: reads all pseudonymous data and exports, edits nothing.
+Staff members' rows and salaries are the admin's alone; others see staff costs by role.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Permission(StrEnum):
     EDIT = "edit"  # clients, employers, grants, checklists, costs
     EXPORT = "export"  # files out of Polku
     MANAGE = "manage"  # users, targets, checklist templates
+    READ_STAFF = "read_staff"  # staff members and their salaries, person by person
 
 
 class AccessDenied(PermissionError):
@@ -72,7 +74,7 @@ class Actor:
         if self.role == ADMIN:
             return True
         own = municipality is not None and municipality in self.municipalities
-        if permission is Permission.MANAGE:
+        if permission in (Permission.MANAGE, Permission.READ_STAFF):
             return False
         if permission is Permission.READ_AGGREGATES:
             return self.role == ANALYST or municipality is None or own

@@ -2,6 +2,7 @@
 
     python -m polku init [--sample] [--scale N] [--seed S]
     python -m polku kpis [--municipality CODE] [--as-of YYYY-MM-DD] [--target-group CODE] [--json]
+    python -m polku finance [--as-of YYYY-MM-DD] [--json]
     python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
     python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
     python -m polku export --format xlsx|csv|parquet [--language fi|en] DIR
@@ -21,7 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import ROLES
-from polku import access, audit, db, exports, i18n, ingest, metrics, users
+from polku import access, audit, db, exports, i18n, ingest, metrics, money, users
 from polku.config import get_settings
 from polku.project import ProjectFileError, load_project
 
@@ -80,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--target-group", metavar="CODE", help="only clients of this target group")
     kpis.add_argument("--json", action="store_true", help="a JSON list, one object per indicator")
     kpis.set_defaults(handler=cmd_kpis)
+
+    finance = sub.add_parser(
+        "finance", parents=[common], help="costs, financing, budget use and forecast to a day"
+    )
+    finance.add_argument("--as-of", type=_iso_date, default=None, help="YYYY-MM-DD; default: today")
+    finance.add_argument("--json", action="store_true", help="one JSON object")
+    finance.set_defaults(handler=cmd_finance)
 
     user = sub.add_parser("user", help="manage the users who may sign in")
     user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -188,6 +196,54 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def finance_figures(engine, actor: access.Actor, as_of: date) -> dict:
+    """The main money figures of polku/money.py on `as_of`, as JSON-ready values."""
+    use = money.budget_use(engine, actor, as_of)
+    ahead = money.forecast(engine, actor, as_of)
+    periods = money.costs_by_period(engine, actor, as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "salary_model": money.rules(engine).salary_model,
+        "budget": {
+            k: getattr(use, k) for k in ("salary_budget", "flat_rate_budget", "total_budget")
+        },
+        "costs": {k: getattr(use, k) for k in money.AMOUNTS},
+        "used_share": use.used_share,
+        "planned_total": use.planned_total,
+        "ahead_of_plan": use.ahead_of_plan,
+        "forecast": None
+        if ahead is None
+        else {
+            "monthly_pace": ahead.monthly_pace,
+            "forecast_total": ahead.forecast_total,
+            "difference": ahead.difference,
+        },
+        "payment_periods": [
+            {**row, "start": row["start"].isoformat(), "end": row["end"].isoformat()}
+            for row in periods.to_dict("records")
+        ],
+        "municipalities": money.municipal_financing(engine, actor, as_of)[
+            ["code", "share", "amount"]
+        ].to_dict("records"),
+        "cost_per_result": money.cost_per_result(engine, actor, as_of).to_dict("records"),
+    }
+
+
+def cmd_finance(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    as_of = args.as_of or metrics.today()
+    figures = finance_figures(engine, users.SYSTEM, as_of)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(f"{as_of.isoformat()} ({figures['salary_model']})")
+        for key, value in figures["costs"].items():
+            print(f"  {key:<20} {value:>14,.2f}")
+        print(f"  {'planned_total':<20} {figures['planned_total']:>14,.2f}")
+        print(f"  {'total_budget':<20} {figures['budget']['total_budget']:>14,.2f}")
+    return 0
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     engine = _engine(args)
     data = users.UserInput(args.email, args.name, args.role, tuple(args.municipality))
@@ -252,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"polku: {exc.text(get_settings().language)}", file=sys.stderr)
     except access.AccessDenied as exc:  # already in the audit log
         print(f"polku: {i18n.t(exc.key, get_settings().language)}", file=sys.stderr)
-    except (db.DatabaseError, ProjectFileError) as exc:
+    except (db.DatabaseError, ProjectFileError, money.MoneyRulesMissing) as exc:
         print(f"polku: {exc}", file=sys.stderr)
     except SQLAlchemyError as exc:
         # The driver's message names the constraint; the statement's parameters are not printed

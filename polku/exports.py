@@ -67,8 +67,9 @@ from polku.access import Actor, Permission, row_scope
 from polku.ingest import KINDS
 
 FORMATS = ("xlsx", "csv", "parquet")
-# Tables left out of every snapshot: who may sign in, and the log of what they did
-PRIVATE_TABLES = ("app_user", "user_municipality", "audit_log")
+# Tables left out of every snapshot: who may sign in, the log of what they did, and the
+# staff's salaries (admins only: polku/access.py, READ_STAFF)
+PRIVATE_TABLES = ("app_user", "user_municipality", "audit_log", "staff_member", "salary_record")
 # Exported besides the seven kinds of the import (not importable)
 PAYMENTS = "payments"
 PAYMENT_COLUMNS = (

@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from models import (
+    FLAT_RATE_BASES,
+    SALARY_MODELS,
     BudgetLine,
     ChecklistItem,
     ChecklistTemplateItem,
     ClientStatus,
+    FinancingShare,
     Indicator,
+    MoneyRules,
     Municipality,
     MunicipalitySetup,
     OperatingModel,
     OutcomeType,
+    PaymentPeriod,
     Phase,
     Project,
     Service,
@@ -148,6 +153,131 @@ def _check_indicators(data: dict[str, Any]) -> None:
             raise ProjectFileError(f'[[indicators]] {code!r}: kind must be "count"')
 
 
+def _share(table: dict[str, Any], key: str, where: str = "[money]") -> Decimal:
+    """A share from 0 to 1 of the table; ProjectFileError says which and where."""
+    value = table.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ProjectFileError(f"{where} {key} must be a number from 0 to 1, not {value!r}")
+    return _dec(value)
+
+
+def _check_money(data: dict[str, Any], codes: set[str]) -> dict[str, Any]:
+    """The [money] table, checked: the salary-cost model and its parameter, the flat rate and
+    its budget lines, the financing shares, the municipal overrides and payment periods that
+    follow each other from the project's start to its end. Returns the values to load."""
+    table = data.get("money")
+    if not isinstance(table, dict):
+        raise ProjectFileError("the table [money] is missing from the project file")
+    model = table.get("model")
+    if model not in SALARY_MODELS:
+        raise ProjectFileError(f"[money] model must be one of {', '.join(SALARY_MODELS)}")
+    rules: dict[str, Any] = {"salary_model": model, "side_cost_share": None, "annual_hours": None}
+    if model == "side_cost":
+        rules["side_cost_share"] = _share(table, "side_cost_share")
+    else:
+        hours = table.get("annual_hours")
+        if isinstance(hours, bool) or not isinstance(hours, int) or hours <= 0:
+            raise ProjectFileError("[money] annual_hours must be a whole number of hours")
+        rules["annual_hours"] = hours
+    if table.get("flat_rate_base") not in FLAT_RATE_BASES:
+        raise ProjectFileError(
+            f"[money] flat_rate_base must be one of {', '.join(FLAT_RATE_BASES)}"
+        )
+    rules["flat_rate_base"] = table["flat_rate_base"]
+    rules["flat_rate_share"] = _share(table, "flat_rate_share")
+    lines = {line["code"]: line for line in data.get("budget_lines", [])}
+    for key in ("salary_budget_line", "flat_rate_budget_line"):
+        if lines.get(table.get(key), {}).get("kind") != "cost":
+            raise ProjectFileError(
+                f"[money] {key} {table.get(key)!r} is no cost line of the budget"
+            )
+        rules[key] = table[key]
+    salaries, flat = lines[rules["salary_budget_line"]], lines[rules["flat_rate_budget_line"]]
+    expected = _dec(salaries["amount"]) * rules["flat_rate_share"]
+    stated = flat.get("flat_rate_share", flat.get("share"))
+    if (stated is not None and _dec(stated) != rules["flat_rate_share"]) or abs(
+        _dec(flat["amount"]) - expected
+    ) > 1:
+        raise ProjectFileError(
+            f"[money] flat_rate_share {rules['flat_rate_share']} does not agree with the budget "
+            f"line {flat['code']!r} ({flat['amount']}, expected {expected:.2f})"
+        )
+    rules["esf_share"] = _share(table, "esf_share")
+    rules["municipal_share"] = _share(table, "municipal_share")
+    if rules["esf_share"] + rules["municipal_share"] != 1:
+        raise ProjectFileError("[money] esf_share and municipal_share must add up to 1")
+    return {
+        "rules": rules,
+        "shares": _check_municipal_shares(table.get("municipal_shares", []), codes),
+        "periods": _check_periods(table.get("payment_periods"), data["project"]),
+    }
+
+
+def _check_municipal_shares(entries: Any, codes: set[str]) -> dict[str, Decimal]:
+    """Municipalities paying a fixed share of the municipal financing: known, each once, the
+    shares adding up to at most 1 (exactly 1 when every municipality is listed)."""
+    shares: dict[str, Decimal] = {}
+    if not isinstance(entries, list):
+        raise ProjectFileError("[money] municipal_shares must be a list (empty: by population)")
+    for entry in entries:
+        code = entry.get("municipality") if isinstance(entry, dict) else entry
+        if not isinstance(entry, dict) or code not in codes or code in shares:
+            raise ProjectFileError(
+                f"[money] municipal_shares: municipality {code!r} is unknown or listed twice"
+            )
+        shares[code] = _share(entry, "share", f"[money] municipal_shares {code}:")
+    total = sum(shares.values(), Decimal(0))
+    if total > 1 or (set(shares) == codes and total != 1):
+        raise ProjectFileError(
+            f"[money] municipal_shares add up to {total}: at most 1, and exactly 1 when every "
+            "municipality is listed"
+        )
+    return shares
+
+
+def _check_periods(entries: Any, project: dict[str, Any]) -> list[dict[str, Any]]:
+    """Payment periods with unique codes, each starting the day after the previous one ends,
+    the first on the project's start day and the last on its end day."""
+    if not isinstance(entries, list) or not entries:
+        raise ProjectFileError("[money] payment_periods is missing: list the payment periods")
+    periods: list[dict[str, Any]] = []
+    next_start = project["start"]
+    for position, entry in enumerate(entries, start=1):
+        code, start, end = (entry.get(k) for k in ("code", "start", "end"))
+        where = f"[money] payment_periods {code or position}"
+        if not isinstance(code, str) or not code or code in {p["code"] for p in periods}:
+            raise ProjectFileError(f"{where}: each period needs a code of its own")
+        if not isinstance(start, date) or not isinstance(end, date) or end < start:
+            raise ProjectFileError(f"{where}: start and end must be dates, end not before start")
+        if start != next_start:
+            raise ProjectFileError(f"{where}: must start on {next_start} (no gap, no overlap)")
+        periods.append({"code": code, "position": position, "start_date": start, "end_date": end})
+        next_start = end + timedelta(days=1)
+    if periods[-1]["end_date"] != project["end"]:
+        raise ProjectFileError(
+            f"[money] payment_periods: the last must end on the project's end, {project['end']}"
+        )
+    return periods
+
+
+def _load_money(session: Session, report: LoadReport, money: dict[str, Any]) -> None:
+    """The money rules, payment periods and municipal shares; ones gone from the file go."""
+    _upsert(session, report, MoneyRules, {"id": 1}, **money["rules"])
+    for period in money["periods"]:
+        values = {k: v for k, v in period.items() if k != "code"}
+        _upsert(session, report, PaymentPeriod, {"code": period["code"]}, **values)
+    for code, share in money["shares"].items():
+        _upsert(session, report, FinancingShare, {"municipality_code": code}, share=share)
+    session.flush()
+    kept = {
+        PaymentPeriod: col(PaymentPeriod.code).not_in([p["code"] for p in money["periods"]]),
+        FinancingShare: col(FinancingShare.municipality_code).not_in(list(money["shares"])),
+    }
+    for model, stale in kept.items():
+        if session.exec(delete(model).where(stale)).rowcount:
+            report.count(model.__tablename__, "changed")  # type: ignore[attr-defined]
+
+
 def _upsert(session: Session, report: LoadReport, model: type[SQLModel], key: dict, **values):
     """Insert the row with primary or natural `key`, or update its other `values` in place."""
     row = session.exec(select(model).filter_by(**key)).first()
@@ -185,6 +315,7 @@ def load_project(session: Session, path: Path | None = None) -> LoadReport:
         raise ProjectFileError("[project] start and end must be dates (YYYY-MM-DD)")
     _check_demo(data, codes)
     _check_indicators(data)
+    money = _check_money(data, codes)
 
     _upsert(
         session,
@@ -273,6 +404,7 @@ def load_project(session: Session, path: Path | None = None) -> LoadReport:
         )
 
     session.flush()
+    _load_money(session, report, money)
     _load_work_packages(session, report, data["work_packages"], sorted(codes))
     session.flush()
     return report

@@ -278,6 +278,55 @@ class CostRecord(Record):
     description: Annotated[str, Spec(aliases=("selite",))]
 
 
+class StaffRecord(Record):
+    """A person working in the project (admins only); a later import and form derive from it."""
+
+    kind, table, key = "staff", "staff_member", ("name", "start_date")
+
+    name: Annotated[str, Spec(aliases=("nimi", "henkilö", "työntekijä"))]
+    role: Annotated[
+        str, Spec(choices="staff_role", aliases=("rooli", "tehtävä", "role_code"), db="role_code")
+    ]
+    fte: Annotated[
+        Decimal,
+        Field(gt=0, le=models.MAX_FTE),
+        Spec(aliases=("työaikaosuus", "htv", "share of full time"), example=Decimal("1.0")),
+    ]
+    municipality: Annotated[
+        str | None, Spec(choices="municipality", aliases=_MUNICIPALITY, db="municipality_code")
+    ] = None
+    start_date: Annotated[date, Spec(aliases=("alkupvm", "alkaen", "start"), in_period=True)]
+    end_date: Annotated[date | None, Spec(aliases=("loppupvm", "päättyen", "end"))] = None
+
+
+class SalaryRecord(Record):
+    """A staff member's salary of a month: gross paid; hours and the documented annual gross
+    cost under the unit-cost model (admins only)."""
+
+    kind, table, key = "salaries", "salary_record", ("name", "month")
+
+    # The person's name gives the staff member whose employment covers the month
+    name: Annotated[str, Spec(aliases=("nimi", "henkilö", "työntekijä"), db=None)]
+    month: Annotated[
+        date, Spec(aliases=("kuukausi", "palkkakuukausi"), in_period=True, not_future=True)
+    ]
+    gross_salary: Annotated[
+        Decimal,
+        Field(ge=0, le=models.MAX_MONTHLY_SALARY),
+        Spec(aliases=("bruttopalkka", "maksettu palkka", "gross"), example=Decimal("3000.00")),
+    ]
+    hours: Annotated[
+        Decimal | None,
+        Field(ge=0, le=models.MAX_MONTHLY_HOURS),
+        Spec(aliases=("tunnit", "työtunnit"), example=Decimal("143.5")),
+    ] = None
+    annual_gross_cost: Annotated[
+        Decimal | None,
+        Field(gt=0),
+        Spec(aliases=("vuosikustannus", "vuoden bruttokustannus", "annual cost")),
+    ] = None
+
+
 class ChecklistItemRecord(Record):
     """What people change on a checklist item (app_pages/checklists.py); not imported."""
 
@@ -304,8 +353,14 @@ IMPORTED: dict[str, type[Record]] = {
         CostRecord,
     )
 }
-# Every declaration, for the data dictionary
-ALL: tuple[type[Record], ...] = (*IMPORTED.values(), ExitRecord, ChecklistItemRecord)
+# Every declaration, for the data dictionary (staff and salaries: not imported yet)
+ALL: tuple[type[Record], ...] = (
+    *IMPORTED.values(),
+    ExitRecord,
+    ChecklistItemRecord,
+    StaffRecord,
+    SalaryRecord,
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from models import (
     CostEntry,
     Employer,
     Indicator,
+    MoneyRules,
     Municipality,
     MunicipalityService,
     MunicipalitySetup,
@@ -46,7 +47,9 @@ from models import (
     PartnershipAgreement,
     Phase,
     Project,
+    SalaryRecord,
     Service,
+    StaffMember,
     StaffRole,
     StatusEpisode,
     TargetGroup,
@@ -188,6 +191,25 @@ CHECKLIST_NOTES = {
 # The region-wide package (WP2) is in its second phase: launch done, employment bonus under way
 REGION_CURRENT_PHASE = 1
 
+# Staff: made-up names; pay relative to the other roles (1 for a role not named); hiring over
+# the first months; the unit-cost model's hours are fewer in July (holidays), a little more
+# otherwise; a pay rise documented every January
+STAFF_FIRST_NAMES = (
+    "Aino", "Eero", "Helmi", "Ilkka", "Johanna", "Kalle", "Laura", "Mikko", "Niina", "Olli",
+    "Pirjo", "Riikka", "Sami", "Tiina", "Ville", "Anu", "Jari", "Katja", "Marko", "Satu",
+)  # fmt: skip
+STAFF_LAST_NAMES = (
+    "Esimerkki", "Kuvitelma", "Mallinen", "Testinen", "Keksitty", "Harjoitus", "Otos", "Näyte",
+)  # fmt: skip
+ROLE_PAY = {"project_manager": 1.45, "project_coordinator": 1.2, "project_secretary": 0.85}
+HIRING_OFFSETS = (0, 0, 0, 1, 1, 2)  # months after the start a person is hired
+PAY_DAY = 20
+PERSONAL_PAY = (0.93, 1.07)
+MONTHLY_NOISE = (0.98, 1.02)
+JULY_HOURS, OTHER_HOURS = 0.55, 1.04
+EMPLOYER_COST_FACTOR = Decimal("1.25")  # the annual cost is about a quarter above the gross pay
+ANNUAL_RAISE = 1.02
+
 CODE_ALPHABET = string.ascii_uppercase + string.digits
 CENT = Decimal("0.01")
 
@@ -209,6 +231,8 @@ class SampleResult:
     municipality_setups: int = 0
     municipality_services: int = 0
     cost_entries: int = 0
+    staff_members: int = 0
+    salary_records: int = 0
     users: int = 0
 
     def counts(self) -> dict[str, int]:
@@ -226,6 +250,8 @@ class SampleResult:
             _count(self.outcomes, "tulos", "tulosta"),
             _count(self.checklist_items, "tarkistuslistan kohta", "tarkistuslistan kohtaa"),
             _count(self.cost_entries, "kustannuskirjaus", "kustannuskirjausta"),
+            _count(self.staff_members, "työntekijä", "työntekijää"),
+            _count(self.salary_records, "palkkakuukausi", "palkkakuukautta"),
             _count(self.users, "käyttäjä", "käyttäjää"),
         ]
         return "Esimerkkiaineisto ladattu: " + ", ".join(parts) + "."
@@ -1100,6 +1126,83 @@ def _load_costs(
     result.cost_entries = len(rows)
 
 
+def _staff_shares(fte: Decimal) -> list[Decimal]:
+    """A role's people: full-timers, and one part-timer for the rest (2.5 → 1, 1, 0.5)."""
+    full = int(fte)
+    rest = fte - full
+    return [Decimal(1)] * full + ([rest] if rest > 0 else [])
+
+
+def _load_staff(
+    session: Session, rng: random.Random, plan: _Plan, as_of: date, result: SampleResult
+) -> None:
+    """The plan's staffing as people, and their monthly salaries to `as_of`, costing about the
+    salary budget's straight line once everyone is hired (by the project's salary-cost model)."""
+    rules = session.get(MoneyRules, 1)
+    roles = list(session.exec(select(StaffRole).order_by(col(StaffRole.position))))
+    if rules is None or not roles or session.exec(select(StaffMember)).first() is not None:
+        return
+    months = (plan.end.year - plan.start.year) * 12 + plan.end.month - plan.start.month + 1
+    total_fte = sum((Decimal(str(r.fte)) for r in roles), Decimal(0))
+    budget = plan.budget.get(rules.salary_budget_line, Decimal(0))
+    if total_fte <= 0 or budget <= 0:
+        return
+    per_fte_month = float(budget) / months / float(total_fte)  # eligible € a month
+    # Pay weights averaging 1 over the plan's FTEs
+    mean = sum(float(r.fte) * ROLE_PAY.get(r.code, 1.0) for r in roles) / float(total_fte)
+    biggest = max(roles, key=lambda r: r.fte)
+    homes = [c for c, n in _allocate(len(_staff_shares(Decimal(str(biggest.fte)))),
+                                     plan.municipalities).items() for _ in range(n)]  # fmt: skip
+    names: set[str] = set()
+    people: list[tuple[dict[str, Any], float]] = []
+    for role in roles:
+        for index, share in enumerate(_staff_shares(Decimal(str(role.fte)))):
+            name = ""
+            while not name or name in names:
+                name = f"{rng.choice(STAFF_FIRST_NAMES)} {rng.choice(STAFF_LAST_NAMES)}"
+                if len(names) >= len(STAFF_FIRST_NAMES) * len(STAFF_LAST_NAMES) // 2:
+                    name = f"{name} {len(names) + 1}"
+            names.add(name)
+            offset = 0 if index == 0 else rng.choice(HIRING_OFFSETS)
+            start = max(plan.start, _add_months(plan.start.replace(day=1), offset))
+            pay = ROLE_PAY.get(role.code, 1.0) / mean * rng.uniform(*PERSONAL_PAY)
+            person: dict[str, Any] = {
+                "name": name,
+                "role_code": role.code,
+                "fte": share,
+                "municipality_code": homes.pop(0) if role is biggest and homes else None,
+                "start_date": start,
+                "end_date": None,
+            }
+            people.append((person, per_fte_month * pay * float(share)))
+    ids = _insert_returning_ids(session, StaffMember, [p for p, _ in people])
+    side_cost = 1 + Decimal(str(rules.side_cost_share or 0))
+    rows = []
+    for staff_id, (person, eligible) in zip(ids, people, strict=True):
+        month = person["start_date"].replace(day=1)
+        annual: float | None = None
+        while month.replace(day=PAY_DAY) <= as_of:  # paid by the day
+            noise = rng.uniform(*MONTHLY_NOISE)
+            row = {"staff_member_id": staff_id, "month": month, "hours": None}
+            row["annual_gross_cost"] = None
+            if rules.salary_model == "unit_cost":
+                if annual is None or month.month == 1:  # documented at hiring and each January
+                    annual = round(eligible * 12 if annual is None else annual * ANNUAL_RAISE, -2)
+                    row["annual_gross_cost"] = Decimal(str(annual))
+                base = (rules.annual_hours or 0) / 12 * float(person["fte"])
+                hours = base * (JULY_HOURS if month.month == 7 else OTHER_HOURS) * noise
+                row["hours"] = Decimal(str(round(hours * 2) / 2))
+                row["gross_salary"] = (Decimal(str(annual)) / 12 / EMPLOYER_COST_FACTOR).quantize(
+                    CENT
+                )
+            else:
+                row["gross_salary"] = (Decimal(str(eligible * noise)) / side_cost).quantize(CENT)
+            rows.append(row)
+            month = _add_months(month, 1)
+    _insert(session, SalaryRecord, rows)
+    result.staff_members, result.salary_records = len(ids), len(rows)
+
+
 def _load_users(session: Session, plan: _Plan, result: SampleResult) -> None:
     """Fictional users for the demo mode, one per role; existing e-mails are left alone."""
     # Without [demo] in the project file: the lead, and the biggest one besides the lead
@@ -1180,6 +1283,7 @@ def load_sample(
     current = _load_checklists(session, stream("checklists"), plan, as_of, result)
     _load_setups(session, stream("setups"), plan, current, as_of, result)
     _load_costs(session, stream("costs"), plan, as_of, result)
+    _load_staff(session, stream("staff"), plan, as_of, result)
     _load_users(session, plan, result)
     session.flush()
     return result
