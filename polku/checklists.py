@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -34,11 +35,12 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import CHECKLIST_STATUSES, metadata
-from polku import audit, i18n, metrics, privacy
+from polku import audit, i18n, metrics, privacy, records
 from polku.access import ADMIN, Actor, Permission, check
 from polku.audit import FieldChange as FieldChange  # callers name it checklists.FieldChange
 from polku.db import session_scope
@@ -58,9 +60,12 @@ _audit_log = metadata.tables["audit_log"]
 
 ITEM_ENTITY = "checklist_item"
 SETUP_ENTITY = "municipality_setup"
+# What people change on an item: its declaration gives each field's type, codes, length, label
+# and description; the table editor, the own-item form and a save's checks derive from it
+ITEM: type[records.Record] = records.ChecklistItemRecord
 # Fields of every item a coordinator keeps current; own items also have a title and a weight
-EDITABLE_FIELDS = ("status", "owner", "due_date", "note", "evidence_url")
-OWN_ITEM_FIELDS = (*EDITABLE_FIELDS, "title", "required")
+EDITABLE_FIELDS = tuple(name for name in ITEM.model_fields if name not in ITEM.own_only)
+OWN_ITEM_FIELDS = (*EDITABLE_FIELDS, *ITEM.own_only)
 # An item of a later phase in these statuses is work ahead of the gate: flagged, not refused
 STARTED_STATUSES = ("in_progress", "done")
 # Deadlines: "upcoming" is due within this many days
@@ -244,7 +249,32 @@ def fmt_moment(moment: Any, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return i18n.fmt_datetime(local, lang)
 
 
+def declared_field(name: str) -> records.FieldDef:
+    """An item's field as its declaration (ITEM, read when asked) has it."""
+    return next(f for f in records.fields(ITEM) if f.name == name)
+
+
+def declared_length(name: str) -> int | None:
+    """The most characters the declaration allows in a text field (its column's length)."""
+    metadata = ITEM.model_fields[name].metadata
+    return next((m.max_length for m in metadata if getattr(m, "max_length", None)), None)
+
+
+def declared_pattern(name: str) -> str | None:
+    """The pattern the declaration asks of a text field (the evidence address's form)."""
+    metadata = ITEM.model_fields[name].metadata
+    return next((m.pattern for m in metadata if getattr(m, "pattern", None)), None)
+
+
+def declared_statuses() -> tuple[str, ...]:
+    """The status codes the declaration allows, in its order."""
+    return typing.get_args(ITEM.model_fields["status"].annotation)
+
+
 def field_label(name: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A field's label: a declared one's, or the checklist's (phase, version, setup fields)."""
+    if name in ITEM.model_fields:
+        return declared_field(name).label(lang)
     return i18n.t(f"checklists.field.{name}", lang)
 
 
@@ -724,56 +754,55 @@ def _check_text(
         return None
     params = {"item": item, "field": field_label(name, lang)}
     if max_length is not None and len(text) > max_length:
-        problems.append(
-            Problem(
-                "checklists.error.too_long",
-                {
-                    **params,
-                    "max": i18n.fmt_int(max_length, lang),
-                    "length": i18n.fmt_int(len(text), lang),
-                },
-                item_id,
-                name,
-            )
-        )
+        problems.append(_too_long(params, max_length, len(text), item_id, name, lang))
+    _check_hetu(text, params, item_id, name, problems, warnings)
+    return text
+
+
+def _too_long(
+    params: dict[str, str], most: int, length: int, item_id: int | None, name: str, lang: str
+) -> Problem:
+    counts = {"max": i18n.fmt_int(most, lang), "length": i18n.fmt_int(length, lang)}
+    return Problem("checklists.error.too_long", {**params, **counts}, item_id, name)
+
+
+def _check_hetu(
+    text: str,
+    params: dict[str, str],
+    item_id: int | None,
+    name: str,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
     verdict = privacy.hetu_verdict(text)
     if verdict == "refuse":
         problems.append(Problem("checklists.error.hetu", params, item_id, name))
     elif verdict == "warn":
         warnings.append(Problem("checklists.warning.hetu", params, item_id, name))
-    return text
 
 
-def _check_url(
-    value: Any, *, item: str, item_id: int | None, lang: str, problems: list[Problem]
-) -> str | None:
-    text = _clean_text(value)
-    if text is None:
+def _declared_problem(
+    name: str, value: Any, params: dict[str, str], item_id: int | None, lang: str
+) -> Problem | None:
+    """The declaration's verdict on one cleaned value, as the checklist's message."""
+    try:
+        ITEM.__pydantic_validator__.validate_assignment(ITEM.model_construct(), name, value)
+    except ValidationError as error:
+        found = error.errors()[0]
+    else:
         return None
-    params = {"item": item, "field": field_label("evidence_url", lang)}
-    parts = urlsplit(text)
-    if privacy.has_hetu(text):  # an address can carry a code as well as a note can
-        problems.append(Problem("checklists.error.hetu", params, item_id, "evidence_url"))
-    elif (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.netloc
-        or any(ch.isspace() for ch in text)
+    kind, shown = found["type"], {**params, "value": str(value)}
+    pattern = declared_pattern(name)
+    if kind == "string_pattern_mismatch" or (
+        # An address that is no address is that, however long
+        pattern and isinstance(value, str) and not re.match(pattern, value)
     ):
-        problems.append(Problem("checklists.error.url", params, item_id, "evidence_url"))
-    elif len(text) > (_max_length("evidence_url") or len(text)):
-        problems.append(
-            Problem(
-                "checklists.error.too_long",
-                {
-                    **params,
-                    "max": i18n.fmt_int(_max_length("evidence_url") or 0, lang),
-                    "length": i18n.fmt_int(len(text), lang),
-                },
-                item_id,
-                "evidence_url",
-            )
-        )
-    return text
+        return Problem("checklists.error.url", params, item_id, name)
+    if kind == "string_too_long":
+        return _too_long(params, int(found["ctx"]["max_length"]), len(value), item_id, name, lang)
+    if name == "title":
+        return Problem("checklists.error.title_required", params, item_id, name)
+    return Problem(f"checklists.error.{name}", shown, item_id, name)
 
 
 def _validate_item(
@@ -786,7 +815,8 @@ def _validate_item(
     problems: list[Problem],
     warnings: list[Problem],
 ) -> dict[str, Any]:
-    """The changes cleaned for storing; problems and warnings appended as found."""
+    """The changes cleaned for storing, checked against the item's declaration (codes, lengths,
+    the address's form, a title); problems and warnings appended as found."""
     allowed = OWN_ITEM_FIELDS if own else EDITABLE_FIELDS
     clean: dict[str, Any] = {}
     for name, value in changes.items():
@@ -796,43 +826,36 @@ def _validate_item(
         }
         if name not in allowed:
             problems.append(Problem("checklists.error.read_only", params, item_id, name))
-        elif name == "status":
-            if value not in CHECKLIST_STATUSES:
-                problems.append(
-                    Problem(
-                        "checklists.error.status", {**params, "value": str(value)}, item_id, name
-                    )
-                )
-            else:
-                clean[name] = value
-        elif name == "due_date":
+            continue
+        kind = declared_field(name).type
+        cleaned: Any
+        if kind == "date":
             try:
-                clean[name] = as_date(value)
+                cleaned = as_date(value)
             except (ValueError, TypeError):
                 problems.append(
                     Problem(
-                        "checklists.error.due_date", {**params, "value": str(value)}, item_id, name
+                        f"checklists.error.{name}", {**params, "value": str(value)}, item_id, name
                     )
                 )
-        elif name == "evidence_url":
-            clean[name] = _check_url(
-                value, item=item, item_id=item_id, lang=lang, problems=problems
-            )
-        elif name == "required":
-            clean[name] = _as_bool(value)
-        else:  # title, owner, note
-            clean[name] = _check_text(
-                value,
-                name=name,
-                item=item,
-                item_id=item_id,
-                max_length=_max_length(name),
-                lang=lang,
-                problems=problems,
-                warnings=warnings,
-            )
-            if name == "title" and clean[name] is None:
-                problems.append(Problem("checklists.error.title_required", params, item_id, name))
+                continue
+        elif kind == "bool":
+            cleaned = _as_bool(value)
+        elif kind == "text":
+            cleaned = _clean_text(value)
+        else:  # a code is taken as given
+            cleaned = value
+        text = cleaned if isinstance(cleaned, str) and kind == "text" else None
+        # An address can carry an identity code as well as a note can: that is said first
+        if text and declared_pattern(name) and privacy.has_hetu(text):
+            problems.append(Problem("checklists.error.hetu", params, item_id, name))
+            continue
+        problem = _declared_problem(name, cleaned, params, item_id, lang)
+        if problem:
+            problems.append(problem)
+        if text and not declared_pattern(name):
+            _check_hetu(text, params, item_id, name, problems, warnings)
+        clean[name] = cleaned
     return clean
 
 

@@ -17,7 +17,7 @@ import typing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
@@ -68,6 +68,9 @@ class Record(BaseModel):
     table: ClassVar[str]
     key: ClassVar[tuple[str, ...]]
     one_of: ClassVar[tuple[str, ...]] = ()
+    # The catalog prefix of its fields' labels; "" for "record.<kind>"
+    labels: ClassVar[str] = ""
+    own_only: ClassVar[tuple[str, ...]] = ()
 
 
 class EmployerRecord(Record):
@@ -327,16 +330,43 @@ class SalaryRecord(Record):
     ] = None
 
 
+def _length(table: str, column: str) -> int:
+    """A text column's length in the database (models.py)."""
+    length: int = models.metadata.tables[table].c[column].type.length  # type: ignore[attr-defined]
+    return length
+
+
+# A status is one of the database's codes (its CHECK constraint, models.py)
+if typing.TYPE_CHECKING:
+    ChecklistStatus = str
+else:
+    ChecklistStatus = Literal[models.CHECKLIST_STATUSES]
+
+
 class ChecklistItemRecord(Record):
-    """What people change on a checklist item (app_pages/checklists.py); not imported."""
+    """What people change on a checklist item (app_pages/checklists.py); not imported. The table
+    editor, the own-item form and the validation of a save (polku/checklists.py) derive from it;
+    `own_only` fields exist on a municipality's own items only. Its labels are the checklist's
+    ("checklists.field.<field>"), shared with its history and export."""
 
     kind, table, key = "checklist_items", "checklist_item", ("id",)
+    labels = "checklists.field"
+    own_only = ("title", "required")
 
-    status: Annotated[str, Spec(choices="checklist_status")]
-    owner: str | None = None
+    status: Annotated[ChecklistStatus, Spec(choices="checklist_status")]
+    owner: Annotated[str | None, Field(max_length=_length("checklist_item", "owner"))] = None
     due_date: date | None = None
-    note: str | None = None
-    evidence_url: str | None = None
+    note: Annotated[str | None, Field(max_length=_length("checklist_item", "note"))] = None
+    # http(s), a host, no spaces; the editor's link column checks the same pattern
+    evidence_url: Annotated[
+        str | None,
+        Field(
+            max_length=_length("checklist_item", "evidence_url"),
+            pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$",
+        ),
+    ] = None
+    title: Annotated[str, Field(max_length=_length("checklist_item", "title"))]
+    required: bool = False
 
 
 # The kinds a file imports, in the order they depend on each other (a grant names a client
@@ -380,10 +410,11 @@ class FieldDef:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     exclusive_minimum: bool = False
+    labels: str = ""
 
     @property
     def label_key(self) -> str:
-        return f"record.{self.kind}.{self.name}"
+        return f"{self.labels or f'record.{self.kind}'}.{self.name}"
 
     @property
     def help_key(self) -> str:
@@ -411,7 +442,7 @@ def _base_type(annotation: Any) -> Any:
     return typing.get_origin(annotation) or annotation
 
 
-def _field(kind: str, name: str, info: FieldInfo) -> FieldDef:
+def _field(kind: str, name: str, info: FieldInfo, labels: str = "") -> FieldDef:
     marker = next((m for m in info.metadata if isinstance(m, Spec)), Spec())
     base = _base_type(info.annotation)
     type_ = marker.type or (
@@ -429,12 +460,14 @@ def _field(kind: str, name: str, info: FieldInfo) -> FieldDef:
             high = Decimal(str(bound.le))
     required = info.is_required()
     default = None if required or info.default is None else info.default
-    return FieldDef(kind, name, type_, required, default, marker, low, high, exclusive)
+    return FieldDef(kind, name, type_, required, default, marker, low, high, exclusive, labels)
 
 
 def fields(record: type[Record]) -> list[FieldDef]:
     """The record's fields in their declared order."""
-    return [_field(record.kind, name, info) for name, info in record.model_fields.items()]
+    return [
+        _field(record.kind, name, info, record.labels) for name, info in record.model_fields.items()
+    ]
 
 
 def form_fields(record: type[Record]) -> list[FieldDef]:

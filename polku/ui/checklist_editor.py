@@ -41,6 +41,14 @@ class Place:
         """A phase's table: a new generation after a save starts it afresh."""
         return f"vaihelista_{self.code or 'alue'}_{phase}_{generation}"
 
+    def label(self, name: str) -> str:
+        """A field's label, from the item's declaration."""
+        return checklists.field_label(name, self.language)
+
+    def help(self, name: str) -> str:
+        """A field's description, from the item's declaration."""
+        return _help(name, self.language)
+
     def localized(self, row: Any, prefix: str = "name") -> str:
         return present.localized(row, self.language, prefix)
 
@@ -56,7 +64,7 @@ def status_labels(language: str) -> dict[str, str]:
     """Status code -> label: the status column shows labels; a save maps them back to codes."""
     return {
         status: i18n.code_label("checklist_status", status, language)
-        for status in checklists.CHECKLIST_STATUSES
+        for status in checklists.declared_statuses()
     }
 
 
@@ -104,31 +112,48 @@ def editor_frame(place: Place, items: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index("id")[EDITOR_COLUMNS]
 
 
+def _help(name: str, language: str) -> str:
+    return checklists.declared_field(name).description(language)
+
+
 def column_config(language: str) -> dict:
+    """The table's columns: labels, descriptions, codes, lengths and the address's form come
+    from the item's declaration (checklists.ITEM)."""
+    length = checklists.declared_length
     return {
         "item": st.column_config.TextColumn(t("checklists.col.item"), width=260, pinned=True),
         "required": st.column_config.CheckboxColumn(
-            t("checklists.field.required"), help=t("checklists.help.required"), width="small"
+            checklists.field_label("required", language),
+            help=_help("required", language),
+            width="small",
         ),
         "status": st.column_config.SelectboxColumn(
-            t("checklists.field.status"),
+            checklists.field_label("status", language),
             options=list(status_labels(language).values()),
             required=True,
-            help=t("checklists.help.status"),
+            help=_help("status", language),
         ),
-        "owner": st.column_config.TextColumn(t("checklists.field.owner"), max_chars=200),
+        "owner": st.column_config.TextColumn(
+            checklists.field_label("owner", language),
+            max_chars=length("owner"),
+            help=_help("owner", language),
+        ),
         "due_date": st.column_config.DateColumn(
-            t("checklists.field.due_date"),
+            checklists.field_label("due_date", language),
             format=i18n.date_format("moment", language),
+            help=_help("due_date", language),
         ),
         "note": st.column_config.TextColumn(
-            t("checklists.field.note"), max_chars=2000, width="medium"
+            checklists.field_label("note", language),
+            max_chars=length("note"),
+            width="medium",
+            help=_help("note", language),
         ),
         "evidence_url": st.column_config.LinkColumn(
-            t("checklists.field.evidence_url"),
-            help=t("checklists.help.evidence_url"),
-            validate=r"^https?://.+",
-            max_chars=500,
+            checklists.field_label("evidence_url", language),
+            help=_help("evidence_url", language),
+            validate=checklists.declared_pattern("evidence_url"),
+            max_chars=length("evidence_url"),
         ),
         "updated": st.column_config.TextColumn(t("checklists.col.updated_at")),
     }

@@ -28,25 +28,37 @@ def _add_form(place: Place, phase_names: dict[int, str]) -> None:
             format_func=lambda i: phase_names[i],
             key=f"vaihelista_add_phase_{scope}_{gen}",
         )
+        # Labels, descriptions and lengths: the item's declaration (checklists.ITEM)
+        label, length = place.label, checklists.declared_length
         title = st.text_input(
-            t("checklists.own.name"), max_chars=300, key=f"vaihelista_add_title_{scope}_{gen}"
+            t("checklists.own.name"),
+            max_chars=length("title"),
+            help=place.help("title"),
+            key=f"vaihelista_add_title_{scope}_{gen}",
         )
         required = st.checkbox(
-            t("checklists.field.required"),
-            help=t("checklists.help.required"),
+            label("required"),
+            help=place.help("required"),
             key=f"vaihelista_add_required_{scope}_{gen}",
         )
         owner = st.text_input(
-            t("checklists.field.owner"), max_chars=200, key=f"vaihelista_add_owner_{scope}_{gen}"
+            label("owner"),
+            max_chars=length("owner"),
+            help=place.help("owner"),
+            key=f"vaihelista_add_owner_{scope}_{gen}",
         )
         due = st.date_input(
-            t("checklists.field.due_date"),
+            label("due_date"),
             value=None,
             format=i18n.date_format("input", place.language),
+            help=place.help("due_date"),
             key=f"vaihelista_add_due_{scope}_{gen}",
         )
         note = st.text_area(
-            t("checklists.field.note"), max_chars=2000, key=f"vaihelista_add_note_{scope}_{gen}"
+            label("note"),
+            max_chars=length("note"),
+            help=place.help("note"),
+            key=f"vaihelista_add_note_{scope}_{gen}",
         )
         if st.form_submit_button(t("checklists.own.add"), icon=":material/add:"):
             _add(place, int(phase_id or 0), title, required, owner, due, note)
