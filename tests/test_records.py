@@ -18,15 +18,24 @@ from pydantic import Field, create_model
 
 import models
 from models import metadata
-from polku import exports, forms, i18n, ingest, records
+from polku import checklists, db, exports, forms, i18n, ingest, records
 from polku.config import ROOT
 from polku.ingest.kinds import kind_of, normalise_header
 from polku.rules.employers import partnership_rules
 from polku.rules.grants import DE_MINIMIS_CEILING, de_minimis_rule, grant_rules
+from polku.ui import checklist_editor
 from tests.test_app import (  # noqa: F401  (fixtures)
     _forget_settings_and_caches,
     app_db,
 )
+from tests.test_app_checklists import (
+    COORDINATOR,
+    JOENSUU,
+    _actor,
+    _mapping_ids,
+    people,  # noqa: F401  (fixture)
+)
+from tests.test_app_checklists import _open as _open_checklists
 from tests.test_app_clients import _open, joensuu  # noqa: F401  (fixture)
 
 WORDS = {
@@ -83,6 +92,55 @@ def test_a_field_added_to_a_declaration_is_drawn_on_its_form(
     assert field.placeholder == ""
 
 
+SHORT_OWNER = 50
+
+
+@pytest.fixture
+def short_owner(monkeypatch: pytest.MonkeyPatch) -> type[records.Record]:
+    """A throw-away copy of the checklist item's declaration whose owner takes fewer characters
+    than the database's column."""
+    owner = Annotated[str | None, Field(max_length=SHORT_OWNER)]
+    shorter = create_model("ShortOwner", __base__=records.ChecklistItemRecord, owner=(owner, None))
+    monkeypatch.setattr(checklists, "ITEM", shorter)
+    return shorter
+
+
+def test_a_checklist_field_s_length_changed_in_its_declaration_reaches_editor_form_and_save(
+    people: str,  # noqa: F811
+    short_owner: type[records.Record],
+) -> None:
+    label = i18n.t("checklists.field.owner", "fi")
+    # The table editor's column and the own-item form
+    assert checklist_editor.column_config("fi")["owner"]["type_config"]["max_chars"] == SHORT_OWNER
+    at = _open_checklists(COORDINATOR)
+    (field,) = [w for w in at.text_input if w.label == label]
+    assert field.max_chars == SHORT_OWNER
+    # A save: refused past the declared length, with its message, on both a table edit and a form
+    engine = db.make_engine(people)
+    item_id = _mapping_ids(people)[0]
+    edit = checklists.ItemEdit(item_id, 1, {"owner": "x" * (SHORT_OWNER + 1)})
+    with pytest.raises(checklists.ChecklistError) as refused:
+        checklists.save_items(engine, _actor(COORDINATOR), [edit])
+    (problem,) = refused.value.problems
+    assert (problem.key, problem.field, problem.params["max"]) == (
+        "checklists.error.too_long",
+        "owner",
+        str(SHORT_OWNER),
+    )
+    with pytest.raises(checklists.ChecklistError):
+        checklists.add_item(
+            engine, _actor(COORDINATOR), JOENSUU, 1, "Oma", owner="x" * (SHORT_OWNER + 1)
+        )
+    fits = checklists.ItemEdit(item_id, 1, {"owner": "x" * SHORT_OWNER})
+    assert checklists.save_items(engine, _actor(COORDINATOR), [fits]).changed == {
+        item_id: ["owner"]
+    }
+    engine.dispose()
+    # The real declaration keeps the database's length
+    column = metadata.tables["checklist_item"].c["owner"].type.length  # type: ignore[attr-defined]
+    assert records.ChecklistItemRecord.model_fields["owner"].metadata[0].max_length == column
+
+
 def test_the_declared_ranges_are_the_database_s() -> None:
     clients = {f.name: f for f in records.fields(records.ClientRecord)}
     birth = clients["birth_year"]
@@ -132,7 +190,7 @@ def test_nothing_of_one_project_file_is_written_into_the_code_or_the_description
     assert len(places) > 1  # the scan itself works
     words = [*places, "Pohjois-Karjala", "North Karelia"]
     sources = [
-        ROOT / "models.py", ROOT / "pages" / "clients.py", ROOT / "polku" / "records.py",
+        ROOT / "models.py", ROOT / "app_pages" / "clients.py", ROOT / "polku" / "records.py",
         ROOT / "polku" / "forms.py", ROOT / "polku" / "exports.py",
         ROOT / "polku" / "ui" / "record_form.py",
         *(ROOT / "polku" / "ingest").glob("*.py"), *(ROOT / "polku" / "rules").glob("*.py"),
