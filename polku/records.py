@@ -68,7 +68,7 @@ class Record(BaseModel):
     table: ClassVar[str]
     key: ClassVar[tuple[str, ...]]
     one_of: ClassVar[tuple[str, ...]] = ()
-    # The catalog prefix of its fields' labels; "" for "record.<kind>"
+    # The catalog family of its fields' labels; "" for "record.<kind>."
     labels: ClassVar[str] = ""
     own_only: ClassVar[tuple[str, ...]] = ()
 
@@ -350,7 +350,7 @@ class ChecklistItemRecord(Record):
     ("checklists.field.<field>"), shared with its history and export."""
 
     kind, table, key = "checklist_items", "checklist_item", ("id",)
-    labels = "checklists.field"
+    labels = "checklists.field."
     own_only = ("title", "required")
 
     status: Annotated[ChecklistStatus, Spec(choices="checklist_status")]
@@ -414,7 +414,7 @@ class FieldDef:
 
     @property
     def label_key(self) -> str:
-        return f"{self.labels or f'record.{self.kind}'}.{self.name}"
+        return f"{self.labels or f'record.{self.kind}.'}{self.name}"
 
     @property
     def help_key(self) -> str:
