@@ -132,7 +132,7 @@ def test_nothing_of_one_project_file_is_written_into_the_code_or_the_description
     assert len(places) > 1  # the scan itself works
     words = [*places, "Pohjois-Karjala", "North Karelia"]
     sources = [
-        ROOT / "models.py", ROOT / "pages" / "clients.py", ROOT / "polku" / "records.py",
+        ROOT / "models.py", ROOT / "app_pages" / "clients.py", ROOT / "polku" / "records.py",
         ROOT / "polku" / "forms.py", ROOT / "polku" / "exports.py",
         ROOT / "polku" / "ui" / "record_form.py",
         *(ROOT / "polku" / "ingest").glob("*.py"), *(ROOT / "polku" / "rules").glob("*.py"),
