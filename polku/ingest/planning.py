@@ -771,8 +771,7 @@ def _plan_salaries(ctx: Context, records: list[Record], plan: Plan) -> None:
             latest[person_year] = (new["month"], row)
     fte = {s.id: s.fte for s in spells}
     for (person, year), (_, row) in latest.items():
-        found = hours_rules(year, hours[(person, year)].values(), annual_hours, fte[person])
-        _say(ctx, row, found)
+        _say(ctx, row, hours_rules(year, hours[(person, year)].values(), annual_hours, fte[person]))
 
 
 PLANNERS: dict[str, Callable[[Context, list[Record], Plan], None]] = {
