@@ -1,5 +1,6 @@
 """Asiakkaat ja tietojen syöttö: coordinators record a client's entry, status changes, exit and
-outcomes, employers with their partnership agreements, employment bonuses and costs.
+outcomes, employers with their partnership agreements, employment bonuses and costs; admins
+also the staff and their monthly salaries.
 
 Each form is drawn from its record declarations (polku/ui/record_form.py) and saved by
 polku.forms (the import's rules, access checked there); a wrong value gets its message right
@@ -54,6 +55,9 @@ codes = {
     "outcome_type": code_names("outcome_type", language),
     "budget_line": lines,
 }
+staff = viewer.may(Permission.READ_STAFF)  # the staff's forms: admins only
+codes["staff_role"] = forms.staff_roles(engine, language) if staff else {}
+shown = [form for form in forms.FORMS if staff or form not in forms.STAFF_FORMS]
 by_form = {
     "client": {"municipality": places},
     "status": {"client_code": active},
@@ -62,12 +66,14 @@ by_form = {
     "employer": {"municipality": {"": t("forms.field.no_municipality"), **places}},
     "grant": {"client_code": clients, "business_id": employers},
     "cost": {"municipality": {**cost_places, **places}},
+    "staff": {"municipality": {"": t("forms.field.no_municipality"), **places}},
+    "salary": {"name": {n: n for n in forms.staff_names(engine, viewer)} if staff else {}},
 }
 picker_labels = {"outcome": "forms.field.employer_optional", "grant": "forms.field.employer"}
 
 # Stateful tabs: a rerun (a save, a message) keeps the tab the user works in
-tabs = st.tabs([t(f"forms.tab.{form}") for form in forms.FORMS], key=TAB_KEY, on_change="rerun")
-for tab, form in zip(tabs, forms.FORMS, strict=True):
+tabs = st.tabs([t(f"forms.tab.{form}") for form in shown], key=TAB_KEY, on_change="rerun")
+for tab, form in zip(tabs, shown, strict=True):
     with tab:
         # The bonus is saved once the user has seen its total and confirms it
         draw = record_form.draw_and_confirm if form == "grant" else record_form.draw_and_save

@@ -18,7 +18,7 @@ st.title(t("page.import"))
 ingest.import_scope(viewer)  # refuses roles that edit nothing before anything is shown
 import_steps.show_result()
 
-kind = import_steps.choose_kind()
+kind = import_steps.choose_kind(viewer)
 upload = st.file_uploader(t("import.file"), type=["csv", "txt", "xlsx"], key=f"tuonti_file_{kind}")
 if upload is None:
     st.info(t("import.upload_hint"), icon=":material/upload_file:")

@@ -1,15 +1,15 @@
 """Data out of Polku: an Excel workbook, CSV files and a Parquet snapshot with a data dictionary,
 each holding only what the viewer may see; and `open_snapshot` for analysts' notebooks.
 
-- The workbook has a sheet per table and the CSV files a file per table: the seven kinds of
-  the import (polku/ingest/) with the import templates' Finnish headers and natural keys
-  (client code, Y-tunnus), plus the bonus payments. They are for people: names instead of
-  codes (Finnish or English, the viewer's language), Finnish dates and numbers (real date
-  and number cells in the workbook; d.m.yyyy and decimal commas in the CSV files), empty
-  cells for no value; the import reads all of these, so a file exported here imports back as
-  it is. CSV cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
-  leading apostrophe (OWASP "CSV injection"); the import takes it off again. In the workbook
-  such text is stored as text, never as a formula.
+- The workbook has a sheet per table and the CSV files a file per table: the kinds of the
+  import (polku/ingest/; staff and salaries for admins only) with the import templates'
+  Finnish headers and natural keys (client code, Y-tunnus), plus the bonus payments. They
+  are for people: names instead of codes (Finnish or English, the viewer's language),
+  Finnish dates and numbers (real date and number cells in the workbook; d.m.yyyy and
+  decimal commas in the CSV files), empty cells for no value; the import reads all of these,
+  so a file exported here imports back as it is. CSV cells a spreadsheet would run as a
+  formula (=, +, -, @, tab, CR first) get a leading apostrophe (OWASP "CSV injection"); the
+  import takes it off again. In the workbook such text is stored as text, never as a formula.
 - The Parquet snapshot is for machines: every table (except users and the audit log) with
   its own ids, codes and types, `data_dictionary.csv` (table, column, type, the code list a
   column's codes come from, description in Finnish and English) and `manifest.json`.
@@ -70,7 +70,7 @@ FORMATS = ("xlsx", "csv", "parquet")
 # Tables left out of every snapshot: who may sign in, the log of what they did, and the
 # staff's salaries (admins only: polku/access.py, READ_STAFF)
 PRIVATE_TABLES = ("app_user", "user_municipality", "audit_log", "staff_member", "salary_record")
-# Exported besides the seven kinds of the import (not importable)
+# Exported besides the kinds of the import (not importable)
 PAYMENTS = "payments"
 PAYMENT_COLUMNS = (
     ("business_id", "Y-tunnus"),
@@ -162,7 +162,7 @@ def _row_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The seven kinds as the import reads them
+# The kinds as the import reads them
 
 
 def _kind_columns(kind: str) -> list[Any]:
@@ -227,6 +227,14 @@ def _kind_select(kind: str, scope: Scope) -> Select:
         )
     if kind == "costs":
         return select(*columns).where(_in_scope(_t["cost_entry"].c.municipality_code, scope))
+    if kind == "salaries":  # the person named by name and role (admins only: export())
+        m, s = _t["staff_member"].c, _t["salary_record"].c
+        named = {"name": m.name, "role": m.role_code}
+        return select(
+            *(named[c.name].label(c.name) if c.name in named else c for c in columns)
+        ).join_from(_t["salary_record"], _t["staff_member"], m.id == s.staff_member_id)
+    if kind == "staff":
+        return select(*columns)
     if kind == PAYMENTS:
         pay = _t["bonus_payment"].c
         return (
@@ -321,7 +329,7 @@ def code_names(conn: Connection, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str,
     lists: dict[str, dict[str, str]] = {}
     m = _t["municipality"].c
     lists["municipality"] = {r.code: r.name for r in conn.execute(select(m.code, m.name))}
-    for name in ("client_status", "target_group", "outcome_type", "budget_line"):
+    for name in ("client_status", "target_group", "outcome_type", "budget_line", "staff_role"):
         c = _t[name].c
         rows = conn.execute(select(c.code, c.name_fi, c.name_en))
         lists[name] = {r.code: i18n.localized_name(r._mapping, lang) for r in rows}
@@ -538,6 +546,12 @@ class ExportResult:
 EXPORT_KINDS = (*ingest.IMPORT_ORDER, PAYMENTS)
 
 
+def export_kinds(actor: Actor) -> tuple[str, ...]:
+    """The kinds in the actor's workbook and CSV files: staff and salaries for admins only."""
+    staff = actor.may(Permission.READ_STAFF)
+    return tuple(k for k in EXPORT_KINDS if staff or k not in records.STAFF_KINDS)
+
+
 def export(
     engine: Engine,
     actor: Actor | None,
@@ -564,7 +578,7 @@ def export(
             names = code_names(conn, lang)
             frames = {
                 kind: people_frame(_kind_frame(conn, kind, scope), kind, names)
-                for kind in EXPORT_KINDS
+                for kind in export_kinds(actor)
             }
             result = ExportResult(fmt, rows={kind: len(f) for kind, f in frames.items()})
             if fmt == "csv":

@@ -574,6 +574,58 @@ def record_cost(
 
 
 # ---------------------------------------------------------------------------------------------
+# Staff and their monthly salaries (admins only: READ_STAFF)
+
+
+def record_staff(
+    engine: Engine, actor: Actor | None, values: Mapping[str, Any], *, today: date | None = None
+) -> Saved:
+    """Save a person's spell of work (name + role + start), checked as the staff import."""
+    check(actor, Permission.READ_STAFF)
+    assert actor is not None
+    _refuse_hetus(name=values.get("name"))
+    names = [f.name for f in records.fields(records.StaffRecord)]
+    record = {name: values.get(name) for name in names}
+    record["name"], record["municipality"] = _text(record["name"]), record["municipality"] or None
+    with engine.begin() as conn:
+        _, warnings = _checked(conn, actor, "staff", record, today)
+        role = _named(conn, "staff_role", record["role"])
+    return Saved(f"{record['name']}/{record['start_date']}", warnings, (record["name"], role))
+
+
+def record_salary(
+    engine: Engine, actor: Actor | None, values: Mapping[str, Any], *, today: date | None = None
+) -> Saved:
+    """Save a month's salary of the person whose spell covers the month (hours over their
+    share of the year's hours under the unit-cost model: a warning)."""
+    check(actor, Permission.READ_STAFF)
+    assert actor is not None
+    names = [f.name for f in records.fields(records.SalaryRecord)]
+    record = {name: values.get(name) for name in names}
+    record["role"] = record["role"] or None
+    with engine.begin() as conn:
+        plan, warnings = _checked(conn, actor, "salaries", record, today)
+    month = next(iter(plan.inserts or [u[1] for u in plan.updates]), {}).get("month")
+    return Saved(f"{record['name']}/{month}", warnings, (record["name"], month))
+
+
+def staff_roles(engine: Engine, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The project's staff roles for the staff form's picker: code → name in `lang`."""
+    r = metadata.tables["staff_role"].c
+    with engine.connect() as conn:
+        rows = conn.execute(select(r.code, r.name_fi, r.name_en).order_by(r.position)).all()
+    return {row.code: i18n.localized_name(row._mapping, lang) for row in rows}
+
+
+def staff_names(engine: Engine, actor: Actor | None) -> list[str]:
+    """The staff's names for the salary form's picker (admins only), by name."""
+    check(actor, Permission.READ_STAFF)
+    m = metadata.tables["staff_member"].c
+    with engine.connect() as conn:
+        return list(conn.execute(select(m.name).distinct().order_by(m.name)).scalars())
+
+
+# ---------------------------------------------------------------------------------------------
 # The forms of the Asiakkaat page: which declarations each draws, and their values saved
 
 # A form's declarations (polku/records.py); those after the first are optional sections
@@ -585,7 +637,11 @@ FORMS: dict[str, tuple[type[records.Record], ...]] = {
     "employer": (records.EmployerRecord, records.PartnershipRecord),
     "grant": (records.GrantRecord,),
     "cost": (records.CostRecord,),
+    "staff": (records.StaffRecord,),
+    "salary": (records.SalaryRecord,),
 }
+# The forms only admins see (READ_STAFF)
+STAFF_FORMS = ("staff", "salary")
 
 
 def section_key(record: type[records.Record]) -> str:
@@ -674,6 +730,10 @@ def submit(
             v.get("description") or "", v.get("municipality") or None,
         )  # fmt: skip
         return record_cost(engine, actor, cost)
+    if form == "staff":
+        return record_staff(engine, actor, v)
+    if form == "salary":
+        return record_salary(engine, actor, v)
     raise ValueError(f"unknown form {form!r}")
 
 

@@ -282,9 +282,9 @@ class CostRecord(Record):
 
 
 class StaffRecord(Record):
-    """A person working in the project (admins only); a later import and form derive from it."""
+    """A person's spell of work in the project (admins only); natural key name + role + start."""
 
-    kind, table, key = "staff", "staff_member", ("name", "start_date")
+    kind, table, key = "staff", "staff_member", ("name", "role", "start_date")
 
     name: Annotated[str, Spec(aliases=("nimi", "henkilö", "työntekijä"))]
     role: Annotated[
@@ -308,8 +308,12 @@ class SalaryRecord(Record):
 
     kind, table, key = "salaries", "salary_record", ("name", "month")
 
-    # The person's name gives the staff member whose employment covers the month
+    # The person's name (and role, if two spells could cover the month) gives the staff
+    # member whose employment covers the month
     name: Annotated[str, Spec(aliases=("nimi", "henkilö", "työntekijä"), db=None)]
+    role: Annotated[
+        str | None, Spec(choices="staff_role", aliases=("rooli", "tehtävä", "role_code"), db=None)
+    ] = None
     month: Annotated[
         date, Spec(aliases=("kuukausi", "palkkakuukausi"), in_period=True, not_future=True)
     ]
@@ -370,7 +374,7 @@ class ChecklistItemRecord(Record):
 
 
 # The kinds a file imports, in the order they depend on each other (a grant names a client
-# and an employer)
+# and an employer, a salary a staff member)
 IMPORTED: dict[str, type[Record]] = {
     r.kind: r
     for r in (
@@ -381,16 +385,14 @@ IMPORTED: dict[str, type[Record]] = {
         PartnershipRecord,
         GrantRecord,
         CostRecord,
+        StaffRecord,
+        SalaryRecord,
     )
 }
-# Every declaration, for the data dictionary (staff and salaries: not imported yet)
-ALL: tuple[type[Record], ...] = (
-    *IMPORTED.values(),
-    ExitRecord,
-    ChecklistItemRecord,
-    StaffRecord,
-    SalaryRecord,
-)
+# The kinds only admins import and export (polku/access.py, READ_STAFF)
+STAFF_KINDS = (StaffRecord.kind, SalaryRecord.kind)
+# Every declaration, for the data dictionary
+ALL: tuple[type[Record], ...] = (*IMPORTED.values(), ExitRecord, ChecklistItemRecord)
 
 
 # ---------------------------------------------------------------------------------------------

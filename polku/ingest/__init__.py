@@ -1,7 +1,8 @@
 """CSV and Excel import: parse office files, validate every row, upsert in one transaction.
 
-Seven kinds of data come in (KINDS): clients, status episodes, outcomes, employers,
-partnership agreements, employment-bonus grants and cost entries, each declared once in
+Nine kinds of data come in (KINDS): clients, status episodes, outcomes, employers,
+partnership agreements, employment-bonus grants, cost entries, and (admins only) staff members
+and their monthly salaries, each declared once in
 polku/records.py. Each kind has a template with Finnish column headers (English labels, names
 and common variants accepted, see `Column`); `data/sample/<kind>.csv` is a valid example of
 each. The rules between values are polku/rules/'s.
@@ -70,6 +71,7 @@ from polku.ingest.writing import (
     FormInvalid,
     check_record,
     import_file,
+    import_kinds,
     import_scope,
     is_key_conflict,
     lock_kind,
@@ -121,6 +123,7 @@ __all__ = [
     "format_param",
     "grant_amount",
     "import_file",
+    "import_kinds",
     "import_scope",
     "is_key_conflict",
     "load_lookups",

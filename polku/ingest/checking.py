@@ -65,6 +65,7 @@ def load_lookups(conn: Connection) -> Lookups:
         "target_group": "target_group",
         "outcome_type": "outcome_type",
         "budget_line": "budget_line",
+        "staff_role": "staff_role",
     }
     for set_name, table_name in tables.items():
         t = metadata.tables[table_name]

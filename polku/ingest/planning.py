@@ -22,6 +22,7 @@ from polku.rules.grants import (
     de_minimis_rule,
     grant_rules,
 )
+from polku.rules.staff import covers, employment_rules, hours_rules, month_of
 
 
 @dataclass
@@ -617,6 +618,162 @@ def _plan_costs(ctx: Context, records: list[Record], plan: Plan) -> None:
     _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
 
 
+# --- staff and salaries (admins only: polku/ingest/writing.py) -------------------------------
+
+
+@dataclass(frozen=True)
+class _Spell:
+    id: int
+    name: str
+    role: str
+    fte: Decimal
+    start: date
+    end: date | None
+
+
+def _spells(conn: Connection) -> list[_Spell]:
+    m = metadata.tables["staff_member"].c
+    stmt = select(m.id, m.name, m.role_code, m.fte, m.start_date, m.end_date)
+    return [_Spell(*r) for r in conn.execute(stmt).all()]
+
+
+_STAFF_VALUES = ("role_code", "fte", "municipality_code", "start_date", "end_date")
+
+
+def _plan_staff(ctx: Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["staff_member"]
+    stored = _rows(ctx.conn, table)
+    existing = {(norm_label(r["name"]), r["role_code"], r["start_date"]): r for r in stored}
+    # The database keeps one spell per name and start: another role there is a clash
+    roles = {(norm_label(r["name"]), r["start_date"]): r["role_code"] for r in stored}
+    in_file: dict[tuple, str] = {}
+
+    def key_of(record: Record) -> tuple | None:
+        row = record["_row"]
+        if any((row, n) in ctx.bad_cells or record.get(n) is None for n in ctx.kind.key):
+            return None
+        return (norm_label(record["name"]), record["role"], record["start_date"])
+
+    def values(record: Record) -> Record:
+        return {
+            "name": record["name"],
+            "role_code": record["role"],
+            "fte": record.get("fte"),
+            "municipality_code": record.get("municipality"),
+            "start_date": record["start_date"],
+            "end_date": record.get("end_date"),
+        }
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        _say(ctx, row, period_rules(new))
+        spell, role = (norm_label(new["name"]), new["start_date"]), new["role_code"]
+        first = in_file.setdefault(spell, role)
+        other = roles.get(spell) if old is None and roles.get(spell) not in (None, role) else first
+        if other != role:
+            named = ctx.lookups.localized("staff_role", str(other))
+            ctx.add(row, "role", "ingest.error.staff_role_clash", role=named)
+        plan.audit_ids[row] = f"{new['name']}/{new['role_code']}/{new['start_date']}"
+        plan.municipalities[row] = new["municipality_code"]
+
+    present = {"name", "role_code", "start_date"} | _present_db(ctx)
+    defaults = _defaults(ctx.kind, ("name", *_STAFF_VALUES))
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+
+
+def _money_hours(conn: Connection) -> int | None:
+    """The annual hours of the unit-cost model; None under the side-cost model."""
+    r = metadata.tables["money_rules"].c
+    found = conn.execute(select(r.salary_model, r.annual_hours).where(r.id == 1)).first()
+    return found.annual_hours if found is not None and found.salary_model == "unit_cost" else None
+
+
+def _resolve_spell(
+    ctx: Context, record: Record, by_name: Mapping[str, list[_Spell]]
+) -> _Spell | None:
+    """The staff member whose employment covers the row's month: by name, and role if given."""
+    row, name, role = record["_row"], record.get("name"), record.get("role")
+    month = record.get("month")
+    if (
+        name is None
+        or month is None
+        or {(row, "name"), (row, "role"), (row, "month")} & ctx.bad_cells
+    ):
+        return None
+    spells = [s for s in by_name.get(norm_label(name), []) if role is None or s.role == role]
+    if not spells:
+        column = "role" if role is not None and by_name.get(norm_label(name)) else "name"
+        ctx.add(row, column, "ingest.error.unknown_person", value=name)
+        return None
+    found = [s for s in spells if covers(s.start, s.end, month)]
+    if len(found) > 1:
+        ctx.add(row, "name", "ingest.error.ambiguous_person", value=name, month=month_of(month))
+        return None
+    if not found:
+        _say(ctx, row, employment_rules(name, month_of(month), [(s.start, s.end) for s in spells]))
+        return None
+    return found[0]
+
+
+def _plan_salaries(ctx: Context, records: list[Record], plan: Plan) -> None:
+    table = metadata.tables["salary_record"]
+    spells = _spells(ctx.conn)
+    by_name: dict[str, list[_Spell]] = defaultdict(list)
+    for spell in spells:
+        by_name[norm_label(spell.name)].append(spell)
+    stored = _rows(ctx.conn, table)
+    existing = {(r["staff_member_id"], _as_date(r["month"])): r for r in stored}
+    resolved = {}
+    for record in records:
+        found = _resolve_spell(ctx, record, by_name)
+        if found is not None:
+            resolved[record["_row"]] = found
+
+    def key_of(record: Record) -> tuple | None:
+        spell = resolved.get(record["_row"])
+        return None if spell is None else (spell.id, month_of(record["month"]))
+
+    def values(record: Record) -> Record:
+        return {
+            "staff_member_id": resolved[record["_row"]].id,
+            "month": month_of(record["month"]),
+            "gross_salary": record.get("gross_salary"),
+            "hours": record.get("hours"),
+            "annual_gross_cost": record.get("annual_gross_cost"),
+        }
+
+    checked: list[tuple[int, Record]] = []
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        spell = resolved[row]
+        plan.audit_ids[row] = f"{spell.name}/{new['month']}"
+        checked.append((row, new))
+
+    columns = ("staff_member_id", "month", "gross_salary", "hours", "annual_gross_cost")
+    present = {"staff_member_id", "month"} | _present_db(ctx)
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
+    annual_hours = _money_hours(ctx.conn)
+    if annual_hours is None:
+        return
+    # A year's hours of each person: the stored months and the file's, a file row replacing
+    # its stored twin; said once, at the file's latest month of that year
+    hours: dict[tuple[int, int], dict[date, Any]] = defaultdict(dict)
+    for r in stored:
+        month = _as_date(r["month"])
+        hours[(r["staff_member_id"], month.year)][month] = r["hours"]
+    latest: dict[tuple[int, int], tuple[date, int]] = {}
+    for row, new in checked:
+        person_year = (new["staff_member_id"], new["month"].year)
+        hours[person_year][new["month"]] = new["hours"]
+        if person_year not in latest or new["month"] > latest[person_year][0]:
+            latest[person_year] = (new["month"], row)
+    fte = {s.id: s.fte for s in spells}
+    for (person, year), (_, row) in latest.items():
+        _say(ctx, row, hours_rules(year, hours[(person, year)].values(), annual_hours, fte[person]))
+
+
 PLANNERS: dict[str, Callable[[Context, list[Record], Plan], None]] = {
     "clients": _plan_clients,
     "episodes": _plan_episodes,
@@ -625,4 +782,6 @@ PLANNERS: dict[str, Callable[[Context, list[Record], Plan], None]] = {
     "partnerships": _plan_partnerships,
     "grants": _plan_grants,
     "costs": _plan_costs,
+    "staff": _plan_staff,
+    "salaries": _plan_salaries,
 }

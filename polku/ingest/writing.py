@@ -12,8 +12,8 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, sele
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from models import metadata
-from polku import audit, db, metrics
-from polku.access import AccessDenied, Actor, Permission, row_scope
+from polku import audit, db, metrics, records
+from polku.access import AccessDenied, Actor, Permission, check, row_scope
 from polku.ingest.checking import (
     Columns,
     Context,
@@ -185,10 +185,19 @@ def _text(value: Any, limit: int = audit.MAX_VALUE) -> str | None:
     return None if text is None else text[:limit]
 
 
-def import_scope(actor: Actor | None) -> frozenset[str] | None:
+def import_scope(actor: Actor | None, kind: str | None = None) -> frozenset[str] | None:
     """The municipalities whose rows the actor may import (None: all); AccessDenied for a
-    role that edits nothing (directors, analysts)."""
+    role that edits nothing (directors, analysts), and for staff and salaries to all but
+    admins."""
+    if kind in records.STAFF_KINDS:
+        check(actor, Permission.READ_STAFF)
     return row_scope(actor, Permission.EDIT)
+
+
+def import_kinds(actor: Actor | None) -> tuple[str, ...]:
+    """The kinds the actor may import: staff and salaries for admins only."""
+    staff = actor is not None and actor.may(Permission.READ_STAFF)
+    return tuple(k for k in KIND_NAMES if staff or k not in records.STAFF_KINDS)
 
 
 def import_file(
@@ -208,7 +217,7 @@ def import_file(
     read it (`report.table`), so a commit does not parse it again."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
-    scope = import_scope(actor)
+    scope = import_scope(actor, kind)
     assert actor is not None
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:
@@ -382,7 +391,7 @@ def check_record(
     """Check one record of `kind` (canonical names, typed values) with the import's rules and
     plan its upsert; the problems (errors and warnings) name fields, not rows."""
     spec = KINDS[kind]
-    scope = import_scope(actor)
+    scope = import_scope(actor, kind)
     lock_kind(conn, kind)  # a form takes its turn with the imports of the same kind
     ctx = Context(
         conn=conn,

@@ -40,13 +40,14 @@ def show_result() -> None:
             st.error(plain(text), icon=":material/error:")
 
 
-def choose_kind() -> str:
-    """The kind of data to import, with its template, example and columns."""
+def choose_kind(viewer: Actor | None = None) -> str:
+    """The kind of data to import (staff and salaries: admins only), with its template,
+    example and columns."""
     language = lang()
     kind = str(
         st.selectbox(
             t("import.kind"),
-            ingest.KIND_NAMES,
+            ingest.import_kinds(viewer),
             format_func=lambda k: t(f"kind.{k}"),
             key="tuonti_kind",
             help=t("import.kind.help"),
