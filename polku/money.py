@@ -663,3 +663,54 @@ def cost_per_result_by_municipality(
             )
     columns = ["code", "name", "indicator", "results", "total_costs", "cost_per_result"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def budget_table(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
+    """Each amount (AMOUNTS) to `as_of` against its budget and the straight-line time plan:
+    amount, actual, budget (ESF+ and the municipalities: their shares of the total budget),
+    planned (budget × the elapsed share), used_share (actual ÷ budget), ahead_of_plan
+    (actual − planned)."""
+    use = budget_use(db, actor, as_of)
+    with _connect(db) as conn:
+        money = rules(conn)
+    esf = cents(money.total_budget * money.esf_share)
+    budgets = {
+        "eligible_salaries": money.salary_budget,
+        "flat_rate": money.flat_rate_budget,
+        "total": money.total_budget,
+        "esf": esf,
+        "municipal": money.total_budget - esf,
+    }
+    share = money.planned_share(as_of)
+    rows = []
+    for amount in AMOUNTS:
+        actual, budget = getattr(use, amount), budgets[amount]
+        planned = float(cents(budget * share))
+        rows.append(
+            {
+                "amount": amount,
+                "actual": actual,
+                "budget": float(budget),
+                "planned": planned,
+                "used_share": actual / float(budget) if budget else 0.0,
+                "ahead_of_plan": round(actual - planned, 2),
+            }
+        )
+    columns = ["amount", "actual", "budget", "planned", "used_share", "ahead_of_plan"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def time_plan(db: Database, actor: Actor | None) -> pd.DataFrame:
+    """The straight-line time plan of the total eligible costs to the project's end: month_end,
+    planned_total (cumulative, €)."""
+    check(actor, Permission.READ_AGGREGATES, None)
+    with _connect(db) as conn:
+        money = rules(conn)
+    ends = [_month_end(m) for m in _months(money.start, money.end)]
+    planned = [float(cents(money.total_budget * money.planned_share(e))) for e in ends]
+    return pd.DataFrame({"month_end": ends, "planned_total": planned})
+
+
+def month_end(month: date) -> date:
+    """The last day of `month`'s month."""
+    return _month_end(month)
