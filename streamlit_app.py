@@ -63,6 +63,13 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
             EVERYONE,
         ),
         (
+            "app_pages/finance.py",
+            "page.finance",
+            ":material/euro:",
+            "talous",
+            EVERYONE,
+        ),
+        (
             "app_pages/checklists.py",
             "page.checklists",
             ":material/checklist:",

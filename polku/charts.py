@@ -202,6 +202,11 @@ MEANING_COLOURS = {
     "target": "#000000",
     "partnerships": OKABE_ITO[0],
     "bonus_employers": OKABE_ITO[2],
+    "costs": OKABE_ITO[0],
+    "plan": OKABE_ITO[1],
+    "forecast": OKABE_ITO[5],
+    "budget": "#000000",
+    "region": "#000000",
 }
 # Downloads at print size: 1 000 px wide (2 000 px in the PNG), the title on its own lines
 PRINT_WIDTH = 1000
@@ -491,3 +496,126 @@ def employer_lines(
         )
     )
     return _finish(chart, title, lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# Money charts (polku/money.py's figures, already merged or left out for the viewer)
+
+
+def costs_against_plan(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    budget: float,
+    today: date,
+    labels: dict[str, str],
+    lang: str,
+) -> alt.LayerChart:
+    """Cumulative total eligible costs against the straight-line time plan, the forecast to
+    the project's end (dashed) and the budget (a rule). Long `frame`: month_end, series (one of
+    "costs", "plan", "forecast"), euros, euros_label."""
+    meanings = ["costs", "plan", "forecast"]
+    data = frame[["month_end", "series", "euros", "euros_label"]].copy()
+    data["month_end"] = pd.to_datetime(data["month_end"])
+    data["series"] = data["series"].map(labels)
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month_end:T", axis=_month_axis(lang)),
+            y=alt.Y("euros:Q", title=labels["euros"], axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=_meaning_scale(labels, meanings),
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(
+                    domain=[labels[m] for m in meanings], range=[[1, 0], [2, 2], [6, 4]]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip(
+                    "month_end:T",
+                    title=labels["month"],
+                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+                ),
+                alt.Tooltip("series:N", title=None),
+                alt.Tooltip("euros_label:N", title=labels["euros"]),
+            ],
+        )
+    )
+    limit = alt.Chart(pd.DataFrame({"budget": [budget], "label": [labels["budget"]]}))
+    rule = limit.mark_rule(color=MEANING_COLOURS["budget"]).encode(y="budget:Q")
+    text = limit.mark_text(align="left", dx=4, dy=-6, color=MEANING_COLOURS["budget"]).encode(
+        y="budget:Q", x=alt.value(0), text="label:N"
+    )
+    now = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(today)]})).mark_rule(
+        color="#666666", strokeDash=[2, 2]
+    )
+    return _finish(alt.layer(lines, rule, text, now.encode(x="day:T")), title, lang)
+
+
+def fte_against_plan(
+    frame: pd.DataFrame, *, title: str, labels: dict[str, str], lang: str
+) -> alt.LayerChart:
+    """Full-time equivalents in use by role and month (solid) against each role's planned
+    staffing (dashed, same colour). Columns: month_end, role (its name), fte, planned_fte."""
+    data = frame[["month_end", "role", "fte", "planned_fte"]].copy()
+    data["month_end"] = pd.to_datetime(data["month_end"])
+    base = alt.Chart(data).encode(
+        x=alt.X("month_end:T", axis=_month_axis(lang)),
+        color=alt.Color(
+            "role:N", title=labels["role"], sort=None, legend=alt.Legend(orient="bottom", columns=3)
+        ),
+        tooltip=[
+            alt.Tooltip(
+                "month_end:T",
+                title=labels["month"],
+                format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
+            ),
+            alt.Tooltip("role:N", title=labels["role"]),
+            alt.Tooltip("fte:Q", title=labels["fte"], format=",.1f"),
+            alt.Tooltip("planned_fte:Q", title=labels["planned_fte"], format=",.1f"),
+        ],
+    )
+    actual = base.mark_line(point=True).encode(
+        y=alt.Y("fte:Q", title=labels["fte"], axis=alt.Axis(format=",.1f"))
+    )
+    plan = base.mark_line(strokeDash=[6, 4], opacity=0.7).encode(y="planned_fte:Q")
+    return _finish(alt.layer(actual, plan), title, lang)
+
+
+def cost_per_result_bars(
+    frame: pd.DataFrame, *, title: str, region: float | None, labels: dict[str, str], lang: str
+) -> alt.LayerChart:
+    """Euros per result of one indicator by municipality (bars), the region's as a rule.
+    Columns: name, cost_per_result (empty where not shown), cost_per_result_label."""
+    data = frame[["name", "cost_per_result", "cost_per_result_label"]]
+    bars_ = (
+        alt.Chart(data)
+        .mark_bar(color=MEANING_COLOURS["costs"])
+        .encode(
+            y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X(
+                "cost_per_result:Q", title=labels["cost_per_result"], axis=alt.Axis(format=",.0f")
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=labels["municipality"]),
+                alt.Tooltip("cost_per_result_label:N", title=labels["cost_per_result"]),
+            ],
+        )
+    )
+    layers: list[Any] = [bars_]
+    if region is not None:
+        whole = alt.Chart(pd.DataFrame({"region": [region], "label": [labels["region"]]}))
+        layers.append(whole.mark_rule(color=MEANING_COLOURS["region"], size=2).encode(x="region:Q"))
+        layers.append(
+            whole.mark_text(align="left", dx=4, dy=-4, color=MEANING_COLOURS["region"]).encode(
+                x="region:Q", y=alt.value(0), text="label:N"
+            )
+        )
+    return _finish(alt.layer(*layers), title, lang)

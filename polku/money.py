@@ -408,17 +408,8 @@ def municipal_financing(db: Database, actor: Actor | None, as_of: date) -> pd.Da
     use = budget_use(db, actor, as_of)
     with _connect(db) as conn:
         places = metrics.municipalities(conn)
-        fixed = {
-            code: Decimal(str(share))
-            for code, share in conn.execute(select(_share.c.municipality_code, _share.c.share))
-        }
-    rest = 1 - sum(fixed.values(), Decimal(0))
-    by_population = places[~places["code"].isin(list(fixed))]
-    population = int(by_population["population"].sum())
-    shares = {
-        code: fixed.get(code, rest * Decimal(int(pop)) / population if population else Decimal(0))
-        for code, pop in zip(places["code"], places["population"], strict=True)
-    }
+        fixed = {code for (code,) in conn.execute(select(_share.c.municipality_code))}
+        shares = _shares(conn)
     total = Decimal(str(use.municipal))
     amounts = {code: cents(total * share) for code, share in shares.items()}
     if amounts:
@@ -429,6 +420,24 @@ def municipal_financing(db: Database, actor: Actor | None, as_of: date) -> pd.Da
     frame["fixed"] = [c in fixed for c in frame["code"]]
     frame["amount"] = [float(amounts[c]) for c in frame["code"]]
     return frame.reset_index(drop=True)
+
+
+def _shares(db: Database) -> dict[str, Decimal]:
+    """Each municipality's share of the own financing: its fixed share, else the rest by
+    population."""
+    with _connect(db) as conn:
+        places = metrics.municipalities(conn)
+        fixed = {
+            code: Decimal(str(share))
+            for code, share in conn.execute(select(_share.c.municipality_code, _share.c.share))
+        }
+    rest = 1 - sum(fixed.values(), Decimal(0))
+    by_population = places[~places["code"].isin(list(fixed))]
+    population = int(by_population["population"].sum())
+    return {
+        code: fixed.get(code, rest * Decimal(int(pop)) / population if population else Decimal(0))
+        for code, pop in zip(places["code"], places["population"], strict=True)
+    }
 
 
 def cost_per_result(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
@@ -494,3 +503,214 @@ def staff_costs(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
     ):
         frame[column] = [float(sums.get(int(p), empty)[key]) for p in frame["staff_member_id"]]
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# What a viewer sees: the municipality's share, and no one's pay but to admins
+
+# A euro sum of one or two persons' pay is their pay: such a sum is shown to admins only
+MIN_PAID_PEOPLE = 3
+
+
+def sees_pay(actor: Actor | None) -> bool:
+    """Whether the actor may see sums that stand for one or two persons' pay (admins)."""
+    return actor is not None and actor.may(Permission.READ_STAFF, None)
+
+
+def _paid_sets(db: Database, as_of: date) -> dict[date, set[int]]:
+    """Month -> the staff members with a salary of that month, to `as_of`'s month."""
+    s = _salary.c
+    with _connect(db) as conn:
+        rows = conn.execute(
+            select(s.month, s.staff_member_id).where(s.month <= as_of).distinct()
+        ).all()
+    paid: dict[date, set[int]] = {}
+    for month, person in rows:
+        paid.setdefault(_month(month), set()).add(int(person))
+    return paid
+
+
+def paid_people(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
+    """month, people (staff members paid in the month) and people_to_date (distinct, from the
+    project's start to the month), for the months of costs_by_month."""
+    check(actor, Permission.READ_AGGREGATES, None)
+    with _connect(db) as conn:
+        money = rules(conn)
+        paid = _paid_sets(conn, as_of)
+    rows, seen = [], set()
+    for month in _months(money.start, min(max(as_of, money.start), money.end)):
+        seen |= paid.get(month, set())
+        rows.append(
+            {"month": month, "people": len(paid.get(month, ())), "people_to_date": len(seen)}
+        )
+    return pd.DataFrame(rows, columns=["month", "people", "people_to_date"])
+
+
+def _merge_small(frame: pd.DataFrame, groups: list[set[int]], label: str) -> pd.DataFrame:
+    """Rows whose people are one or two merged into the next (the last ones into the one
+    before), until each row stands for at least MIN_PAID_PEOPLE persons' pay: a merged row
+    sums AMOUNTS, keeps the last row's other columns (running totals) and names its first row in
+    `<label>_from`. Nothing is left when all the rows together stand for fewer."""
+    if len(set().union(*groups) if groups else set()) < MIN_PAID_PEOPLE:
+        return frame.iloc[0:0].assign(**{f"{label}_from": []})
+    spans: list[list[int]] = []
+    people: set[int] = set()
+    current: list[int] = []
+    for index, group in enumerate(groups):
+        current.append(index)
+        people |= group
+        if len(people) >= MIN_PAID_PEOPLE or not people and not group:
+            spans.append(current)
+            current, people = [], set()
+    if current:  # the last rows stand for too few: into the span before
+        spans[-1].extend(current)
+    rows = []
+    for span in spans:
+        first, last = frame.iloc[span[0]], frame.iloc[span[-1]]
+        row = last.to_dict()
+        row.update({k: round(float(frame.iloc[span][k].sum()), 2) for k in AMOUNTS})
+        row[f"{label}_from"] = first[label]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*frame.columns, f"{label}_from"])
+
+
+def months_shown(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
+    """costs_by_month as the actor may see it, with month_from (the first month of the row):
+    admins see every month; to others a month paying one or two persons is merged into the
+    next (else its sum, and the cumulative step, would be their pay)."""
+    months = costs_by_month(db, actor, as_of)
+    if sees_pay(actor):
+        return months.assign(month_from=months["month"])
+    paid = _paid_sets(db, as_of)
+    groups = [paid.get(m, set()) for m in months["month"]]
+    # An empty month (nobody paid, nothing spent) is a row of its own: it shows no one's pay
+    return _merge_small(months, groups, "month")
+
+
+def periods_shown(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
+    """costs_by_period as the actor may see it, with code_from: to others than admins a period
+    paying one or two persons is merged into the next, as in months_shown."""
+    periods = costs_by_period(db, actor, as_of)
+    if sees_pay(actor):
+        return periods.assign(code_from=periods["code"])
+    paid = _paid_sets(db, as_of)
+    groups = [
+        set().union(*(people for month, people in paid.items() if start <= month <= end))
+        for start, end in zip(periods["start"], periods["end"], strict=True)
+    ]
+    return _merge_small(periods, groups, "code")
+
+
+def totals_shown(db: Database, actor: Actor | None, as_of: date) -> bool:
+    """Whether the actor may see the totals to `as_of` (budget use, forecast, financing, cost
+    per result): admins always, others once they stand for MIN_PAID_PEOPLE persons' pay."""
+    check(actor, Permission.READ_AGGREGATES, None)
+    if sees_pay(actor):
+        return True
+    return len(set().union(*_paid_sets(db, as_of).values())) >= MIN_PAID_PEOPLE
+
+
+def municipality_share(db: Database, actor: Actor | None, municipality: str | None) -> float:
+    """The part of the project a view covers: 1 for the region, a municipality's share of the
+    own financing (municipal_financing's share) for the municipality."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    if municipality is None:
+        return 1.0
+    with _connect(db) as conn:
+        shares = _shares(conn)
+    return float(shares.get(municipality, Decimal(0)))
+
+
+def share_of(frame: pd.DataFrame, share: float, columns: list[str]) -> pd.DataFrame:
+    """`frame` with its euro `columns` × `share` (a municipality's part), to the cent."""
+    scaled = frame.copy()
+    for column in columns:
+        scaled[column] = [
+            None if pd.isna(v) else float(cents(Decimal(str(v)) * Decimal(str(share))))
+            for v in frame[column]
+        ]
+    return scaled
+
+
+def cost_per_result_by_municipality(
+    db: Database, actor: Actor | None, as_of: date, municipalities: list[str]
+) -> pd.DataFrame:
+    """Each of `municipalities`' share of the total eligible costs to `as_of` per its result:
+    code, name, indicator, results, total_costs (its share of the total), cost_per_result
+    (None without results)."""
+    use = budget_use(db, actor, as_of)
+    with _connect(db) as conn:
+        places = metrics.municipalities(conn)
+        shares = _shares(conn)
+    names = dict(zip(places["code"], places["name"], strict=True))
+    rows = []
+    for code in municipalities:
+        actuals = metrics.indicator_actuals(db, actor, code, as_of)
+        costs = cents(Decimal(str(use.total)) * shares.get(code, Decimal(0)))
+        for indicator in RESULTS:
+            if indicator not in actuals:
+                continue
+            results = int(actuals[indicator].value)
+            rows.append(
+                {
+                    "code": code,
+                    "name": names.get(code, code),
+                    "indicator": indicator,
+                    "results": results,
+                    "total_costs": float(costs),
+                    "cost_per_result": float(cents(costs / results)) if results else None,
+                }
+            )
+    columns = ["code", "name", "indicator", "results", "total_costs", "cost_per_result"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def budget_table(db: Database, actor: Actor | None, as_of: date) -> pd.DataFrame:
+    """Each amount (AMOUNTS) to `as_of` against its budget and the straight-line time plan:
+    amount, actual, budget (ESF+ and the municipalities: their shares of the total budget),
+    planned (budget × the elapsed share), used_share (actual ÷ budget), ahead_of_plan
+    (actual − planned)."""
+    use = budget_use(db, actor, as_of)
+    with _connect(db) as conn:
+        money = rules(conn)
+    esf = cents(money.total_budget * money.esf_share)
+    budgets = {
+        "eligible_salaries": money.salary_budget,
+        "flat_rate": money.flat_rate_budget,
+        "total": money.total_budget,
+        "esf": esf,
+        "municipal": money.total_budget - esf,
+    }
+    share = money.planned_share(as_of)
+    rows = []
+    for amount in AMOUNTS:
+        actual, budget = getattr(use, amount), budgets[amount]
+        planned = float(cents(budget * share))
+        rows.append(
+            {
+                "amount": amount,
+                "actual": actual,
+                "budget": float(budget),
+                "planned": planned,
+                "used_share": actual / float(budget) if budget else 0.0,
+                "ahead_of_plan": round(actual - planned, 2),
+            }
+        )
+    columns = ["amount", "actual", "budget", "planned", "used_share", "ahead_of_plan"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def time_plan(db: Database, actor: Actor | None) -> pd.DataFrame:
+    """The straight-line time plan of the total eligible costs to the project's end: month_end,
+    planned_total (cumulative, €)."""
+    check(actor, Permission.READ_AGGREGATES, None)
+    with _connect(db) as conn:
+        money = rules(conn)
+    ends = [_month_end(m) for m in _months(money.start, money.end)]
+    planned = [float(cents(money.total_budget * money.planned_share(e))) for e in ends]
+    return pd.DataFrame({"month_end": ends, "planned_total": planned})
+
+
+def month_end(month: date) -> date:
+    """The last day of `month`'s month."""
+    return _month_end(month)

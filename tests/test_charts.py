@@ -226,3 +226,97 @@ def test_a_download_is_print_size_with_the_whole_title() -> None:
     assert image.width >= 2 * charts.PRINT_WIDTH
     svg = vlc.vegalite_to_svg(spec)
     assert title in svg  # not cut with an ellipsis
+
+
+# ---------------------------------------------------------------------------------------------
+# The Talous page's charts
+
+MONEY_LABELS = {
+    k: k
+    for k in (
+        "costs", "plan", "forecast", "budget", "euros", "month", "role", "fte", "planned_fte",
+        "cost_per_result", "region", "municipality",
+    )
+}  # fmt: skip
+
+
+def test_costs_against_plan_draws_the_forecast_dashed_and_the_budget_in_meaning_colours() -> None:
+    from datetime import date
+
+    frame = pd.DataFrame(
+        {
+            "month_end": [
+                date(2026, 3, 31),
+                date(2026, 3, 31),
+                date(2026, 3, 31),
+                date(2029, 9, 30),
+            ],
+            "series": ["costs", "plan", "forecast", "forecast"],
+            "euros": [100.0, 120.0, 100.0, 900.0],
+            "euros_label": ["100 €", "120 €", "100 €", "900 €"],
+        }
+    )
+    spec = charts.costs_against_plan(
+        frame, title="T", budget=1000.0, today=date(2026, 4, 2), labels=MONEY_LABELS, lang="fi"
+    ).to_dict()
+    lines = spec["layer"][0]["encoding"]
+    assert lines["color"]["scale"] == {
+        "domain": ["costs", "plan", "forecast"],
+        "range": [charts.MEANING_COLOURS[m] for m in ("costs", "plan", "forecast")],
+    }
+    dashes = dict(
+        zip(
+            lines["strokeDash"]["scale"]["domain"],
+            lines["strokeDash"]["scale"]["range"],
+            strict=True,
+        )
+    )
+    assert dashes["costs"] == [1, 0] and dashes["forecast"] not in ([1, 0], dashes["plan"])
+    assert spec["layer"][1]["mark"]["color"] == charts.MEANING_COLOURS["budget"]
+    assert lines["y"]["axis"]["format"] == ",.0f"
+    assert spec["config"]["locale"]["number"]["currency"] == ["", "\u00a0€"]
+    rows = [r for values in spec["datasets"].values() for r in values]
+    assert {c for r in rows if "series" in r for c in r} == {
+        "month_end",
+        "series",
+        "euros",
+        "euros_label",
+    }
+
+
+def test_fte_against_plan_has_a_solid_and_a_dashed_line_per_role() -> None:
+    frame = pd.DataFrame(
+        {"month_end": ["2026-03-31"] * 2, "role": ["Työvalmentaja", "Hankepäällikkö"],
+         "fte": [10.5, 1.0], "planned_fte": [19.0, 1.0], "difference": [-8.5, 0.0]}
+    )  # fmt: skip
+    spec = charts.fte_against_plan(frame, title="H", labels=MONEY_LABELS, lang="en").to_dict()
+    actual, plan = spec["layer"]
+    assert (
+        actual["encoding"]["y"]["field"] == "fte"
+        and plan["encoding"]["y"]["field"] == "planned_fte"
+    )
+    assert plan["mark"]["strokeDash"] == [6, 4] and "strokeDash" not in actual["mark"]
+    assert actual["encoding"]["color"]["field"] == "role"
+    rows = [r for values in spec["datasets"].values() for r in values]
+    assert {c for r in rows for c in r} == {"month_end", "role", "fte", "planned_fte"}
+
+
+def test_cost_per_result_bars_with_the_region_as_a_rule() -> None:
+    frame = pd.DataFrame(
+        {"name": ["Joensuu", "Lieksa"], "cost_per_result": [1500.0, None],
+         "cost_per_result_label": ["1 500 €", "–"], "results": [80, 3]}
+    )  # fmt: skip
+    spec = charts.cost_per_result_bars(
+        frame, title="C", region=1400.0, labels=MONEY_LABELS, lang="fi"
+    ).to_dict()
+    bars, rule, _ = spec["layer"]
+    assert bars["mark"]["color"] == charts.MEANING_COLOURS["costs"]
+    assert rule["mark"]["color"] == charts.MEANING_COLOURS["region"]
+    assert bars["encoding"]["x"]["field"] == "cost_per_result"
+    rows = [r for values in spec["datasets"].values() for r in values]
+    # The results' counts are not in the chart's data: only what it draws
+    assert not any("results" in r for r in rows)
+    no_region = charts.cost_per_result_bars(
+        frame, title="C", region=None, labels=MONEY_LABELS, lang="fi"
+    )
+    assert len(no_region.to_dict()["layer"]) == 1
