@@ -151,7 +151,7 @@ def _row_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
         return c.grant_id.in_(grants)
     if name == "employer":
         return _visible_employers(scope)
-    if name == "partnership_agreement":
+    if name in ("partnership_agreement", "declared_aid"):
         employers = select(_t["employer"].c.id).where(_visible_employers(scope))
         return c.employer_id.in_(employers)
     if name == "cost_entry":
@@ -224,6 +224,13 @@ def _kind_select(kind: str, scope: Scope) -> Select:
             .join(_t["employer"], e.id == g.employer_id)
             .join(_t["client"], c.id == g.client_id)
             .where(_in_scope(c.municipality_code, scope))
+        )
+    if kind == "declared_aid":
+        d = _t["declared_aid"].c
+        return (
+            select(*columns)
+            .join_from(_t["declared_aid"], _t["employer"], e.id == d.employer_id)
+            .where(_visible_employers(scope))
         )
     if kind == "costs":
         return select(*columns).where(_in_scope(_t["cost_entry"].c.municipality_code, scope))

@@ -1,0 +1,125 @@
+"""De minimis per employer (Regulation (EU) 2023/2831, issue 15 point 5): the rolling
+three-year total from each aid's decision date, aid the employer declares from other grantors,
+the warning and the refusal of the project file's [de_minimis], on real databases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Engine, text
+
+from polku import ingest
+from polku.rules.grants import Aid, de_minimis_settings, de_minimis_total, years_before
+from polku.users import SYSTEM
+from tests.test_ingest import csv_bytes, load_samples, where
+
+COMPANY = "2934871-3"  # Pielisen Puutyö Oy of data/sample/employers.csv
+AID_HEADER = ["Y-tunnus", "Tuen myöntäjä", "Myöntämispäivä", "Tuen määrä", "Oikeusperusta"]
+GRANT_HEADER = [
+    "Y-tunnus", "Asiakastunnus", "Työsuhde alkaa", "Sopimustyyppi", "Viikkotunnit",
+    "Euroa kuukaudessa", "Kuukaudet", "Hakemuspäivä", "Päätöspäivä", "Päätös", "De minimis -tuki",
+]  # fmt: skip
+BASIS = "Komission asetus (EU) 2023/2831"
+
+
+def fi(day: date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def aid_row(day: date, amount: str, grantor: str = "Business Finland") -> list[str]:
+    return [COMPANY, grantor, fi(day), amount, BASIS]
+
+
+def grant_row(client: str, decided: date, amount: int) -> list[str]:
+    applied = decided - timedelta(days=10)
+    return [
+        COMPANY, client, fi(decided + timedelta(days=7)), "permanent", "37,5", str(amount // 10),
+        "10", fi(applied), fi(decided), "granted", str(amount),
+    ]  # fmt: skip
+
+
+def run(engine: Engine, kind: str, rows: list[list[str]], today: date) -> ingest.ImportReport:
+    header = AID_HEADER if kind == "declared_aid" else GRANT_HEADER
+    return ingest.import_file(
+        engine, SYSTEM, kind, csv_bytes([header, *rows]), f"{kind}.csv", today=today
+    )
+
+
+def test_the_rolling_window_ends_on_the_day_and_leaves_out_aid_three_years_and_a_day_before():
+    years = de_minimis_settings().years
+    on = date(2029, 6, 1)
+    inside = Aid(years_before(on, years) + timedelta(days=1), Decimal(100))
+    outside = Aid(years_before(on, years) - timedelta(days=1), Decimal(10))
+    later = Aid(on + timedelta(days=1), Decimal(1))
+    assert de_minimis_total([inside, outside, later], on, years) == Decimal(100)
+
+
+def test_declared_aid_imports_and_warns_at_the_share_of_the_ceiling(engine: Engine) -> None:
+    load_samples(engine, "employers")
+    rules = de_minimis_settings()
+    near = rules.ceiling * rules.warning_share
+    report = run(engine, "declared_aid", [aid_row(date(2025, 5, 1), str(near))], date(2026, 11, 1))
+    assert report.committed and report.added == 1
+    assert [p.key for p in report.warnings] == ["ingest.warning.de_minimis"]
+    below = near - Decimal("0.01")
+    again = run(engine, "declared_aid", [aid_row(date(2025, 5, 1), str(below))], date(2026, 11, 1))
+    assert again.committed and again.changed == 1 and again.warnings == []
+
+
+def test_declared_aid_above_the_ceiling_is_refused_by_the_import(engine: Engine) -> None:
+    load_samples(engine, "employers")
+    ceiling = de_minimis_settings().ceiling
+    half = ceiling / 2
+    rows = [aid_row(date(2025, 5, 1), str(half)), aid_row(date(2026, 2, 1), str(half + 1), "X")]
+    report = run(engine, "declared_aid", rows, date(2026, 11, 1))
+    assert not report.committed
+    assert (3, "Tuen määrä", "ingest.error.de_minimis") in where(report)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM declared_aid")).scalar_one() == 0
+
+
+def test_declared_aid_counts_against_a_bonus_of_the_project(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    ceiling = de_minimis_settings().ceiling
+    declared = ceiling - 50_000
+    first = run(
+        engine, "declared_aid", [aid_row(date(2025, 9, 1), str(declared))], date(2026, 9, 1)
+    )
+    assert first.committed
+    over = run(
+        engine, "grants", [grant_row("ESIM-0001", date(2026, 6, 1), 50_010)], date(2026, 9, 1)
+    )
+    assert (2, "De minimis -tuki", "ingest.error.de_minimis") in where(over)
+    fits = run(
+        engine, "grants", [grant_row("ESIM-0001", date(2026, 6, 1), 50_000)], date(2026, 9, 1)
+    )
+    assert fits.committed and [p.key for p in fits.warnings] == ["ingest.warning.de_minimis"]
+
+
+def test_aid_counts_from_its_decision_date_not_its_payments(engine: Engine) -> None:
+    """A bonus decided on 1.6.2026 and paid until 2027 is outside the window of aid granted
+    three years and a day later, and inside the window of aid granted a day earlier."""
+    load_samples(engine, "employers", "clients")
+    ceiling = de_minimis_settings().ceiling
+    decided = date(2026, 6, 1)
+    bonus = run(engine, "grants", [grant_row("ESIM-0001", decided, 100_000)], date(2026, 9, 1))
+    assert bonus.committed
+    with engine.begin() as conn:
+        grant_id = conn.execute(text("SELECT id FROM bonus_grant")).scalar_one()
+        for paid in (date(2026, 12, 1), date(2027, 6, 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO bonus_payment (grant_id, paid_on, amount) VALUES (:g, :d, 50000)"
+                ),
+                {"g": grant_id, "d": paid},
+            )
+    years = de_minimis_settings().years
+    later = years_before(decided, -years) + timedelta(days=1)  # three years and a day after
+    today = later + timedelta(days=30)
+    rest = str(ceiling - 1)
+    # A day inside the window that holds the bonus: refused (nothing written)
+    inside = run(engine, "declared_aid", [aid_row(later - timedelta(days=2), rest)], today)
+    assert (2, "Tuen määrä", "ingest.error.de_minimis") in where(inside)
+    report = run(engine, "declared_aid", [aid_row(later, rest)], today)
+    assert report.committed and report.warnings != [], [p.key for p in report.problems]
