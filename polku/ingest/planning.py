@@ -584,8 +584,8 @@ def _plan_grants(ctx: Context, records: list[Record], plan: Plan) -> None:
         employer = employers.by_id[new["employer_id"]]
         aids = [a for g in by_employer[new["employer_id"]] if (a := grant_aid(g)) is not None]
         aids += declared.get(new["employer_id"], [])
-        found = de_minimis_rule(grant_aid(new), aids, employer["name"], settings=settings)
-        _say(ctx, row, found)
+        findings = de_minimis_rule(grant_aid(new), aids, employer["name"], settings=settings)
+        _say(ctx, row, findings)
 
 
 def _declared_aids(conn: Connection, leave_out: Iterable[int] = ()) -> dict[int, list[Aid]]:
@@ -652,10 +652,10 @@ def _plan_declared_aid(ctx: Context, records: list[Record], plan: Plan) -> None:
     settings = de_minimis_settings()
     for row, new, _ in checked:
         employer = employers.by_id[new["employer_id"]]
-        found = de_minimis_rule(
+        findings = de_minimis_rule(
             declared_aid(new), aids[new["employer_id"]], employer["name"], "amount", settings
         )
-        _say(ctx, row, found)
+        _say(ctx, row, findings)
 
 
 def _plan_costs(ctx: Context, records: list[Record], plan: Plan) -> None:
