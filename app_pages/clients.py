@@ -61,9 +61,14 @@ by_form = {
     "outcome": {"client_code": clients, "business_id": employers},
     "employer": {"municipality": {"": t("forms.field.no_municipality"), **places}},
     "grant": {"client_code": clients, "business_id": employers},
+    "declared_aid": {"business_id": employers},
     "cost": {"municipality": {**cost_places, **places}},
 }
-picker_labels = {"outcome": "forms.field.employer_optional", "grant": "forms.field.employer"}
+picker_labels = {
+    "outcome": "forms.field.employer_optional",
+    "grant": "forms.field.employer",
+    "declared_aid": "forms.field.employer",
+}
 
 # Stateful tabs: a rerun (a save, a message) keeps the tab the user works in
 tabs = st.tabs([t(f"forms.tab.{form}") for form in forms.FORMS], key=TAB_KEY, on_change="rerun")

@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import Engine, text
 
-from polku import ingest
+from polku import forms, ingest
+from polku.access import AccessDenied
+from polku.ingest import FormInvalid
 from polku.rules.grants import Aid, de_minimis_settings, de_minimis_total, years_before
 from polku.users import SYSTEM
-from tests.test_ingest import csv_bytes, load_samples, where
+from tests.test_ingest import COORDINATOR, DIRECTOR, csv_bytes, load_samples, where
 
 COMPANY = "2934871-3"  # Pielisen Puutyö Oy of data/sample/employers.csv
 AID_HEADER = ["Y-tunnus", "Tuen myöntäjä", "Myöntämispäivä", "Tuen määrä", "Oikeusperusta"]
@@ -123,3 +126,56 @@ def test_aid_counts_from_its_decision_date_not_its_payments(engine: Engine) -> N
     assert (2, "Tuen määrä", "ingest.error.de_minimis") in where(inside)
     report = run(engine, "declared_aid", [aid_row(later, rest)], today)
     assert report.committed and report.warnings != [], [p.key for p in report.problems]
+
+
+def _form(day: date, amount: str, grantor: str = "Business Finland") -> dict[str, object]:
+    return {
+        "business_id": COMPANY,
+        "grantor": grantor,
+        "decision_date": day,
+        "amount": amount,
+        "legal_basis": BASIS,
+    }
+
+
+def test_the_form_saves_declared_aid_warns_near_the_ceiling_and_refuses_above(
+    engine: Engine,
+) -> None:
+    load_samples(engine, "employers")
+    rules = de_minimis_settings()
+    near = rules.ceiling * rules.warning_share
+    # Typed as people type it: space-grouped thousands, decimal comma
+    typed = f"{int(near):,}".replace(",", " ") + ",00"
+    saved = forms.submit("declared_aid", engine, COORDINATOR, _form(date(2025, 5, 1), typed))
+    assert [w.key for w in saved.warnings] == ["ingest.warning.de_minimis"]
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT amount FROM declared_aid")).scalar_one()
+    assert Decimal(str(stored)) == near
+    rest = rules.ceiling - near
+    with pytest.raises(FormInvalid) as over:
+        forms.submit("declared_aid", engine, COORDINATOR, _form(date(2026, 1, 5), str(rest + 1)))
+    [problem] = over.value.problems
+    assert (problem.field, problem.key) == ("amount", "ingest.error.de_minimis")
+    assert "Pielisen Puutyö Oy" in problem.reason("fi")
+    exact = forms.submit("declared_aid", engine, COORDINATOR, _form(date(2026, 1, 5), str(rest)))
+    assert [w.key for w in exact.warnings] == ["ingest.warning.de_minimis"]
+
+
+def test_the_form_refuses_a_bonus_over_the_ceiling_with_declared_aid(engine: Engine) -> None:
+    load_samples(engine, "employers", "clients")
+    ceiling = de_minimis_settings().ceiling
+    forms.submit("declared_aid", engine, COORDINATOR, _form(date(2026, 1, 5), str(ceiling - 5000)))
+    grant = forms.GrantEntry(
+        employer=COMPANY, client_code="ESIM-0001", employment_start=date(2026, 10, 1),
+        contract_type="permanent", weekly_hours=Decimal("37.5"), monthly_amount=Decimal(1000),
+        months=6, application_date=date(2026, 9, 20), de_minimis=True,
+    )  # fmt: skip
+    with pytest.raises(FormInvalid) as over:
+        forms.record_grant(engine, COORDINATOR, grant, today=date(2026, 11, 29))
+    assert [p.key for p in over.value.problems] == ["ingest.error.de_minimis"]
+
+
+def test_those_who_edit_nothing_declare_no_aid(engine: Engine) -> None:
+    load_samples(engine, "employers")
+    with pytest.raises(AccessDenied):
+        forms.submit("declared_aid", engine, DIRECTOR, _form(date(2026, 1, 5), "1000"))
