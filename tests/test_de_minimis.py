@@ -4,18 +4,21 @@ the warning and the refusal of the project file's [de_minimis], on real database
 
 from __future__ import annotations
 
+import csv
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
-from polku import forms, ingest
+from polku import exports, forms, ingest
 from polku.access import AccessDenied
 from polku.ingest import FormInvalid
 from polku.rules.grants import Aid, de_minimis_settings, de_minimis_total, years_before
 from polku.users import SYSTEM
-from tests.test_ingest import COORDINATOR, DIRECTOR, csv_bytes, load_samples, where
+from tests.test_ingest import ANALYST, COORDINATOR, DIRECTOR, csv_bytes, load_samples, where
 
 COMPANY = "2934871-3"  # Pielisen Puutyö Oy of data/sample/employers.csv
 AID_HEADER = ["Y-tunnus", "Tuen myöntäjä", "Myöntämispäivä", "Tuen määrä", "Oikeusperusta"]
@@ -179,3 +182,48 @@ def test_those_who_edit_nothing_declare_no_aid(engine: Engine) -> None:
     load_samples(engine, "employers")
     with pytest.raises(AccessDenied):
         forms.submit("declared_aid", engine, DIRECTOR, _form(date(2026, 1, 5), "1000"))
+
+
+def test_the_register_export_has_the_fields_a_grantor_reports_in_finnish_formats(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load_samples(engine, "employers", "clients", "grants", "declared_aid")
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text(
+                "SELECT e.business_id, g.decision_date, g.de_minimis_amount, m.name"
+                " FROM bonus_grant g JOIN employer e ON e.id = g.employer_id"
+                " JOIN client c ON c.id = g.client_id"
+                " JOIN municipality m ON m.code = c.municipality_code"
+                " WHERE g.decision = 'granted' AND g.de_minimis_amount IS NOT NULL"
+            )
+        ).all()
+    assert len(stored) == 1  # declared aid of other grantors is theirs to report
+    [(business_id, decided, amount, grantor)] = stored
+    decided = decided if isinstance(decided, date) else date.fromisoformat(str(decided))
+    basis = de_minimis_settings().legal_basis
+    frame = exports.de_minimis_register(engine, SYSTEM)
+    assert list(frame.columns) == ["business_id", "grant_date", "amount", "legal_basis", "grantor"]
+    assert frame.values.tolist() == [[business_id, decided, Decimal(str(amount)), basis, grantor]]
+    csv_path = exports.export_de_minimis_register(engine, SYSTEM, "csv", tmp_path / "r.csv")
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle, delimiter=";"))
+    assert lines[0] == ["Y-tunnus", "Myöntämispäivä", "Tuen määrä (€)", "Oikeusperusta", "Myöntäjä"]
+    euros = format(Decimal(str(amount)).quantize(Decimal("0.01")), "f").replace(".", ",")
+    date_fi = f"{decided.day}.{decided.month}.{decided.year}"
+    assert lines[1] == [business_id, date_fi, euros, basis, grantor]
+    xlsx = exports.export_de_minimis_register(engine, SYSTEM, "xlsx", tmp_path / "r.xlsx", "en")
+    sheet = load_workbook(xlsx)["De minimis register"]
+    assert [c.value for c in sheet[1]] == [
+        "Business ID", "Date granted", "Amount of aid (€)", "Legal basis", "Grantor",
+    ]  # fmt: skip
+    row = sheet[2]
+    assert row[1].value.date() == decided and row[1].number_format == "d.m.yyyy"
+    assert row[2].value == float(amount) and row[2].number_format == "#,##0.00"
+
+
+def test_only_admins_export_the_register(engine: Engine, tmp_path: Path) -> None:
+    for actor in (COORDINATOR, DIRECTOR, ANALYST):
+        with pytest.raises(AccessDenied):
+            exports.export_de_minimis_register(engine, actor, "csv", tmp_path / "r.csv")
+    assert not (tmp_path / "r.csv").exists()
