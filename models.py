@@ -686,6 +686,23 @@ class BonusPayment(SQLModel, table=True):
     amount: Decimal = Field(sa_column=_money())
 
 
+# De minimis aid from other grantors that an employer declares (Regulation (EU) 2023/2831):
+# counted with the project's bonuses in the employer's rolling three-year total
+class DeclaredAid(SQLModel, table=True):
+    __tablename__ = "declared_aid"
+    __table_args__ = (
+        UniqueConstraint("employer_id", "grantor", "decision_date"),
+        CheckConstraint("amount > 0", name="amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(sa_column=_fk("employer.id", ondelete="CASCADE", index=True))
+    grantor: str = Field(max_length=200)
+    decision_date: date  # the day the aid was granted, whatever its payment date
+    amount: Decimal = Field(sa_column=_money())
+    legal_basis: str = Field(max_length=200)
+
+
 # ---------------------------------------------------------------------------------------------
 # Costs
 

@@ -65,11 +65,16 @@ by_form = {
     "outcome": {"client_code": clients, "business_id": employers},
     "employer": {"municipality": {"": t("forms.field.no_municipality"), **places}},
     "grant": {"client_code": clients, "business_id": employers},
+    "declared_aid": {"business_id": employers},
     "cost": {"municipality": {**cost_places, **places}},
     "staff": {"municipality": {"": t("forms.field.no_municipality"), **places}},
     "salary": {"name": {n: n for n in forms.staff_names(engine, viewer)} if staff else {}},
 }
-picker_labels = {"outcome": "forms.field.employer_optional", "grant": "forms.field.employer"}
+picker_labels = {
+    "outcome": "forms.field.employer_optional",
+    "grant": "forms.field.employer",
+    "declared_aid": "forms.field.employer",
+}
 
 # Stateful tabs: a rerun (a save, a message) keeps the tab the user works in
 tabs = st.tabs([t(f"forms.tab.{form}") for form in shown], key=TAB_KEY, on_change="rerun")

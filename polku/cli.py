@@ -3,6 +3,7 @@
     python -m polku init [--sample] [--scale N] [--seed S]
     python -m polku kpis [--municipality CODE] [--as-of YYYY-MM-DD] [--target-group CODE] [--json]
     python -m polku finance [--as-of YYYY-MM-DD] [--json]
+    python -m polku finance --payment-application PERIOD --out FILE.xlsx
     python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
     python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
     python -m polku export --format xlsx|csv|parquet [--language fi|en] DIR
@@ -22,7 +23,18 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import ROLES
-from polku import access, audit, db, exports, i18n, ingest, metrics, money, users
+from polku import (
+    access,
+    audit,
+    db,
+    exports,
+    i18n,
+    ingest,
+    metrics,
+    money,
+    payment_application,
+    users,
+)
 from polku.config import get_settings
 from polku.project import ProjectFileError, load_project
 
@@ -87,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     finance.add_argument("--as-of", type=_iso_date, default=None, help="YYYY-MM-DD; default: today")
     finance.add_argument("--json", action="store_true", help="one JSON object")
+    finance.add_argument(
+        "--payment-application",
+        metavar="PERIOD",
+        help="write the payment application's attachment of this payment period, e.g. MK1",
+    )
+    finance.add_argument("--out", type=Path, help="the .xlsx file of --payment-application")
     finance.set_defaults(handler=cmd_finance)
 
     user = sub.add_parser("user", help="manage the users who may sign in")
@@ -231,6 +249,15 @@ def finance_figures(engine, actor: access.Actor, as_of: date) -> dict:
 
 def cmd_finance(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    if args.payment_application:
+        if args.out is None:
+            raise payment_application.UnknownPeriod("--payment-application needs --out FILE.xlsx")
+        lang = i18n.language(get_settings().language)
+        path = payment_application.write_workbook(
+            engine, users.SYSTEM, args.payment_application, args.out, lang
+        )
+        print(path)
+        return 0
     as_of = args.as_of or metrics.today()
     figures = finance_figures(engine, users.SYSTEM, as_of)
     if args.json:
@@ -308,7 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"polku: {exc.text(get_settings().language)}", file=sys.stderr)
     except access.AccessDenied as exc:  # already in the audit log
         print(f"polku: {i18n.t(exc.key, get_settings().language)}", file=sys.stderr)
-    except (db.DatabaseError, ProjectFileError, money.MoneyRulesMissing) as exc:
+    except (
+        db.DatabaseError,
+        ProjectFileError,
+        money.MoneyRulesMissing,
+        payment_application.UnknownPeriod,
+    ) as exc:
         print(f"polku: {exc}", file=sys.stderr)
     except SQLAlchemyError as exc:
         # The driver's message names the constraint; the statement's parameters are not printed

@@ -63,8 +63,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import metadata
 from polku import audit, db, i18n, ingest, metrics, records
-from polku.access import Actor, Permission, row_scope
+from polku.access import Actor, Permission, check, row_scope
 from polku.ingest import KINDS
+from polku.rules import grants
 
 FORMATS = ("xlsx", "csv", "parquet")
 # Tables left out of every snapshot: who may sign in, the log of what they did, and the
@@ -151,7 +152,7 @@ def _row_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
         return c.grant_id.in_(grants)
     if name == "employer":
         return _visible_employers(scope)
-    if name == "partnership_agreement":
+    if name in ("partnership_agreement", "declared_aid"):
         employers = select(_t["employer"].c.id).where(_visible_employers(scope))
         return c.employer_id.in_(employers)
     if name == "cost_entry":
@@ -224,6 +225,13 @@ def _kind_select(kind: str, scope: Scope) -> Select:
             .join(_t["employer"], e.id == g.employer_id)
             .join(_t["client"], c.id == g.client_id)
             .where(_in_scope(c.municipality_code, scope))
+        )
+    if kind == "declared_aid":
+        d = _t["declared_aid"].c
+        return (
+            select(*columns)
+            .join_from(_t["declared_aid"], _t["employer"], e.id == d.employer_id)
+            .where(_visible_employers(scope))
         )
     if kind == "costs":
         return select(*columns).where(_in_scope(_t["cost_entry"].c.municipality_code, scope))
@@ -905,3 +913,58 @@ def data_dictionary(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The de minimis register (Regulation (EU) 2023/2831): what the granting authority reports
+
+REGISTER_COLUMNS = ("business_id", "grant_date", "amount", "legal_basis", "grantor")
+
+
+def de_minimis_register(database: Engine | Connection, actor: Actor | None) -> pd.DataFrame:
+    """The project's granted bonuses that are de minimis aid, as the granting authority reports
+    them to the register (admins only): business_id (the employer's Y-tunnus), grant_date (the
+    decision), amount, legal_basis ([de_minimis] of the project file), grantor (the client's
+    municipality, which grants the bonus); by date and Y-tunnus."""
+    check(actor, Permission.MANAGE, None)
+    basis = grants.de_minimis_settings().legal_basis
+    g, e, c, m = (_t[n].c for n in ("bonus_grant", "employer", "client", "municipality"))
+    stmt = (
+        select(e.business_id, g.decision_date, g.de_minimis_amount, m.name)
+        .select_from(_t["bonus_grant"])
+        .join(_t["employer"], e.id == g.employer_id)
+        .join(_t["client"], c.id == g.client_id)
+        .join(_t["municipality"], m.code == c.municipality_code)
+        .where(g.decision == "granted", g.de_minimis_amount.is_not(None))
+        .order_by(g.decision_date, e.business_id)
+    )
+    with _connect(database) as conn:
+        rows = [(b, d, Decimal(str(a)), basis, name) for b, d, a, name in conn.execute(stmt)]
+    return pd.DataFrame(rows, columns=list(REGISTER_COLUMNS), dtype=object)
+
+
+def export_de_minimis_register(
+    engine: Engine, actor: Actor | None, fmt: str, path: Path, lang: str = i18n.DEFAULT_LANGUAGE
+) -> Path:
+    """The register's rows as a Finnish CSV (semicolons, decimal commas, d.m.yyyy) or a
+    workbook (real dates and euros), audited; admins only."""
+    frame = de_minimis_register(engine, actor)
+    assert actor is not None
+    headers = [i18n.t(f"export.de_minimis.{name}", lang) for name in REGISTER_COLUMNS]
+    if fmt == "csv":
+        write_csv(frame, headers, path, lang)
+    elif fmt == "xlsx":
+        book = Workbook(write_only=True)
+        _append_frame(book, i18n.t("export.de_minimis.sheet", lang), headers, frame, lang)
+        book.save(path)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    with db.session_scope(engine) as session:
+        audit.record(
+            session,
+            user_email=actor.email,
+            action="export",
+            entity="de_minimis_register",
+            detail=f"format={fmt} rows={len(frame)}",
+        )
+    return path

@@ -2,7 +2,8 @@
 
 A client's entry (with the first status), a status change, an exit (plan goal reached or not),
 an outcome, an employer with its partnership agreement, an employment-bonus grant (amount =
-€/month × months, de minimis ceiling checked) and a cost entry. Every function takes the
+€/month × months, de minimis ceiling checked), de minimis aid an employer declares from other
+grantors and a cost entry. Every function takes the
 acting user and asks polku/access.py for EDIT in the record's municipality itself, checks the
 values with the import's rules (polku/ingest/: one definition of what is valid), and writes
 in one transaction with audit rows. Invalid input raises FormInvalid, whose problems name the
@@ -539,6 +540,28 @@ def record_grant(
     return Saved(f"{entry.employer}/{client.code}/{entry.employment_start}", warnings, parts)
 
 
+def record_declared_aid(
+    engine: Engine, actor: Actor | None, values: Mapping[str, Any], *, today: date | None = None
+) -> Saved:
+    """De minimis aid from another grantor that an employer declares; refused when it takes
+    the employer's rolling three-year total over the ceiling, warned near it."""
+    row_scope(actor, Permission.EDIT)  # refuses at once those who edit nothing
+    assert actor is not None
+    _refuse_hetus(grantor=values.get("grantor"), legal_basis=values.get("legal_basis"))
+    business_id = normalise_business_id(_text(values.get("business_id")) or "") or None
+    record = {
+        "business_id": business_id,
+        "grantor": _text(values.get("grantor")),
+        "decision_date": values.get("decision_date"),
+        "amount": values.get("amount"),
+        "legal_basis": _text(values.get("legal_basis")),
+    }
+    with engine.begin() as conn:
+        _, warnings = _checked(conn, actor, "declared_aid", record, today)
+    parts = (business_id, record["grantor"], record["decision_date"], record["amount"])
+    return Saved(f"{business_id}/{record['grantor']}/{record['decision_date']}", warnings, parts)
+
+
 @dataclass(frozen=True)
 class CostInput:
     budget_line: str | None
@@ -636,6 +659,7 @@ FORMS: dict[str, tuple[type[records.Record], ...]] = {
     "outcome": (records.OutcomeRecord,),
     "employer": (records.EmployerRecord, records.PartnershipRecord),
     "grant": (records.GrantRecord,),
+    "declared_aid": (records.DeclaredAidRecord,),
     "cost": (records.CostRecord,),
     "staff": (records.StaffRecord,),
     "salary": (records.SalaryRecord,),
@@ -724,6 +748,8 @@ def submit(
         return record_employer(engine, actor, employer, agreement)
     if form == "grant":
         return record_grant(engine, actor, grant_entry(values, lang))
+    if form == "declared_aid":
+        return record_declared_aid(engine, actor, v)
     if form == "cost":
         cost = CostInput(
             v.get("budget_line"), v.get("booked_on"), v.get("amount"),

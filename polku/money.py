@@ -199,6 +199,18 @@ def hourly_rate(money: Rules, annual_gross_cost: Decimal, fte: Decimal) -> Decim
     return cents(annual_gross_cost / (Decimal(money.annual_hours or 1) * fte))
 
 
+def salary_months(db: Database, actor: Actor | None, start: date, end: date) -> pd.DataFrame:
+    """Each staff member's salary records of the months from `start` to `end` (admins only):
+    staff_member_id, month, gross_salary, hours, eligible_salaries (Decimal), by person and
+    month; the same eligible salaries the totals are sums of."""
+    check(actor, Permission.READ_STAFF, None)
+    with _connect(db) as conn:
+        people = _person_months(conn, rules(conn), end)
+    frame = people[people["month"] >= _month(start)]
+    columns = ["staff_member_id", "month", "gross_salary", "hours", "eligible_salaries"]
+    return frame[columns].reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Costs by month and by payment period
 

@@ -258,6 +258,28 @@ class GrantRecord(Record):
     ] = None
 
 
+class DeclaredAidRecord(Record):
+    """De minimis aid from another grantor that an employer declares (Regulation (EU)
+    2023/2831): counted with the project's bonuses in the employer's rolling total."""
+
+    kind, table = "declared_aid", "declared_aid"
+    key = ("business_id", "grantor", "decision_date")
+
+    # The single undertaking is known by its Y-tunnus
+    business_id: Annotated[str, Spec("business_id", aliases=_BUSINESS_ID, db=None)]
+    grantor: Annotated[str, Spec(aliases=("tuen myöntäjä", "myöntäjä", "granted by"))]
+    # Aid counts from its decision, whatever its payment date; it may predate the project
+    decision_date: Annotated[
+        date, Spec(aliases=("päätöspvm", "myöntämispäivä", "granted on"), not_future=True)
+    ]
+    amount: Annotated[
+        Decimal,
+        Field(gt=0),
+        Spec(aliases=("euroa", "tuen määrä", "määrä"), example=Decimal("20000.00")),
+    ]
+    legal_basis: Annotated[str, Spec(aliases=("oikeusperusta", "säädösperusta", "basis"))]
+
+
 class CostRecord(Record):
     kind, table = "costs", "cost_entry"
     key = ("budget_line", "municipality", "booked_on", "description")
@@ -384,6 +406,7 @@ IMPORTED: dict[str, type[Record]] = {
         OutcomeRecord,
         PartnershipRecord,
         GrantRecord,
+        DeclaredAidRecord,
         CostRecord,
         StaffRecord,
         SalaryRecord,

@@ -35,6 +35,7 @@ from models import (
     ClientStatus,
     ClientTargetGroup,
     CostEntry,
+    DeclaredAid,
     Employer,
     Indicator,
     MoneyRules,
@@ -907,6 +908,29 @@ def _load_grants(
     result.bonus_payments = len(payments)
 
 
+# Grantors of de minimis aid that companies declare besides the project's bonuses
+AID_GRANTORS = ("Business Finland", "Ruokavirasto", "Kunnan elinkeinopalvelut")
+
+
+def _load_declared_aid(
+    session: Session, rng: random.Random, employers: list[_Employer], as_of: date
+) -> None:
+    """De minimis aid from other grantors that about every fifth company declared, granted
+    in the two years before `as_of`."""
+    companies = [e for e in employers if e.type == COMPANY]
+    rows = [
+        {
+            "employer_id": e.id,
+            "grantor": rng.choice(AID_GRANTORS),
+            "decision_date": _day_between(rng, as_of - timedelta(days=730), as_of),
+            "amount": Decimal(rng.randrange(2_000, 40_000, 500)),
+            "legal_basis": "Komission asetus (EU) 2023/2831",
+        }
+        for e in companies[: max(1, len(companies) // 5)]
+    ]
+    _insert(session, DeclaredAid, rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # Checklists, operating models and services of the municipalities
 
@@ -1280,6 +1304,7 @@ def load_sample(
     clients = _make_clients(stream("clients"), plan, pool, sizes.clients, as_of)
     _load_clients(session, clients, result)
     _load_grants(session, stream("grants"), plan, employers, clients, sizes.grants, as_of, result)
+    _load_declared_aid(session, stream("declared_aid"), employers, as_of)
     current = _load_checklists(session, stream("checklists"), plan, as_of, result)
     _load_setups(session, stream("setups"), plan, current, as_of, result)
     _load_costs(session, stream("costs"), plan, as_of, result)

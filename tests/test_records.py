@@ -22,7 +22,7 @@ from polku import checklists, db, exports, forms, i18n, ingest, records
 from polku.config import ROOT
 from polku.ingest.kinds import kind_of, normalise_header
 from polku.rules.employers import partnership_rules
-from polku.rules.grants import DE_MINIMIS_CEILING, de_minimis_rule, grant_rules
+from polku.rules.grants import de_minimis_rule, de_minimis_settings, grant_aid, grant_rules
 from polku.ui import checklist_editor
 from tests.test_app import (  # noqa: F401  (fixtures)
     _forget_settings_and_caches,
@@ -174,13 +174,17 @@ def test_the_rules_say_what_is_wrong_at_the_field_the_user_gave() -> None:
     assert grant["decision"] == "pending"
     wrong = {"monthly_amount": Decimal(800), "months": 6, "amount": Decimal(4000)}
     assert [f.key for f in grant_rules(wrong)] == ["ingest.error.amount"]
-    aid = {"application_date": date(2026, 3, 1), "de_minimis_amount": DE_MINIMIS_CEILING}
-    earlier = {**aid, "application_date": date(2025, 3, 1), "de_minimis_amount": Decimal(1)}
+    ceiling = de_minimis_settings().ceiling
+    aid = grant_aid({"application_date": date(2026, 3, 1), "de_minimis_amount": ceiling})
+    earlier = grant_aid({"application_date": date(2025, 3, 1), "de_minimis_amount": Decimal(1)})
+    assert aid is not None and earlier is not None
     assert [f.key for f in de_minimis_rule(aid, [aid, earlier], "Oy")] == [
         "ingest.error.de_minimis"
     ]
-    near = {**aid, "de_minimis_amount": DE_MINIMIS_CEILING * Decimal("0.9")}
-    (warned,) = de_minimis_rule(near, [near], "Oy")
+    near = grant_aid(
+        {"application_date": date(2026, 3, 1), "de_minimis_amount": ceiling * Decimal("0.9")}
+    )
+    (warned,) = de_minimis_rule(near, [near] if near else [], "Oy")
     assert warned.warning
 
 

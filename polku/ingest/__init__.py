@@ -79,9 +79,7 @@ from polku.ingest.writing import (
 )
 from polku.rules.grants import (
     CENT,
-    DE_MINIMIS_CEILING,
-    DE_MINIMIS_WARNING_SHARE,
-    DE_MINIMIS_YEARS,
+    de_minimis_settings,
     de_minimis_total,
     grant_amount,
 )
@@ -91,9 +89,6 @@ __all__ = [
     "CENT",
     "CHUNK",
     "CLIENT_CODE",
-    "DE_MINIMIS_CEILING",
-    "DE_MINIMIS_WARNING_SHARE",
-    "DE_MINIMIS_YEARS",
     "ERROR",
     "IMPORT_ORDER",
     "KINDS",
@@ -118,6 +113,7 @@ __all__ = [
     "check_record",
     "columns_frame",
     "count_text",
+    "de_minimis_settings",
     "de_minimis_total",
     "decode",
     "format_param",

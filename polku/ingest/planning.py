@@ -19,7 +19,11 @@ from polku.rules import Finding
 from polku.rules.clients import client_rules, not_before_entry, period_rules
 from polku.rules.employers import employer_rules, partnership_rules
 from polku.rules.grants import (
+    Aid,
     de_minimis_rule,
+    de_minimis_settings,
+    declared_aid,
+    grant_aid,
     grant_rules,
 )
 from polku.rules.staff import covers, employment_rules, hours_rules, month_of
@@ -575,9 +579,84 @@ def _plan_grants(ctx: Context, records: list[Record], plan: Plan) -> None:
             by_employer[g["employer_id"]].append(g)
     for _, new in checked:
         by_employer[new["employer_id"]].append(new)
+    declared = _declared_aids(ctx.conn)
+    settings = de_minimis_settings()
     for row, new in checked:
         employer = employers.by_id[new["employer_id"]]
-        _say(ctx, row, de_minimis_rule(new, by_employer[new["employer_id"]], employer["name"]))
+        aids = [a for g in by_employer[new["employer_id"]] if (a := grant_aid(g)) is not None]
+        aids += declared.get(new["employer_id"], [])
+        findings = de_minimis_rule(grant_aid(new), aids, employer["name"], settings=settings)
+        _say(ctx, row, findings)
+
+
+def _declared_aids(conn: Connection, leave_out: Iterable[int] = ()) -> dict[int, list[Aid]]:
+    """The aid employers declared from other grantors, by employer (`leave_out`: row ids)."""
+    out: dict[int, list[Aid]] = defaultdict(list)
+    skip = set(leave_out)
+    for r in _rows(conn, metadata.tables["declared_aid"]):
+        if r["id"] not in skip:
+            out[r["employer_id"]].append(declared_aid(r))
+    return out
+
+
+def _plan_declared_aid(ctx: Context, records: list[Record], plan: Plan) -> None:
+    """Aid an employer declares from other grantors: known by Y-tunnus, grantor and decision
+    date; refused when it takes the employer's rolling de minimis total over the ceiling."""
+    table = metadata.tables["declared_aid"]
+    employers = _employers(ctx.conn)
+    stored = _rows(ctx.conn, table)
+    existing = {(r["employer_id"], r["grantor"], r["decision_date"]): r for r in stored}
+    resolved: dict[int, Record] = {}
+    for record in records:
+        found = _resolve_employer(ctx, record, employers, required=True)
+        if found is None:
+            continue
+        if not ctx.may_edit(found["municipality_code"], region_ok=True):
+            _scope_problem(ctx, record["_row"], "business_id", found["municipality_code"])
+        else:
+            resolved[record["_row"]] = found
+
+    def key_of(record: Record) -> tuple | None:
+        employer = resolved.get(record["_row"])
+        if employer is None or None in (record.get("grantor"), record.get("decision_date")):
+            return None
+        return (employer["id"], record["grantor"], record["decision_date"])
+
+    def values(record: Record) -> Record:
+        return {
+            "employer_id": resolved[record["_row"]]["id"],
+            **{c: record.get(c) for c in ("grantor", "decision_date", "amount", "legal_basis")},
+        }
+
+    checked: list[tuple[int, Record, Record | None]] = []
+
+    def check(record: Record, new: Record, old: Record | None) -> None:
+        row = record["_row"]
+        employer = resolved[row]
+        plan.audit_ids[row] = f"{employer['business_id']}/{new['grantor']}/{new['decision_date']}"
+        plan.municipalities[row] = employer["municipality_code"]
+        checked.append((row, new, old))
+
+    columns = ("employer_id", "grantor", "decision_date", "amount", "legal_basis")
+    defaults = _defaults(ctx.kind, columns)
+    _plan_rows(ctx, plan, records, key_of, existing, values, set(columns), defaults, check)
+    if ctx.errors or not checked:
+        return
+    # The rolling total over the employer's bonuses, its stored declarations and the file's
+    replaced = [int(old["id"]) for _, _, old in checked if old is not None]
+    aids = _declared_aids(ctx.conn, replaced)
+    for _, new, _ in checked:
+        aids[new["employer_id"]].append(declared_aid(new))
+    for g in _rows(ctx.conn, metadata.tables["bonus_grant"]):
+        if (aid := grant_aid(g)) is not None and g["employer_id"] in aids:
+            aids[g["employer_id"]].append(aid)
+    settings = de_minimis_settings()
+    for row, new, _ in checked:
+        employer = employers.by_id[new["employer_id"]]
+        findings = de_minimis_rule(
+            declared_aid(new), aids[new["employer_id"]], employer["name"], "amount", settings
+        )
+        _say(ctx, row, findings)
 
 
 def _plan_costs(ctx: Context, records: list[Record], plan: Plan) -> None:
@@ -781,6 +860,7 @@ PLANNERS: dict[str, Callable[[Context, list[Record], Plan], None]] = {
     "employers": _plan_employers,
     "partnerships": _plan_partnerships,
     "grants": _plan_grants,
+    "declared_aid": _plan_declared_aid,
     "costs": _plan_costs,
     "staff": _plan_staff,
     "salaries": _plan_salaries,

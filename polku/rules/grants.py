@@ -1,22 +1,21 @@
 """Rules of employment-bonus grants: the amount is €/month × months, decisions are dated
-after the application, and an employer's de minimis aid stays under the EU ceiling."""
+after the application, and an employer's de minimis aid (the project's bonuses and the aid it
+declares from other grantors) stays under the ceiling of the project file over any rolling
+period of three years, counted from each aid's decision date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from polku import project
 from polku.rules import Finding
 from polku.rules.clients import period_rules
 
-# EU de minimis regulation 2023/2831: at most 300 000 € to one undertaking over three years
-DE_MINIMIS_CEILING = Decimal(300_000)
-DE_MINIMIS_YEARS = 3
-# A warning (not a refusal) once an employer's de minimis aid passes this share of the ceiling
-DE_MINIMIS_WARNING_SHARE = Decimal("0.8")
 CENT = Decimal("0.01")
 PENDING = "pending"
 
@@ -51,9 +50,58 @@ def grant_rules(grant: dict[str, Any]) -> list[Finding]:
     return found
 
 
+@dataclass(frozen=True)
+class DeMinimis:
+    """The de minimis rules of the project file ([de_minimis]): the ceiling per employer over a
+    rolling period of `years` years, the share of it that warns, and the legal basis of the
+    project's bonuses (Regulation (EU) 2023/2831)."""
+
+    ceiling: Decimal
+    years: int
+    warning_share: Decimal
+    legal_basis: str
+
+
+def de_minimis_settings(path: Path | None = None) -> DeMinimis:
+    """The [de_minimis] table of the project file; ProjectFileError says what is missing."""
+    table = project.read_project_file(path).get("de_minimis")
+    if not isinstance(table, dict):
+        raise project.ProjectFileError("the table [de_minimis] is missing from the project file")
+    try:
+        return DeMinimis(
+            ceiling=Decimal(str(table["ceiling_euros"])),
+            years=int(table["years"]),
+            warning_share=Decimal(str(table["warning_share"])),
+            legal_basis=str(table["legal_basis"]),
+        )
+    except KeyError as missing:
+        raise project.ProjectFileError(f"[de_minimis] {missing.args[0]} is missing") from missing
+
+
+@dataclass(frozen=True)
+class Aid:
+    """De minimis aid to an employer: the day it was granted (the decision) and its euros."""
+
+    day: date
+    amount: Decimal
+
+
 def aid_date(grant: Mapping[str, Any]) -> date:
-    """The day aid counts from: its decision, else its application."""
+    """The day a bonus's aid counts from: its decision (whatever its payment dates), else,
+    while pending, its application."""
     return grant.get("decision_date") or grant["application_date"]
+
+
+def grant_aid(grant: Mapping[str, Any]) -> Aid | None:
+    """A bonus as de minimis aid: None when it is none or was refused."""
+    if grant.get("de_minimis_amount") is None or grant.get("decision") == "refused":
+        return None
+    return Aid(aid_date(grant), Decimal(str(grant["de_minimis_amount"])))
+
+
+def declared_aid(row: Mapping[str, Any]) -> Aid:
+    """Aid from another grantor that the employer declared."""
+    return Aid(row["decision_date"], Decimal(str(row["amount"])))
 
 
 def years_before(day: date, years: int) -> date:
@@ -63,36 +111,34 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def de_minimis_total(
-    grants: Iterable[Mapping[str, Any]], on: date, years: int = DE_MINIMIS_YEARS
-) -> Decimal:
-    """De minimis aid of not refused grants dated within `years` years up to `on`."""
+def de_minimis_total(aids: Iterable[Aid], on: date, years: int) -> Decimal:
+    """The rolling total: aid granted in the `years` years that end on `on` (aid granted
+    exactly `years` years before `on`, or earlier, is outside)."""
     since = years_before(on, years)
-    return sum(
-        (
-            Decimal(g["de_minimis_amount"])
-            for g in grants
-            if g.get("de_minimis_amount") is not None
-            and g.get("decision") != "refused"
-            and since < aid_date(g) <= on
-        ),
-        Decimal(0),
-    )
+    return sum((a.amount for a in aids if since < a.day <= on), Decimal(0))
 
 
 def de_minimis_rule(
-    grant: Mapping[str, Any], employer_grants: Iterable[Mapping[str, Any]], employer: str
+    aid: Aid | None,
+    aids: Sequence[Aid],
+    employer: str,
+    field: str = "de_minimis_amount",
+    settings: DeMinimis | None = None,
 ) -> list[Finding]:
-    """Refuse a grant that takes the employer's de minimis aid (its grants, this one among
-    them) over the ceiling; warn near it."""
-    if grant.get("de_minimis_amount") is None or grant.get("decision") == "refused":
+    """Refuse aid that takes the employer's rolling total (`aids`, this one among them) over
+    the ceiling in any period holding it; warn at the project file's share of the ceiling."""
+    if aid is None:
         return []
-    total = de_minimis_total(employer_grants, aid_date(grant))
-    params = {"employer": employer, "total": total, "ceiling": DE_MINIMIS_CEILING}
-    if total > DE_MINIMIS_CEILING:
-        return [Finding(("de_minimis_amount",), "ingest.error.de_minimis", params)]
-    if total > DE_MINIMIS_CEILING * DE_MINIMIS_WARNING_SHARE:
-        return [Finding(("de_minimis_amount",), "ingest.warning.de_minimis", params, True)]
+    rules = settings or de_minimis_settings()
+    # Every period of `years` years holding the aid ends on its day or on a later aid's
+    ends = {aid.day, *(a.day for a in aids if aid.day < a.day)}
+    ends = {end for end in ends if years_before(end, rules.years) < aid.day}
+    total = max(de_minimis_total(aids, end, rules.years) for end in ends)
+    params = {"employer": employer, "total": total, "ceiling": rules.ceiling}
+    if total > rules.ceiling:
+        return [Finding((field,), "ingest.error.de_minimis", params)]
+    if total >= rules.ceiling * rules.warning_share:
+        return [Finding((field,), "ingest.warning.de_minimis", params, True)]
     return []
 
 
