@@ -42,3 +42,4 @@ if finance.summary(view):
     finance.cost_per_result(view, visible, indicator_names)
 finance.staff_time(view, role_names)
 finance.staff_costs(view, role_names)
+finance.admin_files(viewer)

@@ -511,7 +511,7 @@ def record_grant(
     engine: Engine, actor: Actor | None, entry: GrantEntry, *, today: date | None = None
 ) -> Saved:
     """Record an employment-bonus grant for a client; refused when the employer's de minimis
-    aid would pass 300 000 € over three years, warned near it."""
+    aid would pass the ceiling of [de_minimis] in the project file, warned near it."""
     _refuse_hetus(business_id=entry.employer, client_code=entry.client_code)
     amount = grant_amount(entry.monthly_amount, entry.months)
     with engine.begin() as conn:

@@ -4,9 +4,12 @@ tests/test_charts.py."""
 
 from __future__ import annotations
 
+import io
 import re
+from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from polku import db, i18n, metrics, money, sample
@@ -18,6 +21,7 @@ from tests.test_app import (
     app_db,  # noqa: F401  (fixture)
     signed_in_app,
 )
+from tests.test_director_privacy import deferred  # noqa: F401  (fixture)
 
 COORDINATOR, DIRECTOR, ANALYST = (
     "talous.koordinaattori@example.fi",
@@ -210,3 +214,26 @@ def test_english_labels(sample_db: str) -> None:
     assert not at.exception
     assert at.title[0].value == i18n.t("page.finance", "en")
     assert i18n.t("finance.summary", "en") in [h.value for h in at.header]
+
+
+def test_admins_download_the_payment_application_and_the_register_from_the_page(
+    sample_db: str,
+    deferred: dict[str, tuple[Any, str]],  # noqa: F811
+) -> None:
+    at = _finance(ADMIN_EMAIL)
+    files = {
+        name: make()
+        for button in at.get("download_button")
+        if (file_id := button.proto.deferred_file_id) in deferred
+        for make, name in [deferred[file_id]]
+    }
+    first = money.payment_periods(db.make_engine(sample_db))["code"].iloc[0]
+    attachment = load_workbook(io.BytesIO(files[f"maksatushakemuksen-liite-{first}.xlsx"]))
+    assert len(attachment.sheetnames) >= 3  # a sheet per part
+    [register] = [data for name, data in files.items() if name.startswith("de-minimis-")]
+    assert load_workbook(io.BytesIO(register)).active.max_row >= 1
+    for email in (ANALYST, COORDINATOR):  # others get neither file
+        buttons = _finance(email).get("download_button")
+        ids = [b.proto.deferred_file_id for b in buttons]
+        names = {deferred[i][1] for i in ids if i in deferred}
+        assert not any(n.startswith(("maksatushakemuksen-liite", "de-minimis")) for n in names)

@@ -8,18 +8,22 @@ pay of fewer than three (money.totals_shown)."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from polku import charts, i18n, money, privacy
+from polku import charts, exports, i18n, metrics, money, payment_application, privacy
 from polku.access import ADMIN, ANALYST, Actor, Permission
 from polku.ui.dashboard import show_chart
 from polku.ui.resources import engine
 from polku.ui.state import lang, t
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _LABEL_KEYS = (
     "costs plan forecast budget euros month role fte planned_fte cost_per_result region "
@@ -378,3 +382,62 @@ def staff_costs(v: View, role_names: dict[str, str]) -> None:
         ),
         hide_index=True,
     )
+
+
+def _file_bytes(write: Any, suffix: str) -> bytes:
+    """What a polku writer puts in a file, as bytes for a download (made only when asked)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"file{suffix}"
+        write(path)
+        return path.read_bytes()
+
+
+def admin_files(viewer: Actor) -> None:
+    """The files an admin sends on: a payment period's attachment to the payment application,
+    and the de minimis register export."""
+    if not viewer.may(Permission.MANAGE):
+        return
+    st.subheader(t("finance.files"))
+    periods = money.payment_periods(engine())
+    language = lang()
+    labels = {
+        row["code"]: f"{row['code']} · {i18n.fmt_period(row['start'], row['end'], language)}"
+        for row in periods.to_dict("records")
+    }
+    left, right = st.columns(2)
+    with left:
+        code = st.selectbox(
+            t("finance.files.period"),
+            list(labels),
+            format_func=lambda c: labels[c],
+            key="talous_kausi",
+        )
+        if code:
+            st.download_button(
+                t("finance.files.payment_application"),
+                data=lambda: _file_bytes(
+                    lambda path: payment_application.write_workbook(
+                        engine(), viewer, code, path, language
+                    ),
+                    ".xlsx",
+                ),
+                file_name=f"maksatushakemuksen-liite-{code}.xlsx",
+                mime=XLSX,
+                icon=":material/download:",
+                on_click="ignore",
+            )
+    with right:
+        st.caption(t("finance.files.register.help"))
+        st.download_button(
+            t("finance.files.register"),
+            data=lambda: _file_bytes(
+                lambda path: exports.export_de_minimis_register(
+                    engine(), viewer, "xlsx", path, language
+                ),
+                ".xlsx",
+            ),
+            file_name=f"de-minimis-{metrics.today().isoformat()}.xlsx",
+            mime=XLSX,
+            icon=":material/download:",
+            on_click="ignore",
+        )
