@@ -36,6 +36,7 @@ ROLE_PAGES = {
         "app_pages/overview.py",
         "app_pages/indicators.py",
         "app_pages/checklists.py",
+        "app_pages/finance.py",  # their municipalities' share of the money, no persons' pay
         "app_pages/project.py",
     },
     ANALYST: set(PAGES)
