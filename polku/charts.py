@@ -305,11 +305,7 @@ def indicator_trajectory(
             legend=None,
         ),
         tooltip=[
-            alt.Tooltip(
-                "month_end:T",
-                title=labels["month"],
-                format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-            ),
+            _month_tooltip(labels, lang),
             alt.Tooltip("actual_label:N", title=labels["actual"]),
             alt.Tooltip("expected:Q", title=labels["expected"], format=value_format),
         ],
@@ -355,17 +351,20 @@ def stacked_by_month(
             ),
             order=alt.Order(f"{category}:N"),
             tooltip=[
-                alt.Tooltip(
-                    "month_end:T",
-                    title=labels["month"],
-                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-                ),
+                _month_tooltip(labels, lang),
                 alt.Tooltip(f"{category}:N", title=labels[category]),
                 alt.Tooltip("clients_label:N", title=labels["clients"]),
             ],
         )
     )
     return _finish(chart, title, lang)
+
+
+def _month_tooltip(labels: dict[str, str], lang: str) -> alt.Tooltip:
+    """The month end of a point, as the language writes dates."""
+    return alt.Tooltip(
+        "month_end:T", title=labels["month"], format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"])
+    )
 
 
 def _month_categories(order: list[str]) -> alt.X:
@@ -485,11 +484,7 @@ def employer_lines(
                 legend=alt.Legend(orient="top"),
             ),
             tooltip=[
-                alt.Tooltip(
-                    "month_end:T",
-                    title=labels["month"],
-                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-                ),
+                _month_tooltip(labels, lang),
                 alt.Tooltip("series:N", title=None),
                 alt.Tooltip("employers:Q", title=labels["employers"], format=",.0f"),
             ],
@@ -538,11 +533,7 @@ def costs_against_plan(
                 legend=None,
             ),
             tooltip=[
-                alt.Tooltip(
-                    "month_end:T",
-                    title=labels["month"],
-                    format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-                ),
+                _month_tooltip(labels, lang),
                 alt.Tooltip("series:N", title=None),
                 alt.Tooltip("euros_label:N", title=labels["euros"]),
             ],
@@ -572,11 +563,7 @@ def fte_against_plan(
             "role:N", title=labels["role"], sort=None, legend=alt.Legend(orient="bottom", columns=3)
         ),
         tooltip=[
-            alt.Tooltip(
-                "month_end:T",
-                title=labels["month"],
-                format=DATE_FORMAT.get(lang, DATE_FORMAT["fi"]),
-            ),
+            _month_tooltip(labels, lang),
             alt.Tooltip("role:N", title=labels["role"]),
             alt.Tooltip("fte:Q", title=labels["fte"], format=",.1f"),
             alt.Tooltip("planned_fte:Q", title=labels["planned_fte"], format=",.1f"),

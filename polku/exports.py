@@ -512,21 +512,29 @@ def _append_frame(
     frame: pd.DataFrame,
     lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> None:
+    widths = [max(12, min(40, len(header) + 4)) for header in headers]
+    sheet = header_sheet(book, title, headers, widths)
+    sheet.freeze_panes = "A2"
+    for row in frame.itertuples(index=False):
+        sheet.append([_xlsx_value(sheet, v, lang) for v in row])
+
+
+def header_sheet(
+    book: Workbook, title: str, headers: list[str], widths: list[int]
+) -> WriteOnlyWorksheet:
+    """A new write-only sheet whose first row is `headers` in bold, columns `widths` wide."""
     sheet = book.create_sheet(title)
     assert isinstance(sheet, WriteOnlyWorksheet)
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[_column_letter(index)].width = width
     bold = Font(bold=True)
-    header_cells = []
+    cells = []
     for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = bold
-        header_cells.append(cell)
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers):
-        letter = _column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 4))
-    sheet.append(header_cells)
-    for row in frame.itertuples(index=False):
-        sheet.append([_xlsx_value(sheet, v, lang) for v in row])
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
 
 
 def _column_letter(index: int) -> str:

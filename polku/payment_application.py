@@ -24,7 +24,7 @@ from sqlalchemy import select
 from models import metadata
 from polku import i18n, money
 from polku.access import Actor, Permission, check
-from polku.exports import _xlsx_value
+from polku.exports import _xlsx_value, header_sheet
 from polku.metrics import Database, _connect
 
 EURO = '#,##0.00\\ "€"'
@@ -62,21 +62,6 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = Non
     if number_format is not None and isinstance(cell, Cell):
         cell.number_format = number_format
     return cell
-
-
-def _sheet(book: Workbook, title: str, headers: list[str], widths: list[int]) -> WriteOnlyWorksheet:
-    sheet = book.create_sheet(title)
-    assert isinstance(sheet, WriteOnlyWorksheet)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(65 + index)].width = width
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
 
 
 def _bold(sheet: WriteOnlyWorksheet, values: list[tuple[Any, str | None]]) -> list[Any]:
@@ -118,7 +103,9 @@ def write_workbook(
 
     book = Workbook(write_only=True)
     # 1. The summary: the period, the salary-cost model, the totals and the financing split
-    summary = _sheet(book, t("sheet.summary"), [t("summary.item"), t("summary.value")], [48, 20])
+    summary = header_sheet(
+        book, t("sheet.summary"), [t("summary.item"), t("summary.value")], [48, 20]
+    )
     model = i18n.t(f"payment_application.model.{rules.salary_model}", lang)
     for label, value, fmt in (
         (t("summary.period"), chosen.code, None),
@@ -139,7 +126,7 @@ def write_workbook(
 
     # 2. Salary costs by person and month
     headers = [t(f"salaries.{k}") for k in ("name", "role", "month", "gross", "hours", "eligible")]
-    salaries = _sheet(book, t("sheet.salaries"), headers, [32, 24, 12, 18, 12, 22])
+    salaries = header_sheet(book, t("sheet.salaries"), headers, [32, 24, 12, 18, 12, 22])
     for row in people.to_dict("records"):
         person = row["staff_member_id"]
         name, role_code = staff.at[person, "name"], str(staff.at[person, "role"])
@@ -171,7 +158,9 @@ def write_workbook(
 
     # 3. The months: eligible salaries, flat rate, total and financing
     keys = ("month", *money.AMOUNTS)
-    by_month = _sheet(book, t("sheet.months"), [t(f"months.{k}") for k in keys], [12, *[20] * 5])
+    by_month = header_sheet(
+        book, t("sheet.months"), [t(f"months.{k}") for k in keys], [12, *[20] * 5]
+    )
     for month in months.to_dict("records"):
         cells = [_cell(by_month, month["month"], MONTH)]
         cells += [_cell(by_month, _euros(month[k]), EURO) for k in money.AMOUNTS]
