@@ -33,7 +33,7 @@ DIRECTOR = sample.DEMO_DIRECTOR  # the sample's director of Lieksa
 ANALYST = sample.DEMO_ANALYST
 LIEKSA = "Lieksa"
 DIRECTOR_PAGES = ["app_pages/overview.py", "app_pages/indicators.py", "app_pages/checklists.py"]
-DIRECTOR_PAGES += ["app_pages/project.py"]
+DIRECTOR_PAGES += ["app_pages/finance.py", "app_pages/project.py"]
 SMALL = {"1", "2", "3", "4"}
 NOT_PEOPLE = (metrics.PARTNER_COMPANIES, metrics.BONUS_EMPLOYERS)
 
@@ -322,3 +322,10 @@ def test_the_directors_status_chart_keeps_every_month(
                     .loc[lambda s: s >= 5].index}  # fmt: skip
     assert with_clients and with_clients <= drawn  # no month of 5+ clients is dropped
     assert len(drawn) > 1
+
+
+def test_the_pages_checked_are_every_page_a_director_may_open() -> None:
+    from tests.test_app_access import DIRECTOR as DIRECTOR_OF_THE_ACCESS_TEST
+    from tests.test_app_access import ROLE_PAGES
+
+    assert set(DIRECTOR_PAGES) == ROLE_PAGES[DIRECTOR_OF_THE_ACCESS_TEST]
