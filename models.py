@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     Numeric,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -42,12 +43,17 @@ CHECKLIST_STATUSES = ("not_started", "in_progress", "done", "not_applicable", "b
 GENDERS = ("female", "male", "other")
 EDUCATION_LEVELS = ("isced_0_2", "isced_3_4", "isced_5_8")
 LABOUR_STATUSES = ("unemployed", "long_term_unemployed", "inactive", "employed")
+# A participant's situation within four weeks of leaving (ESF+ common results EECR01, 02, 04)
+LEAVING_SITUATIONS = ("employed", "job_searching", "education", "inactive", "other")
 EMPLOYER_TYPES = ("company", "association", "foundation", "private_person", "public")
 CONTRACT_TYPES = ("fixed_term", "permanent")
 DECISIONS = ("pending", "granted", "refused")
 WORK_PACKAGE_SCOPES = ("municipality", "region")
 INDICATOR_KINDS = ("count", "rate")
 BUDGET_KINDS = ("cost", "financing")
+# A follow-up report's states (Jems, DHIS2): an approved report locks its period's data
+REPORT_STATES = ("draft", "submitted", "approved")
+FINAL_REPORT = "final"  # the code of the final report (loppuraportti); others are period codes
 # The funding decision's salary-cost model: standard side costs or the 1 720-hour unit cost
 SALARY_MODELS = ("side_cost", "unit_cost")
 FLAT_RATE_BASES = ("eligible_salaries",)  # what the flat rate is a share of
@@ -349,6 +355,8 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str = Field(max_length=20)
     active: bool = True
+    # Opted in to the weekly digest e-mail (python -m polku digest)
+    weekly_digest: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
 
 
@@ -493,6 +501,16 @@ class Client(SQLModel, table=True):
         CheckConstraint(
             "plan_goal_reached IS NULL OR exit_date IS NOT NULL", name="goal_known_at_exit"
         ),
+        CheckConstraint(
+            f"situation_on_leaving IS NULL OR {_in('situation_on_leaving', LEAVING_SITUATIONS)}",
+            name="situation_on_leaving",
+        ),
+        CheckConstraint(
+            "(situation_on_leaving IS NULL AND situation_date IS NULL"
+            " AND qualification_gained IS NULL AND employed_6_months IS NULL)"
+            " OR exit_date IS NOT NULL",
+            name="leaving_known_at_exit",
+        ),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_client_municipality_entry", "municipality_code", "entry_date"),
         Index("ix_client_municipality_exit", "municipality_code", "exit_date"),
@@ -510,6 +528,13 @@ class Client(SQLModel, table=True):
     exit_date: date | None = None
     plan_goal: str | None = Field(default=None, max_length=300)
     plan_goal_reached: bool | None = None
+    # On leaving (EECR01–04): the situation within four weeks of the exit and the day it began,
+    # and whether a qualification was gained
+    situation_on_leaving: str | None = Field(default=None, max_length=20)
+    situation_date: date | None = None
+    qualification_gained: bool | None = None
+    # The six-month follow-up (EECR05): in employment, incl. self-employment, six months after
+    employed_6_months: bool | None = None
     version: int = _version_field()
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
     updated_at: datetime | None = Field(default=None, sa_column=_now_column())
@@ -787,3 +812,82 @@ class SalaryRecord(SQLModel, table=True):
     hours: Decimal | None = Field(default=None, sa_column=Column(Numeric(6, 2), nullable=True))
     # The latest documented annual gross employment cost (unit-cost model), from this month on
     annual_gross_cost: Decimal | None = Field(default=None, sa_column=_money(nullable=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting to the funder: a follow-up report per payment period and the final report
+
+
+# A report: draft → submitted → approved; approval freezes its figures and locks its period
+class Report(SQLModel, table=True):
+    __tablename__ = "report"
+    __table_args__ = (
+        CheckConstraint(_in("state", REPORT_STATES), name="state"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    # A payment period's code, or FINAL_REPORT
+    code: str = Field(primary_key=True, max_length=20)
+    state: str = Field(default="draft", max_length=10)
+    version: int = _version_field()
+    updated_by: str | None = Field(default=None, max_length=254)
+    updated_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+# A narrative section of a report, or the explanation of an indicator behind its expected value
+class ReportText(SQLModel, table=True):
+    __tablename__ = "report_text"
+
+    report_code: str = Field(
+        sa_column=Column(ForeignKey("report.code", ondelete="CASCADE"), primary_key=True),
+        max_length=20,
+    )
+    # A narrative section's code, or "deviation:<indicator code>"
+    section: str = Field(primary_key=True, max_length=60)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    updated_by: str | None = Field(default=None, max_length=254)
+    updated_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+# A move of a report between states: who, when, and why (a reopening needs a reason)
+class ReportEvent(SQLModel, table=True):
+    __tablename__ = "report_event"
+    __table_args__ = (CheckConstraint(_in("to_state", REPORT_STATES), name="to_state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_code: str = Field(sa_column=_fk("report.code", ondelete="CASCADE", index=True))
+    from_state: str = Field(max_length=10)
+    to_state: str = Field(max_length=10)
+    reason: str | None = Field(default=None, max_length=2000)
+    user_email: str = Field(max_length=254)
+    at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+# The figures of a report frozen when it was approved (JSON), so it reproduces later
+class ReportSnapshot(SQLModel, table=True):
+    __tablename__ = "report_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_code: str = Field(sa_column=_fk("report.code", ondelete="CASCADE", index=True))
+    event_id: int = Field(sa_column=_fk("report_event.id"))
+    figures: str = Field(sa_column=Column(Text, nullable=False))
+    taken_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+# The participant counts the funder's system (EURA 2021) shows for a report's period
+class ReportReconciliation(SQLModel, table=True):
+    __tablename__ = "report_reconciliation"
+    __table_args__ = (
+        CheckConstraint(_in("gender", GENDERS), name="gender"),
+        CheckConstraint("started >= 0 AND left_count >= 0", name="counts"),
+    )
+
+    report_code: str = Field(
+        sa_column=Column(ForeignKey("report.code", ondelete="CASCADE"), primary_key=True),
+        max_length=20,
+    )
+    gender: str = Field(primary_key=True, max_length=10)
+    started: int
+    left_count: int
+    updated_by: str | None = Field(default=None, max_length=254)
+    updated_at: datetime | None = Field(default=None, sa_column=_now_column())
