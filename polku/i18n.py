@@ -38,6 +38,8 @@ CODE_SETS: dict[str, tuple[str, ...]] = {
     "gender": models.GENDERS,
     "education_level": models.EDUCATION_LEVELS,
     "labour_status": models.LABOUR_STATUSES,
+    "leaving_situation": models.LEAVING_SITUATIONS,
+    "report_state": models.REPORT_STATES,
     "employer_type": models.EMPLOYER_TYPES,
     "contract_type": models.CONTRACT_TYPES,
     "decision": models.DECISIONS,

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from polku import i18n
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -84,3 +86,45 @@ class ReportFigures(_Frozen):
     @classmethod
     def from_json(cls, text: str) -> ReportFigures:
         return cls.model_validate_json(text)
+
+
+# The ESF+ common indicators this project's data supports, in the report's order
+COMMON_CODES = (
+    "EECO01",
+    "EECO02",
+    "EECO03",
+    "EECO04",
+    "EECO05",
+    "EECO06",
+    "EECO07",
+    "EECO08",
+    "EECO09",
+    "EECO10",
+    "EECO11",
+    "EECR01",
+    "EECR02",
+    "EECR03",
+    "EECR04",
+    "EECR05",
+)
+# The narrative sections of a follow-up report, and those the final report adds
+PERIOD_SECTIONS = (
+    "activities",
+    "results",
+    "deviations",
+    "horizontal",
+    "communication",
+    "cooperation",
+)
+FINAL_SECTIONS = (*PERIOD_SECTIONS, "overall", "continuation", "problems")
+# The text that explains why an indicator is behind its expected value
+DEVIATION_PREFIX = "deviation:"
+
+
+def common_name(code: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The common indicator's name as the funder's system words it."""
+    return i18n.t(f"common.{code}", lang)
+
+
+def section_name(section: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    return i18n.t(f"report_section.{section}", lang)
