@@ -208,11 +208,12 @@ class AppServer:
                 self.process.wait(timeout=10)
 
 
-def auth_secrets(app_port: int, provider: Provider) -> str:
-    """secrets.toml with the unnamed default provider, as Streamlit documents it."""
+def auth_secrets(app_port: int, provider: Provider, *, base_url: str = "") -> str:
+    """secrets.toml with the unnamed default provider, as Streamlit documents it; `base_url`:
+    where browsers reach the app when not on `app_port` (a proxy's address)."""
     return (
         "[auth]\n"
-        f'redirect_uri = "http://localhost:{app_port}/oauth2callback"\n'
+        f'redirect_uri = "{base_url or f"http://localhost:{app_port}"}/oauth2callback"\n'
         f'cookie_secret = "{secrets.token_hex(32)}"\n'
         'client_id = "polku-e2e"\n'
         f'client_secret = "{secrets.token_hex(16)}"\n'
