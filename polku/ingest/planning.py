@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from models import metadata
+from polku import period_lock
 from polku.ingest.checking import Context, Record, norm_label
 from polku.ingest.kinds import Kind
 from polku.ingest.problems import ERROR, WARNING
@@ -89,6 +90,7 @@ def _plan_rows(
     seen: dict[tuple, int] = {}
     matched = []
     absent = [column for column in defaults if column not in present_db]
+    locked = period_lock.locked_periods(ctx.conn)
     for record in records:
         key = key_of(record)
         if key is None:
@@ -107,6 +109,7 @@ def _plan_rows(
         new = _effective(values(record), old, absent, defaults)
         if check is not None:
             check(record, new, old)
+        _lock(ctx, row, locked, old, new)
         matched.append((record, new, old))
     if ctx.errors:
         return matched
@@ -125,6 +128,25 @@ def _plan_rows(
             plan.unchanged += 1
             plan.actions[row] = "unchanged"
     return matched
+
+
+def _lock(
+    ctx: Context,
+    row: int,
+    locked: tuple[period_lock.LockedPeriod, ...],
+    old: Record | None,
+    new: Record,
+) -> None:
+    """A row that would change data dated in an approved period: refused, naming the period,
+    at the column whose change touches it (as the file names it)."""
+    refused = period_lock.refusal(locked, ctx.kind.table, old, new)
+    if refused is None:
+        return
+    by_db = {c.db: c.name for c in ctx.kind.columns if c.db}
+    column = by_db.get(refused.column, refused.column)
+    if column not in ctx.present:
+        column = next((c for c in ctx.kind.key if c in ctx.present), _key_column(ctx))
+    ctx.add(row, column, refused.key, **refused.params)
 
 
 def _say(ctx: Context, row: int, findings: list[Finding]) -> None:
@@ -297,10 +319,13 @@ def _plan_clients(ctx: Context, records: list[Record], plan: Plan) -> None:
     matched = _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
     if ctx.errors or "target_groups" not in ctx.present:
         return
+    locked = period_lock.locked_periods(ctx.conn)
     for record, new, old in matched:
         wanted = set(record.get("target_groups") or ())
         have = groups.get(int(old["id"]), set()) if old is not None else set()
         code, row = new["code"], record["_row"]
+        if old is not None and wanted != have:  # the groups are entry data, dated by entry
+            _lock(ctx, row, locked, {**old, "target_groups": have}, {**new, "target_groups": wanted})
         if wanted - have:
             plan.groups_add[code] = wanted - have
         if have - wanted:
