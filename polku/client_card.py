@@ -567,7 +567,9 @@ def _checked_row(
     try:
         if kind != "exit":
             conn.execute(sa_delete(table).where(table.c.id == stored.row.id))
-        plan, problems = ingest.check_record(conn, actor, IMPORT_KIND[kind], record, today=today)
+        plan, problems = ingest.check_record(
+            conn, actor, IMPORT_KIND[kind], record, today=today, period_lock=False
+        )
     finally:
         nested.rollback()
     problems = [*problems, *_own_rules(conn, kind, stored, record)]
@@ -582,8 +584,7 @@ def _checked_row(
         where = next((n for n in keys if n in changed), keys[-1])
         problems.append(Problem(None, where, "client_card.error.duplicate", {}, ERROR, where))
     planned.pop("_row", None)
-    # The lock sees the stored row, which the savepoint's check did not (it had removed it)
-    problems = [p for p in problems if p.key != period_lock.KEY]
+    # The lock, by the stored row's dates and the new ones (a record moved out counts too)
     if planned:
         problems += _locked(conn, kind, stored, planned)
     unique: dict[tuple[str | None, str], Problem] = {}

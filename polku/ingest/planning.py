@@ -90,7 +90,7 @@ def _plan_rows(
     seen: dict[tuple, int] = {}
     matched = []
     absent = [column for column in defaults if column not in present_db]
-    locked = period_lock.locked_periods(ctx.conn)
+    locked = period_lock.locked_periods(ctx.conn) if ctx.period_lock else ()
     for record in records:
         key = key_of(record)
         if key is None:
@@ -317,15 +317,21 @@ def _plan_clients(ctx: Context, records: list[Record], plan: Plan) -> None:
     present = {"code"} | {c for c in _CLIENT_VALUES if _CLIENT_FIELD.get(c, c) in ctx.present}
     defaults = _defaults(ctx.kind, ("code", *_CLIENT_VALUES))
     matched = _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
-    if ctx.errors or "target_groups" not in ctx.present:
+    if "target_groups" not in ctx.present:
         return
-    locked = period_lock.locked_periods(ctx.conn)
+    locked = period_lock.locked_periods(ctx.conn) if ctx.period_lock else ()
+    for record, new, old in matched:
+        if old is not None:  # the groups are entry data, dated by the entry
+            wanted = set(record.get("target_groups") or ())
+            have = groups.get(int(old["id"]), set())
+            before, after = {**old, "target_groups": have}, {**new, "target_groups": wanted}
+            _lock(ctx, record["_row"], locked, before, after)
+    if ctx.errors:
+        return
     for record, new, old in matched:
         wanted = set(record.get("target_groups") or ())
         have = groups.get(int(old["id"]), set()) if old is not None else set()
         code, row = new["code"], record["_row"]
-        if old is not None and wanted != have:  # the groups are entry data, dated by entry
-            _lock(ctx, row, locked, {**old, "target_groups": have}, {**new, "target_groups": wanted})
         if wanted - have:
             plan.groups_add[code] = wanted - have
         if have - wanted:
