@@ -598,9 +598,7 @@ def _locked(
 ) -> list[Problem]:
     """A correction (`new`) or deletion (None) that changes data dated in an approved period:
     its problem, at the card's field whose change touches the period."""
-    refused = period_lock.refusal(
-        period_lock.locked_periods(conn), TABLE[kind], stored.db, new
-    )
+    refused = period_lock.refusal(period_lock.locked_periods(conn), TABLE[kind], stored.db, new)
     if refused is None:
         return []
     by_db = {c.db: c.name for c in fields(kind) if c.db}

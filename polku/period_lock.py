@@ -153,7 +153,9 @@ DATED: dict[str, tuple[_Part, ...]] = {
         _Part(("employed_6_months",), _after_leaving, ("exit_date",)),
     ),
     "outcome": (
-        _Part(("outcome_date", "outcome_type_code", "client_id", "employer_id"), _on("outcome_date")),
+        _Part(
+            ("outcome_date", "outcome_type_code", "client_id", "employer_id"), _on("outcome_date")
+        ),
     ),
     "bonus_grant": (_Part(_GRANT_VALUES, _on("decision_date")),),
     "salary_record": (

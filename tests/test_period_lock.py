@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
-from streamlit.testing.v1 import AppTest
 
 from models import Client
 from polku import client_card, db, forms, i18n, metrics, period_lock
@@ -89,17 +88,17 @@ def test_locked_periods_are_the_approved_reports_periods(loaded: Engine) -> None
 # ---------------------------------------------------------------------------------------------
 # The forms
 
-_GRANT = dict(
-    employer="2934871-3",
-    client_code="ESIM-0003",
-    employment_start=date(2026, 8, 1),
-    contract_type="fixed_term",
-    weekly_hours=Decimal("30"),
-    monthly_amount=Decimal("500"),
-    months=6,
-    application_date=date(2026, 7, 20),
-    decision="granted",
-)
+_GRANT: dict[str, object] = {
+    "employer": "2934871-3",
+    "client_code": "ESIM-0003",
+    "employment_start": date(2026, 8, 1),
+    "contract_type": "fixed_term",
+    "weekly_hours": Decimal("30"),
+    "monthly_amount": Decimal("500"),
+    "months": 6,
+    "application_date": date(2026, 7, 20),
+    "decision": "granted",
+}
 
 
 def _client(day: date) -> Callable[[Engine, Actor], object]:
