@@ -90,7 +90,7 @@ def _plan_rows(
     seen: dict[tuple, int] = {}
     matched = []
     absent = [column for column in defaults if column not in present_db]
-    locked = period_lock.locked_periods(ctx.conn) if ctx.period_lock else ()
+    locked = _locked_periods(ctx)
     for record in records:
         key = key_of(record)
         if key is None:
@@ -128,6 +128,13 @@ def _plan_rows(
             plan.unchanged += 1
             plan.actions[row] = "unchanged"
     return matched
+
+
+def _locked_periods(ctx: Context) -> tuple[period_lock.LockedPeriod, ...]:
+    """The approved periods, for a kind whose data a report's figures read."""
+    if not ctx.period_lock or ctx.kind.table not in period_lock.DATED:
+        return ()
+    return period_lock.locked_periods(ctx.conn)
 
 
 def _lock(
@@ -319,12 +326,13 @@ def _plan_clients(ctx: Context, records: list[Record], plan: Plan) -> None:
     matched = _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
     if "target_groups" not in ctx.present:
         return
-    locked = period_lock.locked_periods(ctx.conn) if ctx.period_lock else ()
+    locked = _locked_periods(ctx)
     for record, new, old in matched:
         if old is not None:  # the groups are entry data, dated by the entry
             wanted = set(record.get("target_groups") or ())
             have = groups.get(int(old["id"]), set())
-            before, after = {**old, "target_groups": have}, {**new, "target_groups": wanted}
+            before = {"entry_date": old["entry_date"], "target_groups": have}
+            after = {"entry_date": new["entry_date"], "target_groups": wanted}
             _lock(ctx, record["_row"], locked, before, after)
     if ctx.errors:
         return
