@@ -26,7 +26,7 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import metadata
-from polku import audit, forms, i18n, ingest, privacy, project
+from polku import audit, forms, i18n, ingest, period_lock, privacy, project
 from polku.access import Actor, Permission, check, row_scope
 from polku.audit import FieldChange
 from polku.db import session_scope
@@ -567,7 +567,9 @@ def _checked_row(
     try:
         if kind != "exit":
             conn.execute(sa_delete(table).where(table.c.id == stored.row.id))
-        plan, problems = ingest.check_record(conn, actor, IMPORT_KIND[kind], record, today=today)
+        plan, problems = ingest.check_record(
+            conn, actor, IMPORT_KIND[kind], record, today=today, period_lock=False
+        )
     finally:
         nested.rollback()
     problems = [*problems, *_own_rules(conn, kind, stored, record)]
@@ -582,10 +584,26 @@ def _checked_row(
         where = next((n for n in keys if n in changed), keys[-1])
         problems.append(Problem(None, where, "client_card.error.duplicate", {}, ERROR, where))
     planned.pop("_row", None)
+    # The lock, by the stored row's dates and the new ones (a record moved out counts too)
+    if planned:
+        problems += _locked(conn, kind, stored, planned)
     unique: dict[tuple[str | None, str], Problem] = {}
     for p in problems:
         unique.setdefault((p.field, p.key), p)
     return planned, list(unique.values())
+
+
+def _locked(
+    conn: Connection, kind: str, stored: _Stored, new: Mapping[str, Any] | None
+) -> list[Problem]:
+    """A correction (`new`) or deletion (None) that changes data dated in an approved period:
+    its problem, at the card's field whose change touches the period."""
+    refused = period_lock.refusal(period_lock.locked_periods(conn), TABLE[kind], stored.db, new)
+    if refused is None:
+        return []
+    by_db = {c.db: c.name for c in fields(kind) if c.db}
+    where = by_db.get(refused.column)
+    return [Problem(None, where, refused.key, refused.params, ERROR, where)]
 
 
 def _begin(
@@ -721,6 +739,9 @@ def delete(
                 raise FormInvalid(
                     [Problem(None, None, "client_card.error.grant_paid", {}, ERROR, None)]
                 )
+        locked = _locked(conn, kind, stored, None)
+        if locked:
+            raise FormInvalid(locked)
         done = conn.execute(
             sa_delete(table).where(table.c.id == row_id, table.c.version == version)
         )

@@ -195,6 +195,9 @@ class Context:
     scan_hetu: bool = False  # forms: check text values here (files are scanned cell by cell)
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
     refused: set[str | None] = field(default_factory=set)  # municipalities not the actor's
+    # Refuse changes dated in approved periods (polku/period_lock.py); the client card checks
+    # the lock itself, against the stored row its check removes
+    period_lock: bool = True
 
     def header(self, name: str) -> str:
         return self.headers.get(name) or self.kind.column(name).header

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from models import metadata
+from polku import period_lock
 from polku.ingest.checking import Context, Record, norm_label
 from polku.ingest.kinds import Kind
 from polku.ingest.problems import ERROR, WARNING
@@ -89,6 +90,7 @@ def _plan_rows(
     seen: dict[tuple, int] = {}
     matched = []
     absent = [column for column in defaults if column not in present_db]
+    locked = _locked_periods(ctx)
     for record in records:
         key = key_of(record)
         if key is None:
@@ -107,6 +109,7 @@ def _plan_rows(
         new = _effective(values(record), old, absent, defaults)
         if check is not None:
             check(record, new, old)
+        _lock(ctx, row, locked, old, new)
         matched.append((record, new, old))
     if ctx.errors:
         return matched
@@ -125,6 +128,32 @@ def _plan_rows(
             plan.unchanged += 1
             plan.actions[row] = "unchanged"
     return matched
+
+
+def _locked_periods(ctx: Context) -> tuple[period_lock.LockedPeriod, ...]:
+    """The approved periods, for a kind whose data a report's figures read."""
+    if not ctx.period_lock or ctx.kind.table not in period_lock.DATED:
+        return ()
+    return period_lock.locked_periods(ctx.conn)
+
+
+def _lock(
+    ctx: Context,
+    row: int,
+    locked: tuple[period_lock.LockedPeriod, ...],
+    old: Record | None,
+    new: Record,
+) -> None:
+    """A row that would change data dated in an approved period: refused, naming the period,
+    at the column whose change touches it (as the file names it)."""
+    refused = period_lock.refusal(locked, ctx.kind.table, old, new)
+    if refused is None:
+        return
+    by_db = {c.db: c.name for c in ctx.kind.columns if c.db}
+    column = by_db.get(refused.column, refused.column)
+    if column not in ctx.present:
+        column = next((c for c in ctx.kind.key if c in ctx.present), _key_column(ctx))
+    ctx.add(row, column, refused.key, **refused.params)
 
 
 def _say(ctx: Context, row: int, findings: list[Finding]) -> None:
@@ -295,7 +324,17 @@ def _plan_clients(ctx: Context, records: list[Record], plan: Plan) -> None:
     present = {"code"} | {c for c in _CLIENT_VALUES if _CLIENT_FIELD.get(c, c) in ctx.present}
     defaults = _defaults(ctx.kind, ("code", *_CLIENT_VALUES))
     matched = _plan_rows(ctx, plan, records, key_of, existing, values, present, defaults, check)
-    if ctx.errors or "target_groups" not in ctx.present:
+    if "target_groups" not in ctx.present:
+        return
+    locked = _locked_periods(ctx)
+    for record, new, old in matched:
+        if old is not None:  # the groups are entry data, dated by the entry
+            wanted = set(record.get("target_groups") or ())
+            have = groups.get(int(old["id"]), set())
+            before = {"entry_date": old["entry_date"], "target_groups": have}
+            after = {"entry_date": new["entry_date"], "target_groups": wanted}
+            _lock(ctx, record["_row"], locked, before, after)
+    if ctx.errors:
         return
     for record, new, old in matched:
         wanted = set(record.get("target_groups") or ())

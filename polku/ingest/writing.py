@@ -387,9 +387,11 @@ def check_record(
     record: Record,
     *,
     today: date | None = None,
+    period_lock: bool = True,
 ) -> tuple[Plan, list[Problem]]:
     """Check one record of `kind` (canonical names, typed values) with the import's rules and
-    plan its upsert; the problems (errors and warnings) name fields, not rows."""
+    plan its upsert; the problems (errors and warnings) name fields, not rows. `period_lock`:
+    refuse a change dated in an approved period (the client card checks that itself)."""
     spec = KINDS[kind]
     scope = import_scope(actor, kind)
     lock_kind(conn, kind)  # a form takes its turn with the imports of the same kind
@@ -403,6 +405,7 @@ def check_record(
         headers={},
         present={c.name for c in spec.columns if c.name in record},
         scan_hetu=True,
+        period_lock=period_lock,
     )
     records = [{**record, "_row": 0}]
     field_rules(ctx, {name: [record[name]] for name in ctx.present}, [0])
