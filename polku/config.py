@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(default=None, alias="POLKU_SMTP_PASSWORD")
     smtp_sender: str = Field(default="polku@localhost", alias="POLKU_SMTP_SENDER")
 
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings()

@@ -77,9 +77,7 @@ def recipients(engine: Engine, to: str | None = None) -> list[Actor]:
     codes: dict[int, set[str]] = {}
     for link in links:
         codes.setdefault(link.user_id, set()).add(link.municipality_code)
-    return [
-        Actor(u.email, u.role, frozenset(codes.get(u.id or 0, set())), u.name) for u in users
-    ]
+    return [Actor(u.email, u.role, frozenset(codes.get(u.id or 0, set())), u.name) for u in users]
 
 
 def _place(actor: Actor, names: dict[str, str], lang: str) -> str:
@@ -135,8 +133,12 @@ def compose(
         out = [
             i18n.t("digest.greeting", lang, name=actor.name or actor.email),
             "",
-            i18n.t("digest.intro", lang, date=i18n.fmt_date(as_of, lang),
-                   place=_place(actor, names, lang)),
+            i18n.t(
+                "digest.intro",
+                lang,
+                date=i18n.fmt_date(as_of, lang),
+                place=_place(actor, names, lang),
+            ),
             *(f"- {count_line(kind, lang)}" for kind in work_queue.KINDS),
             "",
         ]
@@ -192,7 +194,8 @@ def build(
     as_of = as_of or metrics.today()
     app_url = app_url or get_settings().app_url
     rules = project.work_queue_rules()
-    names = dict(metrics.municipalities(engine)[["code", "name"]].itertuples(index=False))
+    frame = metrics.municipalities(engine)
+    names = {str(c): str(n) for c, n in zip(frame["code"], frame["name"], strict=True)}
     outcome = Outcome()
     for actor in recipients(engine, to):
         if actor.role not in QUEUE_ROLES:

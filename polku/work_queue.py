@@ -93,7 +93,7 @@ class WorkItem:
         return i18n.t(self.key, lang, **{k: _shown(v, lang) for k, v in self.params.items()})
 
     def deadline(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        """"Myöhässä 3 pv" / "Tänään" / "5 pv jäljellä"; empty without a due date."""
+        """ "Myöhässä 3 pv" / "Tänään" / "5 pv jäljellä"; empty without a due date."""
         return "" if self.due is None else present.deadline_label(-self.days_overdue, lang)
 
 
@@ -337,6 +337,17 @@ def work_queue(
     return sorted(items, key=_order)
 
 
+def checklist_flags(
+    db: Engine, actor: Actor | None, municipality: str, as_of: date, days: int | None = None
+) -> dict[int, int]:
+    """Open items of a municipality's checklist overdue or due within `days` (default: the
+    project file's due_soon_days): item id -> days left (negative: overdue)."""
+    days = project.work_queue_rules().due_soon_days if days is None else days
+    due = checklists.deadlines(db, actor, as_of, days=days)
+    due = due[due["municipality"] == municipality]
+    return {int(i): int(d) for i, d in zip(due["id"], due["days_left"], strict=True)}
+
+
 def _order(item: WorkItem) -> tuple:
     return (
         not item.overdue,
@@ -463,8 +474,9 @@ def summaries(items: Sequence[WorkItem], months: int) -> list[Summary]:
             groups.setdefault((item.kind, item.municipality), []).append(item)
             continue
         out.append(
-            Summary(item.kind, item.municipality, item.key, item.params, 1, item.days_overdue,
-                    item.due)
+            Summary(
+                item.kind, item.municipality, item.key, item.params, 1, item.days_overdue, item.due
+            )
         )
     for (kind, code), group in groups.items():
         first = group[0]  # the queue's order: the most overdue first
@@ -472,8 +484,15 @@ def summaries(items: Sequence[WorkItem], months: int) -> list[Summary]:
         if kind == STALE_CLIENT:
             params["months"] = months
         out.append(
-            Summary(kind, code, f"tasks.summary.{kind}", params, len(group), first.days_overdue,
-                    first.due)
+            Summary(
+                kind,
+                code,
+                f"tasks.summary.{kind}",
+                params,
+                len(group),
+                first.days_overdue,
+                first.due,
+            )
         )
     return sorted(
         out,
