@@ -156,7 +156,10 @@ def test_follow_ups_fall_due_at_6_and_12_months_while_unanswered(engine: Engine)
         ("J-SIX", 6, date(2027, 6, 15)),
         ("J-TWELVE", 12, date(2027, 6, 1)),
     ]
-    assert {i.link for i in found} == {"asiakaskortti?asiakas=J-SIX", "asiakaskortti?asiakas=J-TWELVE"}
+    assert {i.link for i in found} == {
+        "asiakaskortti?asiakas=J-SIX",
+        "asiakaskortti?asiakas=J-TWELVE",
+    }
     assert all("J-" not in i.label("fi") + i.label("en") for i in found)
 
 
@@ -270,9 +273,7 @@ def test_a_coordinator_never_sees_another_municipalitys_work(engine: Engine) -> 
     assert {i.client_code for i in mine if i.client_code} == {"J-STALE", "J-BONUS"}
     everyone = wq.work_queue(engine, SYSTEM, AS_OF, rules=RULES)
     assert {JOENSUU, LIEKSA, None} <= {i.municipality for i in everyone}
-    assert {i.municipality for i in wq.work_queue(engine, SYSTEM, AS_OF, LIEKSA, RULES)} == {
-        LIEKSA
-    }
+    assert {i.municipality for i in wq.work_queue(engine, SYSTEM, AS_OF, LIEKSA, RULES)} == {LIEKSA}
     with pytest.raises(AccessDenied):
         wq.work_queue(engine, COORDINATOR, AS_OF, LIEKSA, RULES)
     for role in ("director", "analyst"):
@@ -339,3 +340,15 @@ def test_the_municipalitys_checklist_flags_its_overdue_items(queue_app: str) -> 
     assert i18n.t("checklists.flags.deadlines", "fi", overdue="1", soon="0", days="14") in warnings
     captions = [c.value for c in at.caption]
     assert any(c.startswith("⚠ ") and c.endswith(": Myöhässä 3 pv") for c in captions), captions
+
+
+def test_a_coordinator_turns_their_own_digest_on_in_the_sidebar(queue_app: str) -> None:
+    at = _open(COORDINATOR_EMAIL, "app_pages/tasks.py")
+    at.toggle(key="oma_viikkokooste").set_value(True).run()
+    assert not at.exception
+    engine = db.make_engine(queue_app)
+    with engine.connect() as conn:
+        users = metadata.tables["app_user"]
+        opted = dict(conn.execute(select(users.c.email, users.c.weekly_digest)).all())
+    engine.dispose()
+    assert opted[COORDINATOR_EMAIL] is True and opted[DIRECTOR_EMAIL] is False
