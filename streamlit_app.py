@@ -18,7 +18,7 @@ from polku.access import (
     audit_refusals_to,
     visible_municipalities,
 )
-from polku.ui import auth, page, resources, sidebar
+from polku.ui import auth, page, resources, sidebar, tasks
 from polku.ui.data import municipality_names
 from polku.ui.state import set_actor, t
 
@@ -54,6 +54,14 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
             ":material/dashboard:",
             "yleiskatsaus",
             EVERYONE,
+        ),
+        # The work queue: things to fix, so only those who fix them (polku/work_queue.py)
+        (
+            "app_pages/tasks.py",
+            "page.tasks",
+            ":material/task_alt:",
+            "tehtavat",
+            {ADMIN, COORDINATOR},
         ),
         (
             "app_pages/indicators.py",
@@ -138,6 +146,8 @@ with picker_area:
     sidebar.municipality_picker(
         {code: names[code] for code in visible_municipalities(actor, list(names))}
     )
+with st.sidebar:
+    tasks.my_settings(engine, actor)
 
 try:
     navigation.run()

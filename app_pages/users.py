@@ -31,6 +31,7 @@ st.dataframe(
         "role": st.column_config.TextColumn(t("users.col.role")),
         "municipalities": st.column_config.TextColumn(t("users.col.municipalities")),
         "active": st.column_config.CheckboxColumn(t("users.col.active")),
+        "weekly_digest": st.column_config.CheckboxColumn(t("users.col.weekly_digest")),
     },
 )
 
@@ -64,10 +65,15 @@ with st.form(f"user_form_{pick}"):
         placeholder=t("forms.choose"),
     )
     active = st.checkbox(t("users.col.active"), value=bool(row.get("active", True)))
+    digest = st.checkbox(
+        t("users.col.weekly_digest"),
+        value=bool(row.get("weekly_digest", False)),
+        help=t("settings.digest.help"),
+    )
     submitted = st.form_submit_button(t("users.save"), type="primary")
 
 if submitted:
-    user = users.UserInput(pick or email, name, role, tuple(codes), active)
+    user = users.UserInput(pick or email, name, role, tuple(codes), active, digest)
     if refused := user_admin.save(engine, viewer, user):
         st.error(refused, icon=":material/error:")
     else:

@@ -7,6 +7,7 @@
     python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
     python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
     python -m polku export --format xlsx|csv|parquet [--language fi|en] DIR
+    python -m polku digest [--dry-run] [--to EMAIL] [--as-of YYYY-MM-DD]
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -120,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="municipality code, e.g. 167; repeat for several",
     )
     add.add_argument("--name", default="", help="display name (default: the e-mail)")
+    add.add_argument(
+        "--digest",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the weekly digest e-mail on or off (default: a new user off, a user as is)",
+    )
     add.set_defaults(handler=cmd_user_add)
     remove = user_sub.add_parser("remove", parents=[common], help="remove a user")
     remove.add_argument("email")
@@ -147,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("directory", metavar="DIR", help="created if missing")
     out.set_defaults(handler=cmd_export)
+    add_digest_command(sub, common)
     return parser
 
 
@@ -273,7 +281,9 @@ def cmd_finance(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    data = users.UserInput(args.email, args.name, args.role, tuple(args.municipality))
+    data = users.UserInput(
+        args.email, args.name, args.role, tuple(args.municipality), weekly_digest=args.digest
+    )
     with db.session_scope(engine) as session:
         user = users.save_user(session, users.SYSTEM, data)
         print(f"{user.email}: {user.role}")
@@ -321,6 +331,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     result = exports.export(_engine(args), users.SYSTEM, args.format, args.directory, lang=lang)
     for path in result.files:
         print(path)
+    return 0
+
+
+# --- python -m polku digest: the weekly digest e-mail (polku/digest.py) ------------------------
+
+
+def add_digest_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    digest_parser = sub.add_parser(
+        "digest", parents=[common], help="e-mail the weekly digest to the users who opted in"
+    )
+    digest_parser.add_argument(
+        "--dry-run", action="store_true", help="print who would get what; send nothing"
+    )
+    digest_parser.add_argument(
+        "--to", metavar="EMAIL", help="only this active user (opted in or not)"
+    )
+    digest_parser.add_argument(
+        "--as-of", type=_iso_date, default=None, help="YYYY-MM-DD; default: today"
+    )
+    digest_parser.set_defaults(handler=cmd_digest)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from polku import digest
+
+    lang = i18n.language(get_settings().language)
+    outcome = digest.run(_engine(args), as_of=args.as_of, to=args.to, dry_run=args.dry_run)
+    for email, role in outcome.skipped:
+        print(i18n.t("digest.skipped", lang, email=email, role=i18n.code_label("role", role, lang)))
+    for mail in outcome.mails:
+        counts = " ".join(f"{kind}={n}/{late}" for kind, (n, late) in mail.counts.items())
+        print(f"{mail.to}\t{mail.subject}\t{counts}")
+    count = i18n.fmt_int(len(outcome.mails), lang)
+    print(i18n.t("digest.sent" if outcome.sent else "digest.dry_run", lang, count=count))
     return 0
 
 

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
         default=100_000, ge=0, alias="POLKU_IMPORT_BACKGROUND_BYTES"
     )
 
+    # The app's address, for links in e-mail (the weekly digest)
+    app_url: str = Field(default="http://localhost:8501", alias="POLKU_APP_URL")
+    # Outgoing mail (python -m polku digest); no host: nothing can be sent
+    smtp_host: str | None = Field(default=None, alias="POLKU_SMTP_HOST")
+    smtp_port: int = Field(default=587, gt=0, alias="POLKU_SMTP_PORT")
+    smtp_starttls: bool = Field(default=True, alias="POLKU_SMTP_STARTTLS")
+    smtp_user: str | None = Field(default=None, alias="POLKU_SMTP_USER")
+    smtp_password: str | None = Field(default=None, alias="POLKU_SMTP_PASSWORD")
+    smtp_sender: str = Field(default="polku@localhost", alias="POLKU_SMTP_SENDER")
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -105,6 +105,33 @@ def limits(path: Path | None = None) -> Limits:
 
 
 @dataclass(frozen=True)
+class WorkQueueRules:
+    """The work queue's thresholds ([work_queue] of the project file): months and days."""
+
+    stale_client_months: int  # an active client without a status change for longer is listed
+    due_soon_days: int  # checklist items due within this many days are listed
+    report_due_days: int  # a period's report is overdue this many days after the period ends
+
+
+def work_queue_rules(path: Path | None = None) -> WorkQueueRules:
+    """The [work_queue] table of the project file; ProjectFileError says which key is missing."""
+    table = read_project_file(path).get("work_queue")
+    if not isinstance(table, dict):
+        raise ProjectFileError("the table [work_queue] is missing from the project file")
+    try:
+        rules = WorkQueueRules(
+            stale_client_months=int(table["stale_client_months"]),
+            due_soon_days=int(table["due_soon_days"]),
+            report_due_days=int(table["report_due_days"]),
+        )
+    except KeyError as missing:
+        raise ProjectFileError(f"[work_queue] {missing.args[0]} is missing") from missing
+    if min(rules.stale_client_months, rules.due_soon_days, rules.report_due_days) < 0:
+        raise ProjectFileError("[work_queue] values must be zero or more")
+    return rules
+
+
+@dataclass(frozen=True)
 class Demo:
     """The [demo] table of the project file: the sample's fixed "today" and the municipalities
     of its demo coordinator and director (None: the lead, and the biggest one besides it)."""

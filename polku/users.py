@@ -45,6 +45,7 @@ class UserInput:
     role: str
     municipalities: tuple[str, ...] = ()
     active: bool = True
+    weekly_digest: bool | None = None  # None: as it is (a new user: no digest)
 
 
 def _validate(session: Session, data: UserInput) -> UserInput:
@@ -63,7 +64,7 @@ def _validate(session: Session, data: UserInput) -> UserInput:
     name = data.name.strip() or email
     if privacy.has_hetu(name) or privacy.has_hetu(email):  # the message does not repeat it
         raise UserError("users.error.hetu")
-    return UserInput(email, name, data.role, codes, data.active)
+    return UserInput(email, name, data.role, codes, data.active, data.weekly_digest)
 
 
 def _municipalities_of(session: Session, user_id: int) -> list[str]:
@@ -86,7 +87,13 @@ def save_user(session: Session, actor: Actor | None, data: UserInput) -> User:
     user = _by_email(session, clean.email)
     before: dict[str, object] = {}
     if user is None:
-        user = User(email=clean.email, name=clean.name, role=clean.role, active=clean.active)
+        user = User(
+            email=clean.email,
+            name=clean.name,
+            role=clean.role,
+            active=clean.active,
+            weekly_digest=bool(clean.weekly_digest),
+        )
         session.add(user)
         session.flush()
         action = "user_add"
@@ -97,8 +104,11 @@ def save_user(session: Session, actor: Actor | None, data: UserInput) -> User:
             "role": user.role,
             "active": user.active,
             "municipalities": ",".join(_municipalities_of(session, user.id)),
+            "weekly_digest": user.weekly_digest,
         }
         user.name, user.role, user.active = clean.name, clean.role, clean.active
+        if clean.weekly_digest is not None:
+            user.weekly_digest = clean.weekly_digest
         action = "user_change"
     assert user.id is not None
     current = set(_municipalities_of(session, user.id))
@@ -119,10 +129,40 @@ def save_user(session: Session, actor: Actor | None, data: UserInput) -> User:
             "role": clean.role,
             "active": clean.active,
             "municipalities": ",".join(clean.municipalities),
+            "weekly_digest": user.weekly_digest,
         },
         action=action,
     )
     return user
+
+
+def own_digest(engine: Engine, actor: Actor) -> bool:
+    """Whether the signed-in user has opted in to the weekly digest."""
+    with Session(engine) as session:
+        user = _by_email(session, actor.email)
+        return bool(user and user.weekly_digest)
+
+
+def set_own_digest(session: Session, actor: Actor, on: bool) -> None:
+    """The signed-in user opts in to the weekly digest or out of it (their own row only:
+    every active user may; an admin changes anyone's through save_user); audited."""
+    user = _by_email(session, actor.email)
+    if user is None or not user.active:
+        raise UserError("users.error.unknown", value=actor.email)
+    if user.weekly_digest == on:
+        return
+    before = {"weekly_digest": user.weekly_digest}
+    user.weekly_digest = on
+    session.flush()
+    audit.record_changes(
+        session,
+        user_email=actor.email,
+        entity="app_user",
+        entity_id=user.email,
+        before=before,
+        after={"weekly_digest": on},
+        action="user_change",
+    )
 
 
 def remove_user(session: Session, actor: Actor | None, email: str) -> None:
@@ -158,10 +198,12 @@ def list_users(engine: Engine, actor: Actor | None) -> pd.DataFrame:
                 "role": u.role,
                 "municipalities": ",".join(sorted(by_user.get(u.id or 0, []))),
                 "active": u.active,
+                "weekly_digest": u.weekly_digest,
             }
             for u in session.exec(select(User).order_by(col(User.email)))
         ]
-    return pd.DataFrame(rows, columns=["email", "name", "role", "municipalities", "active"])
+    columns = ["email", "name", "role", "municipalities", "active", "weekly_digest"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,12 @@ ROLE_PAGES = {
         "app_pages/project.py",
     },
     ANALYST: set(PAGES)
-    - {"app_pages/users.py", "app_pages/clients.py", "app_pages/data_import.py"},
+    - {
+        "app_pages/users.py",
+        "app_pages/clients.py",
+        "app_pages/data_import.py",
+        "app_pages/tasks.py",  # no work queue: analysts fix nothing
+    },
 }
 
 

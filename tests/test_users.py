@@ -29,6 +29,7 @@ def test_admin_adds_changes_and_removes_a_user_with_audit(engine) -> None:
             "role": "coordinator",
             "municipalities": "167,422",
             "active": True,
+            "weekly_digest": False,
         }
     ]
     with Session(engine) as s:

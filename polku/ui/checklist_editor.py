@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from polku import checklists, i18n, present
+from polku import checklists, i18n, present, project, work_queue
 from polku.access import AccessDenied, Actor
 from polku.ui import auth, feedback
 from polku.ui.state import t
@@ -159,6 +159,29 @@ def column_config(language: str) -> dict:
     }
 
 
+def _deadline_summary(place: Place, flags: dict[int, int]) -> None:
+    """How many of the municipality's open items are overdue or due soon (the work queue's)."""
+    if not flags:
+        return
+    late = sum(days < 0 for days in flags.values())
+    st.warning(
+        t(
+            "checklists.flags.deadlines",
+            overdue=i18n.fmt_int(late, place.language),
+            soon=i18n.fmt_int(len(flags) - late, place.language),
+            days=i18n.fmt_int(project.work_queue_rules().due_soon_days, place.language),
+        ),
+        icon=":material/schedule:",
+    )
+
+
+def _deadline_captions(place: Place, items: pd.DataFrame, flags: dict[int, int]) -> None:
+    """A phase's overdue and soon-due items, each with its deadline in words."""
+    for _, row in items[items["id"].isin(list(flags))].iterrows():
+        deadline = present.deadline_label(flags[int(row["id"])], place.language)
+        st.caption(t("checklists.flags.item", item=place.localized(row), deadline=deadline))
+
+
 def _summary(place: Place, phases: pd.DataFrame, editable: bool) -> None:
     """The current phase, flagged phases, and whether the viewer may edit."""
     current = phases[phases["current"]]
@@ -216,6 +239,10 @@ def checklist_section(place: Place, editable: bool) -> tuple[checklists.Checklis
         snapshot = fresh.items
         st.session_state[place.key("snapshot")] = snapshot
     _summary(place, phases, editable)
+    flags = {}
+    if place.code is not None:
+        flags = work_queue.checklist_flags(place.engine, place.viewer, place.code, place.today)
+        _deadline_summary(place, flags)
 
     shown = []
     config = column_config(place.language)
@@ -223,6 +250,7 @@ def checklist_section(place: Place, editable: bool) -> tuple[checklists.Checklis
         items = snapshot[snapshot["phase"] == phase["phase"]].reset_index(drop=True)
         with st.container(border=True):
             _phase_header(place, phase)
+            _deadline_captions(place, items, flags)
             if items.empty:
                 st.caption(t("checklists.phase.empty"))
                 continue
