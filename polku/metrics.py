@@ -47,6 +47,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from models import CHECKLIST_STATUSES, GENDERS, metadata
 from polku.access import Actor, Permission, check
 from polku.report_figures import COMMON_CODES
+from polku.rules.clients import LEAVING_WINDOW_DAYS
 
 Database = Engine | Connection
 
@@ -1232,8 +1233,6 @@ COMMON_COLUMNS = ["code", "female", "male", "other", "total"]
 PARTICIPANT_COLUMNS = ["gender", "started", "left"]
 # The values without which a participant counts only in EECO01 (the birth year is mandatory)
 COMMON_MANDATORY = ("gender", "labour_status_at_entry", "education_level")
-# The situation on leaving counts when it began within this many days of the exit (4 weeks)
-LEAVING_WINDOW_DAYS = 28
 # The follow-up result (EECR05) counts once this many months have passed since the exit
 FOLLOW_UP_MONTHS = 6
 UNEMPLOYED_STATUSES = ("unemployed", "long_term_unemployed")
