@@ -1413,8 +1413,15 @@ def participants_by_gender(
     )
     with _connect(db) as conn:
         counted = {gender: (int(s), int(e)) for gender, s, e in conn.execute(stmt)}
-    rows = [(g, *counted.get(g, (0, 0))) for g in (*GENDERS, None)]
-    return pd.DataFrame(rows, columns=PARTICIPANT_COLUMNS)
+    genders = [*GENDERS, None]
+    return pd.DataFrame(
+        {
+            "gender": pd.Series(genders, dtype=object),  # None stays None, not NaN
+            "started": [counted.get(g, (0, 0))[0] for g in genders],
+            "left": [counted.get(g, (0, 0))[1] for g in genders],
+        },
+        columns=PARTICIPANT_COLUMNS,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
