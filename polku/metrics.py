@@ -35,6 +35,7 @@ from sqlalchemy import (
     Select,
     case,
     exists,
+    extract,
     func,
     literal,
     or_,
@@ -1243,33 +1244,36 @@ CommonRule = Callable[[pd.DataFrame, pd.Timestamp], "pd.Series[bool]"]
 def _participants(
     db: Database, actor: Actor | None, as_of: date, municipality: str | None
 ) -> pd.DataFrame:
-    """The participants' indicator columns (no codes), one query: the rules compare dates
-    row by row (a window after each exit), which pandas does portably and vectorised.
+    """The participants' indicator values, a row each (no codes), one query: the rules
+    compare each leaver's dates (a window after the exit), which pandas does portably and
+    vectorised.
 
-    Adds `age` (at entry: entry year − birth year, as only the birth year is stored),
-    `complete` (every mandatory value known), `left` (exit on or before `as_of`) and
-    `in_window` (the situation began 0 to 28 days after the exit; day 28 counts)."""
+    Columns: the client's gender, labour_status_at_entry, education_level,
+    unemployment_months, exit_date, situation_on_leaving, situation_date,
+    qualification_gained, employed_6_months; `age` at entry (entry year − birth year: only
+    the birth year is stored), `complete` (every mandatory value known), `left` (exit on or
+    before `as_of`) and `in_window` (the situation began 0–28 days after the exit; day 28
+    counts)."""
     check(actor, Permission.READ_AGGREGATES, municipality)
     c = _client.c
-    columns = [
+    values = [
         c.gender,
         c.labour_status_at_entry,
         c.education_level,
         c.unemployment_months,
-        c.birth_year,
-        c.entry_date,
+        (extract("year", c.entry_date) - c.birth_year).label("age"),
         c.exit_date,
         c.situation_on_leaving,
         c.situation_date,
         c.qualification_gained,
         c.employed_6_months,
     ]
-    stmt = select(*columns).where(_client_scope(municipality, None) & (c.entry_date <= as_of))
-    p = _frame(db, stmt, [col.name for col in columns])
-    for day in ("entry_date", "exit_date", "situation_date"):
+    stmt = select(*values).where(_client_scope(municipality, None) & (c.entry_date <= as_of))
+    p = _frame(db, stmt, [v.name for v in values])
+    for day in ("exit_date", "situation_date"):
         p[day] = pd.to_datetime(p[day])
     p["unemployment_months"] = pd.to_numeric(p["unemployment_months"]).astype("Float64")
-    p["age"] = p["entry_date"].dt.year - p["birth_year"].astype("int64")
+    p["age"] = pd.to_numeric(p["age"]).astype("int64")
     p["complete"] = p[list(COMMON_MANDATORY)].notna().all(axis=1)
     p["left"] = p["exit_date"] <= pd.Timestamp(as_of)
     window_end = p["exit_date"] + pd.Timedelta(days=LEAVING_WINDOW_DAYS)
@@ -1373,12 +1377,14 @@ def common_indicators(
     only in EECO01: in its total, and in a gender column if the gender is known."""
     p = _participants(db, actor, as_of, municipality)
     day = pd.Timestamp(as_of)
+    complete = p["complete"].to_numpy(dtype=bool)
+    genders = [p["gender"].eq(g).to_numpy(dtype=bool) for g in GENDERS]
     rows = []
     for code in COMMON_CODES:
-        counted = COMMON_RULES[code](p, day).astype(bool)
+        counted = COMMON_RULES[code](p, day).to_numpy(dtype=bool)
         if code != "EECO01":
-            counted &= p["complete"]
-        by_gender = [int((counted & p["gender"].eq(g)).sum()) for g in GENDERS]
+            counted = counted & complete
+        by_gender = [int((counted & gender).sum()) for gender in genders]
         rows.append((code, *by_gender, int(counted.sum())))
     return pd.DataFrame(rows, columns=COMMON_COLUMNS)
 
@@ -1389,8 +1395,14 @@ def common_incomplete(
     """Participants by `as_of` (as in common_indicators) missing a mandatory value: gender,
     labour status at entry or education level (the birth year is always recorded). They count
     only in EECO01."""
-    p = _participants(db, actor, as_of, municipality)
-    return int((~p["complete"]).sum())
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    missing = or_(*(c[name].is_(None) for name in COMMON_MANDATORY))
+    stmt = select(func.count()).where(
+        _client_scope(municipality, None) & (c.entry_date <= as_of) & missing
+    )
+    with _connect(db) as conn:
+        return int(conn.execute(stmt).scalar_one())
 
 
 def participants_by_gender(
