@@ -55,7 +55,15 @@ TABLE = {
     "outcomes": "outcome",
     "grants": "bonus_grant",
 }
-EXIT_FIELDS = ("exit_date", "plan_goal_reached")
+# The exit, the situation on leaving and the six-month follow-up (recorded here, later)
+EXIT_FIELDS = (
+    "exit_date",
+    "plan_goal_reached",
+    "situation_on_leaving",
+    "situation_date",
+    "qualification_gained",
+    "employed_6_months",
+)
 ACTION_CHANGE = "card_change"
 ACTION_DELETE = "card_delete"
 VERSION_FIELD = "version"
@@ -713,7 +721,8 @@ def delete(
     today: date | None = None,
 ) -> Saved:
     """Delete a wrongly recorded episode, outcome or grant (a grant with payments is kept);
-    the exit is cleared (its date and goal), with the same rules. Audited with the old values."""
+    the exit is cleared (its date, goal, situation on leaving and follow-up), with the same
+    rules. Audited with the old values."""
     if kind == "exit":
         cleared = dict.fromkeys(EXIT_FIELDS)
         return update(

@@ -341,8 +341,8 @@ def code_names(conn: Connection, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str,
         c = _t[name].c
         rows = conn.execute(select(c.code, c.name_fi, c.name_en))
         lists[name] = {r.code: i18n.localized_name(r._mapping, lang) for r in rows}
-    fixed = ("gender", "education_level", "labour_status", "employer_type", "contract_type")
-    for name in (*fixed, "decision"):
+    fixed = ("gender", "education_level", "labour_status", "leaving_situation", "employer_type")
+    for name in (*fixed, "contract_type", "decision"):
         lists[name] = {code: i18n.code_label(name, code, lang) for code in i18n.CODE_SETS[name]}
     return {name: _readable_back(names) for name, names in lists.items()}
 
@@ -782,6 +782,7 @@ FIXED_CODE_COLUMNS: dict[str, str] = {
     "client.gender": "gender",
     "client.education_level": "education_level",
     "client.labour_status_at_entry": "labour_status",
+    "client.situation_on_leaving": "leaving_situation",
     "employer.employer_type": "employer_type",
     "bonus_grant.contract_type": "contract_type",
     "bonus_grant.decision": "decision",

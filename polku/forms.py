@@ -329,10 +329,15 @@ def record_exit(
     exit_date: date | None,
     goal_reached: bool | None,
     *,
+    situation: str | None = None,
+    situation_date: date | None = None,
+    qualification_gained: bool | None = None,
     today: date | None = None,
 ) -> Saved:
-    """The client leaves the project on `exit_date`, with the plan goal reached or not; the
-    open status ends on the same day."""
+    """The client leaves the project on `exit_date`, with the plan goal reached or not and,
+    when known, the situation on leaving (a code of models.LEAVING_SITUATIONS), the day it
+    began and whether a qualification was gained (the ESF+ results); the open status ends on
+    the same day."""
     _refuse_hetus(client_code=code)
     with engine.begin() as conn:
         client = _existing_client(conn, actor, code)
@@ -345,6 +350,9 @@ def record_exit(
             "client_code": client.code,
             "exit_date": exit_date,
             "plan_goal_reached": goal_reached,
+            "situation_on_leaving": situation,
+            "situation_date": situation_date,
+            "qualification_gained": qualification_gained,
         }
         _, warnings = _checked(conn, actor, "clients", record, today)
         e = _episode.c
@@ -729,7 +737,11 @@ def submit(
     if form == "status":
         return change_status(engine, actor, code, v.get("status"), v.get("start_date"))
     if form == "exit":
-        return record_exit(engine, actor, code, v.get("exit_date"), v.get("plan_goal_reached"))
+        return record_exit(
+            engine, actor, code, v.get("exit_date"), v.get("plan_goal_reached"),
+            situation=v.get("situation_on_leaving"), situation_date=v.get("situation_date"),
+            qualification_gained=v.get("qualification_gained"),
+        )  # fmt: skip
     if form == "outcome":
         return record_outcome(
             engine, actor, code, v.get("outcome_type"), v.get("outcome_date"),

@@ -5,8 +5,9 @@ call these functions, so a number means the same everywhere. Every function take
 (an Engine, or an open Connection to read inside the caller's transaction) and most take
 `municipality` (a municipality code, or None for the whole region) and `as_of`: counts are of
 distinct entities with dates on or before that day (the product brief, "Indicator
-definitions"). The database aggregates (COUNT ... GROUP BY); no function here loads
-client-level rows into Python.
+definitions"). The database aggregates (COUNT ... GROUP BY); only rules that compare a
+client's own dates (time to employment, the ESF+ common indicators) load client-level rows,
+never client codes, into one pandas frame.
 
 Every function that reads client, employer, grant or checklist data takes the acting user
 (`actor`) and asks polku/access.py first, so a page that forgets a check cannot leak.
@@ -16,6 +17,7 @@ the number to a viewer (polku/privacy.py), so analysts and exports see the true 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +35,7 @@ from sqlalchemy import (
     Select,
     case,
     exists,
+    extract,
     func,
     literal,
     or_,
@@ -42,8 +45,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from models import CHECKLIST_STATUSES, metadata
+from models import CHECKLIST_STATUSES, GENDERS, metadata
 from polku.access import Actor, Permission, check
+from polku.report_figures import COMMON_CODES
+from polku.rules.clients import LEAVING_WINDOW_DAYS
 
 Database = Engine | Connection
 
@@ -1216,6 +1221,219 @@ def _survival(rows: Sequence[Any], as_of: date, group: str) -> pd.DataFrame:
          "at_risk": [len(days), *at_risk], "clients": len(days)}
     )  # fmt: skip
     return curve.drop_duplicates("day", keep="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# ESF+ common indicators (Regulation (EU) 2021/1057 Annex I; the product brief)
+#
+# A participant is a client who entered on or before `as_of` (one row per client code: a
+# re-entry keeps its first entry and last exit). Each indicator is one predicate over the
+# participants' frame (see _participants for its columns), in COMMON_RULES.
+
+COMMON_COLUMNS = ["code", "female", "male", "other", "total"]
+PARTICIPANT_COLUMNS = ["gender", "started", "left"]
+# The values without which a participant counts only in EECO01 (the birth year is mandatory)
+COMMON_MANDATORY = ("gender", "labour_status_at_entry", "education_level")
+# The follow-up result (EECR05) counts once this many months have passed since the exit
+FOLLOW_UP_MONTHS = 6
+UNEMPLOYED_STATUSES = ("unemployed", "long_term_unemployed")
+
+CommonRule = Callable[[pd.DataFrame, pd.Timestamp], "pd.Series[bool]"]
+
+
+def _participants(
+    db: Database, actor: Actor | None, as_of: date, municipality: str | None
+) -> pd.DataFrame:
+    """The participants' indicator values, a row each (no codes), one query: the rules
+    compare each leaver's dates (a window after the exit), which pandas does portably and
+    vectorised.
+
+    Columns: the client's gender, labour_status_at_entry, education_level,
+    unemployment_months, exit_date, situation_on_leaving, situation_date,
+    qualification_gained, employed_6_months; `age` at entry (entry year − birth year: only
+    the birth year is stored), `complete` (every mandatory value known), `left` (exit on or
+    before `as_of`) and `in_window` (the situation began 0–28 days after the exit; day 28
+    counts)."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    values = [
+        c.gender,
+        c.labour_status_at_entry,
+        c.education_level,
+        c.unemployment_months,
+        (extract("year", c.entry_date) - c.birth_year).label("age"),
+        c.exit_date,
+        c.situation_on_leaving,
+        c.situation_date,
+        c.qualification_gained,
+        c.employed_6_months,
+    ]
+    stmt = select(*values).where(_client_scope(municipality, None) & (c.entry_date <= as_of))
+    p = _frame(db, stmt, [v.name for v in values])
+    for day in ("exit_date", "situation_date"):
+        p[day] = pd.to_datetime(p[day])
+    p["unemployment_months"] = pd.to_numeric(p["unemployment_months"]).astype("Float64")
+    p["age"] = pd.to_numeric(p["age"]).astype("int64")
+    p["complete"] = p[list(COMMON_MANDATORY)].notna().all(axis=1)
+    p["left"] = p["exit_date"] <= pd.Timestamp(as_of)
+    window_end = p["exit_date"] + pd.Timedelta(days=LEAVING_WINDOW_DAYS)
+    p["in_window"] = (p["situation_date"] >= p["exit_date"]) & (p["situation_date"] <= window_end)
+    return p
+
+
+def _everyone(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
+    """EECO01: every participant."""
+    return pd.Series(True, index=p.index)
+
+
+def _unemployed(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
+    """EECO02: unemployed at entry, long-term unemployed included."""
+    return p["labour_status_at_entry"].isin(UNEMPLOYED_STATUSES)
+
+
+def _long_term_unemployed(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
+    """EECO03: unemployed at entry for more than 6 months if under 25, more than 12 months if
+    25 or older. Without the months, the status code long_term_unemployed decides."""
+    limit = np.where(p["age"] < 25, 6, 12)
+    months = p["unemployment_months"]
+    by_months = _unemployed(p, as_of) & (months > limit).fillna(False).astype(bool)
+    by_status = p["labour_status_at_entry"].eq("long_term_unemployed")
+    return by_months.where(months.notna().to_numpy(), by_status)
+
+
+def _status(code: str) -> CommonRule:
+    """EECO04 inactive, EECO05 employed (self-employed included): the labour status at entry."""
+    return lambda p, as_of: p["labour_status_at_entry"].eq(code)
+
+
+def _age(low: float, high: float) -> CommonRule:
+    """EECO06 under 18, EECO07 18–29, EECO08 55 and over: the age at entry, bounds included."""
+    return lambda p, as_of: p["age"].between(low, high)
+
+
+def _education(level: str) -> CommonRule:
+    """EECO09 ISCED 0–2, EECO10 ISCED 3–4, EECO11 ISCED 5–8: the education level at entry."""
+    return lambda p, as_of: p["education_level"].eq(level)
+
+
+def _situation(code: str) -> CommonRule:
+    """EECR01 job searching, EECR02 in education or training, EECR04 employed (self-employed
+    included) upon leaving: left by `as_of` in that situation, which began within four weeks
+    of the exit (exit ≤ situation date ≤ exit + 28 days); a missing date does not count."""
+    return lambda p, as_of: p["left"] & p["in_window"] & p["situation_on_leaving"].eq(code)
+
+
+def _qualification(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
+    """EECR03: left by `as_of` having gained a qualification. The qualification is recorded
+    at the exit, so no date window applies (the situation date is the situation's, not the
+    qualification's)."""
+    return p["left"] & p["qualification_gained"].eq(True)
+
+
+def _employed_after_six_months(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
+    """EECR05: employed (self-employed included) at the six-month follow-up, counted once six
+    calendar months have passed since the exit (exit + 6 months ≤ `as_of`)."""
+    due = p["exit_date"] + pd.DateOffset(months=FOLLOW_UP_MONTHS)
+    return p["left"] & (due <= as_of) & p["employed_6_months"].eq(True)
+
+
+# Each ESF+ common indicator's predicate, in the order of the report (report_figures)
+COMMON_RULES: dict[str, CommonRule] = {
+    "EECO01": _everyone,
+    "EECO02": _unemployed,
+    "EECO03": _long_term_unemployed,
+    "EECO04": _status("inactive"),
+    "EECO05": _status("employed"),
+    "EECO06": _age(-math.inf, 17),
+    "EECO07": _age(18, 29),
+    "EECO08": _age(55, math.inf),
+    "EECO09": _education("isced_0_2"),
+    "EECO10": _education("isced_3_4"),
+    "EECO11": _education("isced_5_8"),
+    "EECR01": _situation("job_searching"),
+    "EECR02": _situation("education"),
+    "EECR03": _qualification,
+    "EECR04": _situation("employed"),
+    "EECR05": _employed_after_six_months,
+}
+
+
+def common_indicators(
+    db: Database, actor: Actor | None, as_of: date, municipality: str | None = None
+) -> pd.DataFrame:
+    """The ESF+ common indicators cumulative to `as_of`, per gender: one row per code of
+    report_figures.COMMON_CODES in its order. Columns: code, female, male, other (non-binary),
+    total.
+
+    Participants: clients who entered on or before `as_of`, of the municipality (None: the
+    region), each counted once. Age at entry = entry year − birth year. EECO02 unemployed or
+    long-term unemployed at entry; EECO03 unemployed for > 6 months if under 25, > 12 if 25
+    or older (without the months, the status long_term_unemployed decides); EECO04 inactive;
+    EECO05 employed; EECO06 under 18, EECO07 18–29, EECO08 55 and over; EECO09–11 the
+    education level. The results count only those who left by `as_of`: EECR01 job searching,
+    EECR02 in education, EECR04 employed, each when the situation began 0–28 days after the
+    exit; EECR03 a qualification gained; EECR05 employed at the six-month follow-up once exit
+    + 6 months ≤ `as_of`. A participant missing a mandatory value (common_incomplete) counts
+    only in EECO01: in its total, and in a gender column if the gender is known."""
+    p = _participants(db, actor, as_of, municipality)
+    day = pd.Timestamp(as_of)
+    complete = p["complete"].to_numpy(dtype=bool)
+    genders = [p["gender"].eq(g).to_numpy(dtype=bool) for g in GENDERS]
+    rows = []
+    for code in COMMON_CODES:
+        counted = COMMON_RULES[code](p, day).to_numpy(dtype=bool)
+        if code != "EECO01":
+            counted = counted & complete
+        by_gender = [int((counted & gender).sum()) for gender in genders]
+        rows.append((code, *by_gender, int(counted.sum())))
+    return pd.DataFrame(rows, columns=COMMON_COLUMNS)
+
+
+def common_incomplete(
+    db: Database, actor: Actor | None, as_of: date, municipality: str | None = None
+) -> int:
+    """Participants by `as_of` (as in common_indicators) missing a mandatory value: gender,
+    labour status at entry or education level (the birth year is always recorded). They count
+    only in EECO01."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    missing = or_(*(c[name].is_(None) for name in COMMON_MANDATORY))
+    stmt = select(func.count()).where(
+        _client_scope(municipality, None) & (c.entry_date <= as_of) & missing
+    )
+    with _connect(db) as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def participants_by_gender(
+    db: Database, actor: Actor | None, start: date, end: date, municipality: str | None = None
+) -> pd.DataFrame:
+    """Clients who started (entry date) and who left (exit date) within [start, end], per
+    gender: female, male, other, and None for not recorded, always these four rows in this
+    order. Polku's side of the reconciliation with the funder's system (EURA 2021).
+    Columns: gender, started, left."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    stmt = (
+        select(
+            c.gender,
+            _count_if((c.entry_date >= start) & (c.entry_date <= end)),
+            _count_if((c.exit_date >= start) & (c.exit_date <= end)),
+        )
+        .where(_where_municipality(c.municipality_code, municipality))
+        .group_by(c.gender)
+    )
+    with _connect(db) as conn:
+        counted = {gender: (int(s), int(e)) for gender, s, e in conn.execute(stmt)}
+    genders = [*GENDERS, None]
+    return pd.DataFrame(
+        {
+            "gender": pd.Series(genders, dtype=object),  # None stays None, not NaN
+            "started": [counted.get(g, (0, 0))[0] for g in genders],
+            "left": [counted.get(g, (0, 0))[1] for g in genders],
+        },
+        columns=PARTICIPANT_COLUMNS,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ _BUSINESS_ID = ("ytunnus", "y_tunnus", "business_id", "employer_business_id")
 _EMPLOYER = ("työnantajan nimi", "employer", "employer_name")
 _MUNICIPALITY = ("kuntakoodi", "kuntanumero", "kotikunta", "municipality_code")
 _NOTE = ("lisätiedot", "huomautus", "note")
+_SITUATION = ("tilanne päättyessä", "tilanne lopussa", "situation on leaving", "situation")
+_SITUATION_DATE = ("tilanteen alkupvm", "tilanteen alkupäivä", "situation date", "situation start")
+_QUALIFICATION = ("tutkinto suoritettu", "tutkinto", "qualification gained", "qualification")
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,17 @@ class ClientRecord(Record):
         str | None, Spec(aliases=("tavoite", "työllistymissuunnitelman tavoite", "goal"))
     ] = None
     plan_goal_reached: Annotated[bool | None, Spec(aliases=("goal_reached",), form=False)] = None
+    # On leaving (ESF+ common results EECR01–04): recorded with the exit
+    situation_on_leaving: Annotated[
+        str | None, Spec(choices="leaving_situation", aliases=_SITUATION, form=False)
+    ] = None
+    situation_date: Annotated[date | None, Spec(aliases=_SITUATION_DATE, form=False)] = None
+    qualification_gained: Annotated[bool | None, Spec(aliases=_QUALIFICATION, form=False)] = None
+    # The six-month follow-up (EECR05): recorded on the client card six months after the exit
+    employed_6_months: Annotated[
+        bool | None,
+        Spec(aliases=("työssä 6 kk", "työssä 6 kk päästä", "employed after 6 months"), form=False),
+    ] = None
 
 
 class NewClientRecord(ClientRecord):
@@ -146,6 +160,12 @@ class ExitRecord(Record):
     client_code: Annotated[str, Spec("client_code", db="code")]
     exit_date: Annotated[date, PAST]
     plan_goal_reached: bool
+    situation_on_leaving: Annotated[
+        str | None, Spec(choices="leaving_situation", aliases=_SITUATION)
+    ] = None
+    # A job or studies may begin after the exit is recorded: only its order is checked
+    situation_date: Annotated[date | None, Spec(aliases=_SITUATION_DATE)] = None
+    qualification_gained: Annotated[bool | None, Spec(aliases=_QUALIFICATION)] = None
 
 
 class EpisodeRecord(Record):

@@ -60,6 +60,7 @@ from models import (
     metadata,
 )
 from polku.project import Demo, demo, read_project_file
+from polku.rules.clients import LEAVING_FIELDS
 from polku.validation import business_id_check_digit
 
 # The fixed "today" of the sample, so a seed gives the same data whenever it is run: as_of of
@@ -115,6 +116,8 @@ STATUS_WEIGHTS = {
     "work_based_learning": 7,
     "rehabilitee": 3,
 }
+# The situation on leaving of one who left without a job or studies (ESF+ results)
+LEAVING_WEIGHTS = {"job_searching": 60, "inactive": 20, "other": 12, "education": 8}
 TARGET_GROUP_WEIGHTS = {
     "long_term_unemployed": 45,
     "youth": 25,
@@ -756,8 +759,41 @@ def _make_clients(
             outcomes=[],
         )
         client.outcomes, client.row["plan_goal_reached"] = _outcomes(rng, plan, pool, client, as_of)
+        client.row.update(_leaving(plan, client, as_of))
         clients.append(client)
     return clients
+
+
+def _leaving(plan: _Plan, client: _Client, as_of: date) -> dict[str, Any]:
+    """The situation on leaving, the day it began, a qualification and the six-month follow-up
+    of a client who left (the ESF+ results). Drawn from the client's own generator, seeded by
+    its code, so they leave every other value of the sample as it was before they existed."""
+    leaving: dict[str, Any] = dict.fromkeys(LEAVING_FIELDS)
+    exit_ = client.exit
+    if exit_ is None:
+        return leaving
+    rng = random.Random(f"leaving:{client.row['code']}")
+    last = client.outcomes[-1][0] if client.outcomes else None
+    employed = last == SUPPORTED_ENTREPRENEURSHIP or plan.outcome_types.get(last or "", False)
+    if employed:
+        situation = "employed" if rng.random() < 0.92 else "job_searching"
+    elif last == EDUCATION:
+        situation = "education"
+    else:
+        situation = rng.choices(list(LEAVING_WEIGHTS), list(LEAVING_WEIGHTS.values()))[0]
+    draw = rng.random()
+    if draw < 0.04:  # recorded without its day: not counted
+        began = None
+    elif draw < 0.08:  # began over four weeks after the exit: not counted
+        began = exit_ + timedelta(days=rng.randint(29, 60))
+    else:
+        began = exit_ + timedelta(days=rng.randint(0, 21) if rng.random() < 0.4 else 0)
+    leaving["situation_on_leaving"] = situation
+    leaving["situation_date"] = None if began is None else max(exit_, min(began, as_of))
+    leaving["qualification_gained"] = rng.random() < (0.5 if last == EDUCATION else 0.06)
+    if _add_months(exit_, 6) <= as_of and rng.random() < 0.9:  # a few not reached
+        leaving["employed_6_months"] = rng.random() < (0.8 if employed else 0.25)
+    return leaving
 
 
 def _load_clients(session: Session, clients: list[_Client], result: SampleResult) -> None:

@@ -53,7 +53,14 @@ def test_a_coordinator_loads_the_card_of_a_client_of_their_municipality(loaded: 
     assert card.municipality == "167" and card.editable
     assert card.entry["entry_date"] == date(2026, 3, 16)
     assert card.entry["target_groups"] == ("youth",)
-    assert card.exit.values == {"exit_date": date(2026, 9, 30), "plan_goal_reached": True}
+    assert card.exit.values == {
+        "exit_date": date(2026, 9, 30),
+        "plan_goal_reached": True,
+        "situation_on_leaving": "employed",
+        "situation_date": date(2026, 10, 5),
+        "qualification_gained": False,
+        "employed_6_months": None,
+    }
     [episode] = card.episodes
     assert episode.values["status"] == "career_coaching" and episode.version == 1
     [outcome] = card.outcomes
@@ -204,10 +211,13 @@ def test_a_delete_is_audited_with_the_old_values(loaded: Engine) -> None:
     assert {r[0] for r in rows} == {"card_delete"}
     assert ("card_delete", "outcome_type", "employment_company", None) in [r[:4] for r in rows]
     assert ("card_delete", "outcome_date", "2026-09-28", None) in [r[:4] for r in rows]
-    # The exit is cleared, its date and goal, audited the same way
+    # The exit is cleared, its date, goal and situation on leaving, audited the same way
     client_card.delete(loaded, COORDINATOR, "exit", card.exit.id, card.exit.version)
     cleared = client_card.load(loaded, COORDINATOR, CODE).exit
-    assert cleared.values == {"exit_date": None, "plan_goal_reached": None}
+    assert cleared.values == dict.fromkeys(client_card.EXIT_FIELDS)
+    assert ("card_delete", "situation_on_leaving", "employed", None) in [
+        r[:4] for r in _audit(loaded, "client")
+    ]
     assert ("card_delete", "exit_date", "2026-09-30", None) in [
         r[:4] for r in _audit(loaded, "client")
     ]

@@ -79,11 +79,11 @@ def load_lookups(conn: Connection) -> Lookups:
         labels[set_name] = {
             norm_label(label): r.code for r in found for label in (r.name_en, r.name_fi) if label
         }
-    for set_name in ("gender", "education_level", "labour_status", "employer_type"):
+    for set_name in _FIXED_SETS:
         _fixed(set_name, i18n.CODE_SETS[set_name], codes, labels, names)
     _fixed("contract_type", models.CONTRACT_TYPES, codes, labels, names)
     _fixed("decision", models.DECISIONS, codes, labels, names)
-    for set_name in ("gender", "education_level", "labour_status", "employer_type"):
+    for set_name in _FIXED_SETS:
         english[set_name] = {c: i18n.code_label(set_name, c, "en") for c in codes[set_name]}
     for set_name in ("contract_type", "decision"):
         english[set_name] = {c: i18n.code_label(set_name, c, "en") for c in codes[set_name]}
@@ -92,6 +92,10 @@ def load_lookups(conn: Connection) -> Lookups:
     if period is None:
         raise LookupError("the project definition is not loaded: run `python -m polku init`")
     return Lookups(codes, labels, names, (period[0], period[1]), english)
+
+
+# The fixed code sets of models.py that the import reads by code or name (i18n.CODE_SETS)
+_FIXED_SETS = ("gender", "education_level", "labour_status", "leaving_situation", "employer_type")
 
 
 def _fixed(

@@ -285,6 +285,10 @@ _CLIENT_VALUES = (
     "exit_date",
     "plan_goal",
     "plan_goal_reached",
+    "situation_on_leaving",
+    "situation_date",
+    "qualification_gained",
+    "employed_6_months",
 )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from polku.rules import Finding
+
+# A situation on leaving counts in the ESF+ results when it began within four weeks of the exit
+LEAVING_WINDOW_DAYS = 28
 
 
 def client_rules(client: Mapping[str, Any]) -> list[Finding]:
@@ -20,7 +23,38 @@ def client_rules(client: Mapping[str, Any]) -> list[Finding]:
         )  # noqa: E501
     if client.get("plan_goal_reached") is not None and exit_ is None:
         found.append(Finding(("plan_goal_reached", "exit_date"), "ingest.error.goal_without_exit"))  # noqa: E501
-    return found
+    return found + leaving_rules(client)
+
+
+# What is known of a client only once they have left (models.Client's leaving_known_at_exit)
+LEAVING_FIELDS = (
+    "situation_on_leaving",
+    "situation_date",
+    "qualification_gained",
+    "employed_6_months",
+)
+
+
+def leaving_rules(client: Mapping[str, Any]) -> list[Finding]:
+    """The situation on leaving, its start date, the qualification and the six-month follow-up
+    are recorded only with an exit; the situation begins on or after the exit. A situation
+    without its date, or beginning more than four weeks after the exit, is kept with a
+    warning: it does not count in the ESF+ results (polku/metrics.py)."""
+    exit_, began = client.get("exit_date"), client.get("situation_date")
+    if exit_ is None:
+        given = [name for name in LEAVING_FIELDS if client.get(name) is not None]
+        if given:
+            return [Finding((*given, "exit_date"), "ingest.error.leaving_without_exit")]
+        return []
+    if began is not None and began < exit_:
+        key, params = "ingest.error.situation_before_exit", {"exit": exit_}
+        return [Finding(("situation_date", "exit_date"), key, params)]
+    if began is None and client.get("situation_on_leaving") is not None:
+        return [Finding(("situation_date",), "ingest.warning.situation_undated", warning=True)]
+    if began is not None and began > exit_ + timedelta(days=LEAVING_WINDOW_DAYS):
+        key, params = "ingest.warning.situation_late", {"exit": exit_}
+        return [Finding(("situation_date",), key, params, warning=True)]
+    return []
 
 
 def period_rules(
