@@ -84,7 +84,7 @@ class ReportProblem(ValueError):
         if "state" in params:
             params["state"] = i18n.code_label("report_state", params["state"], lang)
         if "move" in params and params["move"] in MOVES:
-            params["move"] = i18n.t(f"report.move.{params['move']}", lang)
+            params["move"] = i18n.t(f"reports.move.{params['move']}", lang)
         return i18n.t(self.key, lang, **params)
 
 
@@ -115,12 +115,12 @@ def span(db: Database, code: str) -> tuple[date, date]:
     if code == FINAL_REPORT:
         project = metrics.project_info(db)
         if project is None:
-            raise ReportProblem("report.error.unknown", code=code)
+            raise ReportProblem("reports.error.unknown", code=code)
         return project.start_date, project.end_date
     try:
         found = payment_application.period(db, code)
     except payment_application.UnknownPeriod:
-        raise ReportProblem("report.error.unknown", code=code) from None
+        raise ReportProblem("reports.error.unknown", code=code) from None
     return found.start, found.end
 
 
@@ -290,7 +290,7 @@ def _bump(conn: Any, code: str, version: int, actor: Actor, **values: Any) -> in
     )
     if done.rowcount != 1:
         row = conn.execute(select(r.updated_by).where(r.code == code)).first()
-        raise StaleReport("report.error.stale", user=(row[0] if row else None) or "?")
+        raise StaleReport("reports.error.stale", user=(row[0] if row else None) or "?")
     return version + 1
 
 
@@ -312,18 +312,18 @@ def move(
     version. Raises AccessDenied, StaleReport or ReportProblem; nothing is written then."""
     writer = _begin(engine, actor, code)
     if name not in MOVES:
-        raise ReportProblem("report.error.move", move=name)
+        raise ReportProblem("reports.error.move", move=name)
     source, target = MOVES[name]
     reason = (reason or "").strip() or None
     if name == "reopen" and reason is None:
-        raise ReportProblem("report.error.reason")
+        raise ReportProblem("reports.error.reason")
     try:
         with engine.begin() as conn:
             _ensure(conn, code)
             now = conn.execute(select(_report.c.state).where(_report.c.code == code)).scalar_one()
             new_version = _bump(conn, code, version, writer, state=target)
             if now != source:
-                raise ReportProblem("report.error.not_from", state=now, move=name)
+                raise ReportProblem("reports.error.not_from", state=now, move=name)
             figures = build(conn, writer, code) if name in ("submit", "approve") else None
             if name == "submit" and figures is not None:
                 _check_complete(figures)
@@ -340,17 +340,17 @@ def move(
                 )
             _audit_row(conn, writer, f"report_{name}", code, "state", source, target, reason)
     except IntegrityError:  # another first use created the row at the same moment
-        raise StaleReport("report.error.stale", user="?") from None
+        raise StaleReport("reports.error.stale", user="?") from None
     return new_version
 
 
 def _check_complete(figures: ReportFigures) -> None:
     behind = missing_deviations(figures)
     if behind:
-        raise ReportProblem("report.error.deviation", indicators=", ".join(behind))
+        raise ReportProblem("reports.error.deviation", indicators=", ".join(behind))
     empty = missing_sections(figures)
     if empty:
-        raise ReportProblem("report.error.sections", sections=", ".join(empty))
+        raise ReportProblem("reports.error.sections", sections=", ".join(empty))
 
 
 def _audit_row(
@@ -392,14 +392,14 @@ def save_texts(
     for section in bodies:
         named = section.removeprefix(DEVIATION_PREFIX)
         if section not in allowed and not (section != named and named in indicators):
-            raise ReportProblem("report.error.section", section=section)
+            raise ReportProblem("reports.error.section", section=section)
     t = _text.c
     with engine.begin() as conn:
         _ensure(conn, code)
         state = conn.execute(select(_report.c.state).where(_report.c.code == code)).scalar_one()
         new_version = _bump(conn, code, version, writer)
         if state != DRAFT:
-            raise ReportProblem("report.error.not_draft", state=state)
+            raise ReportProblem("reports.error.not_draft", state=state)
         stored = dict(conn.execute(select(t.section, t.body).where(t.report_code == code)).all())
         for section, body in bodies.items():
             text = body.strip()
@@ -433,11 +433,11 @@ def save_reconciliation(
     writer = _begin(engine, actor, code)
     for gender, (started, left) in counts.items():
         if gender not in GENDERS:
-            raise ReportProblem("report.error.gender", gender=gender)
+            raise ReportProblem("reports.error.gender", gender=gender)
         if (started is None) != (left is None):
-            raise ReportProblem("report.error.count", gender=gender)
+            raise ReportProblem("reports.error.count", gender=gender)
         if any(n is not None and (not isinstance(n, int) or n < 0) for n in (started, left)):
-            raise ReportProblem("report.error.count", gender=gender)
+            raise ReportProblem("reports.error.count", gender=gender)
     c = _reconciliation.c
     with engine.begin() as conn:
         _ensure(conn, code)
