@@ -418,7 +418,9 @@ def save_texts(
                     .where(where)
                     .values(body=text, updated_by=writer.email, updated_at=func.now())
                 )
-            _audit_row(conn, writer, "report_text", code, section, old, text or None)
+            _audit_row(
+                conn, writer, "report_text", code, section, old, text or None, entity="report_text"
+            )
     return new_version
 
 
