@@ -78,6 +78,13 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
             EVERYONE,
         ),
         (
+            "app_pages/reports.py",
+            "page.reports",
+            ":material/description:",
+            "raportit",
+            {ADMIN, ANALYST},
+        ),
+        (
             "app_pages/checklists.py",
             "page.checklists",
             ":material/checklist:",

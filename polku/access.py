@@ -7,6 +7,7 @@ Roles (domain.md):
 - director: read-only aggregates of their municipalities and the region, small counts hidden;
 - analyst: reads all pseudonymous data and exports, edits nothing.
 Staff members' rows and salaries are the admin's alone; others see staff costs by role.
+Reports to the funder: admins write and move them, analysts read them, nobody else.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Permission(StrEnum):
     EXPORT = "export"  # files out of Polku
     MANAGE = "manage"  # users, targets, checklist templates
     READ_STAFF = "read_staff"  # staff members and their salaries, person by person
+    READ_REPORTS = "read_reports"  # the follow-up reports to the funder (admins, analysts)
+    MANAGE_REPORTS = "manage_reports"  # write, submit, approve and reopen them (admins)
 
 
 class AccessDenied(PermissionError):
@@ -74,8 +77,10 @@ class Actor:
         if self.role == ADMIN:
             return True
         own = municipality is not None and municipality in self.municipalities
-        if permission in (Permission.MANAGE, Permission.READ_STAFF):
+        if permission in (Permission.MANAGE, Permission.READ_STAFF, Permission.MANAGE_REPORTS):
             return False
+        if permission is Permission.READ_REPORTS:
+            return self.role == ANALYST
         if permission is Permission.READ_AGGREGATES:
             return self.role == ANALYST or municipality is None or own
         if self.role == ANALYST:

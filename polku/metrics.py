@@ -1554,3 +1554,67 @@ def staff(db: Database) -> pd.DataFrame:
     s = _staff_role.c
     stmt = select(s.code, s.fte, s.name_fi, s.name_en).order_by(s.position)
     return _frame(db, stmt, ["code", "fte", "name_fi", "name_en"])
+
+
+# --- placeholder until the indicators branch lands ---
+
+
+def participants_by_gender(
+    db: Database, actor: Actor | None, start: date, end: date, municipality: str | None = None
+) -> pd.DataFrame:
+    """Participants who started (entry) and left (exit) from `start` to `end`, by gender
+    (female, male, other, None: not recorded): gender, started, left."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    stmt = (
+        select(
+            c.gender,
+            _count_if((c.entry_date >= start) & (c.entry_date <= end)),
+            _count_if((c.exit_date >= start) & (c.exit_date <= end)),
+        )
+        .where(_where_municipality(c.municipality_code, municipality))
+        .group_by(c.gender)
+    )
+    with _connect(db) as conn:
+        found = {g: (int(s), int(n)) for g, s, n in conn.execute(stmt)}
+    genders: list[str | None] = ["female", "male", "other"]
+    if None in found:
+        genders.append(None)
+    rows = [(g, *found.get(g, (0, 0))) for g in genders]
+    return pd.DataFrame(rows, columns=["gender", "started", "left"])
+
+
+def common_incomplete(
+    db: Database, actor: Actor | None, as_of: date, municipality: str | None = None
+) -> int:
+    """Participants entered by `as_of` missing a mandatory value (counted only in EECO01)."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    missing = or_(c.gender.is_(None), c.labour_status_at_entry.is_(None))
+    missing = or_(missing, c.education_level.is_(None))
+    stmt = select(_count_if(missing)).where(
+        (c.entry_date <= as_of) & _where_municipality(c.municipality_code, municipality)
+    )
+    with _connect(db) as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def common_indicators(
+    db: Database, actor: Actor | None, as_of: date, municipality: str | None = None
+) -> pd.DataFrame:
+    """The ESF+ common indicators cumulative to `as_of`: code, female, male, other, total
+    (placeholder: EECO01 only, zeros elsewhere)."""
+    from polku.report_figures import COMMON_CODES
+
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    c = _client.c
+    stmt = select(
+        _count_if(c.gender == "female"),
+        _count_if(c.gender == "male"),
+        _count_if(c.gender == "other"),
+        func.count(),
+    ).where((c.entry_date <= as_of) & _where_municipality(c.municipality_code, municipality))
+    with _connect(db) as conn:
+        total = [int(v) for v in conn.execute(stmt).one()]
+    rows = [(code, *(total if code == "EECO01" else [0, 0, 0, 0])) for code in COMMON_CODES]
+    return pd.DataFrame(rows, columns=["code", "female", "male", "other", "total"])

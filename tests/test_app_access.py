@@ -31,7 +31,7 @@ JOENSUU, LIEKSA = "167", "422"
 # The pages each role gets in its navigation; every other page is not even routable
 ROLE_PAGES = {
     ADMIN_EMAIL: set(PAGES),
-    COORDINATOR: set(PAGES) - {"app_pages/users.py"},
+    COORDINATOR: set(PAGES) - {"app_pages/users.py", "app_pages/reports.py"},
     DIRECTOR: {
         "app_pages/overview.py",
         "app_pages/indicators.py",
