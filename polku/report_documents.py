@@ -1,0 +1,465 @@
+"""A report to the funder as documents: an Excel workbook laid out for typing into the funder's
+system (EURA 2021) and a PDF, both from the report's figures (polku/report_figures.py), so an
+approved report's snapshot gives the same documents later.
+
+- `document_context` reads what the figures do not hold (the project's and the indicators'
+  names, the report's label); the report's state and approval day come from the caller.
+- `workbook`: one sheet per part in the order the funder's system asks them (the report, the
+  indicators, the common indicators, money, the narrative sections, participants), one value
+  per cell; text stays text (a text starting with "=" is never a formula).
+- `pdf`: typst (the compiler bundled by the `typst` package, no browser) renders
+  polku/templates/report.typ, which reads every value as JSON from `sys.inputs`: user text is
+  data, never typst markup. Numbers and dates are formatted here (polku/i18n.py); the charts
+  are Altair specs rendered to SVG by vl-convert. Only typst's embedded fonts are used, so the
+  same figures give the same bytes on any machine.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import typst
+import vl_convert
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from models import FINAL_REPORT
+from polku import charts, i18n, metrics
+from polku.exports import header_sheet
+from polku.metrics import Database
+from polku.payment_application import EURO, SHARE, UnknownPeriod, _bold, _cell, period
+from polku.report_figures import (
+    COMMON_CODES,
+    DEVIATION_PREFIX,
+    FINAL_SECTIONS,
+    PERIOD_SECTIONS,
+    CommonFigure,
+    IndicatorFigure,
+    ReportFigures,
+    common_name,
+    section_name,
+)
+
+FORMATS = ("xlsx", "pdf")
+TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
+# Workbook number formats: whole counts, a count's fractional expected value, a rate's change
+COUNT = "#,##0"
+COUNT_DECIMAL = "#,##0.0"
+SHARE_CHANGE = "0.0 %"
+MONEY_KEYS = (
+    "eligible_salaries",
+    "flat_rate",
+    "total",
+    "esf",
+    "municipal",
+    "cumulative_total",
+    "planned_total",
+)
+GENDER_KEYS = ("female", "male", "other")
+# A chart's width in pixels: the PDF scales it to the text width
+CHART_WIDTH = 420
+PERCENT_SIGN = {"fi": "\u00a0%", "en": "%"}
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What the documents state besides the figures: names per language, the report's state."""
+
+    report: str  # a payment period's code, or models.FINAL_REPORT
+    project_names: Mapping[str, str]  # language → the project's name
+    indicator_names: Mapping[str, Mapping[str, str]]  # indicator code → language → name
+    state: str | None = None  # models.REPORT_STATES; None: not started
+    approved_on: date | None = None
+    as_of: date | None = None  # the day the documents were made (the figures' day)
+    lang: str = i18n.DEFAULT_LANGUAGE  # the documents' language unless they are given one
+
+    def project_name(self, lang: str) -> str:
+        return _in_language(self.project_names, lang)
+
+    def indicator_name(self, code: str, lang: str) -> str:
+        return _in_language(self.indicator_names.get(code, {}), lang) or code
+
+    def label(self, lang: str) -> str:
+        """Seurantaraportti MK1 / Follow-up report MK1, or Loppuraportti / Final report."""
+        if self.report == FINAL_REPORT:
+            return i18n.t("report_document.final", lang)
+        return i18n.t("report_document.followup", lang, period=self.report)
+
+
+def _in_language(names: Mapping[str, str], lang: str) -> str:
+    """The name in `lang`, Finnish where there is none."""
+    return names.get(i18n.language(lang)) or names.get(i18n.DEFAULT_LANGUAGE) or ""
+
+
+def document_context(
+    db: Database,
+    code: str,
+    state: str | None,
+    approved_on: date | None,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    as_of: date | None = None,
+) -> DocumentContext:
+    """The context of report `code` (a payment period's code or models.FINAL_REPORT);
+    UnknownPeriod for another code. `as_of` defaults to the approval day, else today."""
+    project = metrics.project_info(db)
+    if project is None:
+        raise UnknownPeriod("the project definition has not been loaded")
+    if code != FINAL_REPORT:
+        period(db, code)
+    names = {
+        str(row["code"]): {"fi": str(row["name_fi"] or ""), "en": str(row["name_en"] or "")}
+        for row in metrics.indicators(db).to_dict("records")
+    }
+    return DocumentContext(
+        report=code,
+        project_names={"fi": project.name_fi, "en": project.name_en},
+        indicator_names=names,
+        state=state,
+        approved_on=approved_on,
+        as_of=as_of or approved_on or metrics.today(),
+        lang=i18n.language(lang),
+    )
+
+
+def sections(figures: ReportFigures) -> tuple[str, ...]:
+    """The narrative sections of the report: the final report's, or a period's."""
+    return FINAL_SECTIONS if figures.report == FINAL_REPORT else PERIOD_SECTIONS
+
+
+def _common(figures: ReportFigures) -> list[tuple[str, CommonFigure | None]]:
+    """Every common indicator in the funder's order, None where the figures have none."""
+    found = {c.code: c for c in figures.common}
+    return [(code, found.get(code)) for code in COMMON_CODES]
+
+
+def _deviation(figures: ReportFigures, indicator: IndicatorFigure) -> str:
+    return figures.texts.get(f"{DEVIATION_PREFIX}{indicator.code}", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The workbook
+
+
+def _count(value: float) -> int | float:
+    """A count as a whole number where it is one."""
+    return int(value) if float(value).is_integer() else round(float(value), 1)
+
+
+def _figure_cell(sheet: WriteOnlyWorksheet, value: float | None, kind: str, change: bool = False):
+    """An indicator's number: a rate as a share in percent, a count as a number."""
+    if value is None:
+        return None
+    if kind == "rate":
+        return _cell(sheet, float(value), SHARE_CHANGE if change else SHARE)
+    number = _count(value)
+    return _cell(sheet, float(number), COUNT if isinstance(number, int) else COUNT_DECIMAL)
+
+
+def _wrapped(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    """A long text cell, wrapped, as text (never a formula)."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None = None) -> bytes:
+    """The report as an .xlsx workbook: a sheet per part of the funder's form, in its order."""
+    lang = i18n.language(lang or context.lang)
+    t = lambda key, **kw: i18n.t(f"report_document.{key}", lang, **kw)  # noqa: E731
+    book = Workbook(write_only=True)
+
+    # 1. The report: project, report, period, state, as of
+    cover = header_sheet(book, t("sheet.cover"), [t("item"), t("value")], [28, 60])
+    state = i18n.t(f"report_state.{context.state}", lang) if context.state else None
+    for label, value in (
+        (t("project"), context.project_name(lang)),
+        (t("report"), context.label(lang)),
+        (t("start"), figures.start),
+        (t("end"), figures.end),
+        (t("state"), state),
+        (t("approved_on"), context.approved_on),
+        (t("as_of"), context.as_of),
+    ):
+        cover.append([_cell(cover, label), _cell(cover, value)])
+
+    # 2. The project's indicators
+    keys = ("code", "name", "target", "expected", "value", "change", "status", "deviation")
+    indicators = header_sheet(
+        book,
+        t("sheet.indicators"),
+        [t(f"indicator.{k}") for k in keys],
+        [22, 44, 12, 14, 14, 14, 24, 60],
+    )
+    for ind in figures.indicators:
+        status = t("indicator.behind") if ind.behind else t("indicator.on_track")
+        indicators.append(
+            [
+                _cell(indicators, ind.code),
+                _cell(indicators, context.indicator_name(ind.code, lang)),
+                _figure_cell(indicators, ind.target, ind.kind),
+                _figure_cell(indicators, ind.expected, ind.kind),
+                _figure_cell(indicators, ind.value, ind.kind),
+                _figure_cell(indicators, ind.change, ind.kind, change=True),
+                _cell(indicators, status),
+                _wrapped(indicators, text) if (text := _deviation(figures, ind)) else None,
+            ]
+        )
+
+    # 3. The ESF+ common indicators by gender, and the participants counted only in EECO01
+    keys = ("code", "name", *GENDER_KEYS, "total")
+    common = header_sheet(
+        book, t("sheet.common"), [t(f"common.{k}") for k in keys], [10, 60, 10, 10, 16, 10]
+    )
+    for code, row in _common(figures):
+        counts = [None] * 4 if row is None else [row.female, row.male, row.other, row.total]
+        common.append(
+            [_cell(common, code), _cell(common, common_name(code, lang))]
+            + [_cell(common, n) for n in counts]
+        )
+    common.append([])
+    common.append(
+        _bold(common, [(None, None), (t("common.incomplete"), None), *[(None, None)] * 3])
+        + [_cell(common, figures.common_incomplete)]
+    )
+
+    # 4. Money of the period
+    money = header_sheet(
+        book, t("sheet.money"), [t("money.item"), t("money.amount")], [52, 20]
+    )
+    for key in MONEY_KEYS:
+        amount: Decimal = getattr(figures.money, key)
+        money.append([_cell(money, t(f"money.{key}")), _cell(money, amount, EURO)])
+
+    # 5. The narrative sections, one row each
+    texts = header_sheet(
+        book, t("sheet.texts"), [t("texts.section"), t("texts.text")], [44, 100]
+    )
+    for section in sections(figures):
+        text = figures.texts.get(section, "")
+        texts.append(
+            [_cell(texts, section_name(section, lang)), _wrapped(texts, text) if text else None]
+        )
+
+    # 6. Participants who started and left in the period, by gender
+    keys = ("gender", "started", "left")
+    participants = header_sheet(
+        book, t("sheet.participants"), [t(f"participants.{k}") for k in keys], [24, 20, 20]
+    )
+    for row in figures.participants:
+        participants.append(
+            [
+                _cell(participants, _gender(row.gender, lang)),
+                _cell(participants, row.started),
+                _cell(participants, row.left),
+            ]
+        )
+    participants.append(
+        _bold(
+            participants,
+            [
+                (t("participants.total"), None),
+                (sum(r.started for r in figures.participants), None),
+                (sum(r.left for r in figures.participants), None),
+            ],
+        )
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _gender(gender: str | None, lang: str) -> str:
+    if gender is None:
+        return i18n.t("report_document.participants.unknown", lang)
+    return i18n.t(f"report_document.common.{gender}", lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# The PDF
+
+
+def number_text(value: float | None, kind: str, lang: str) -> str:
+    """An indicator's value as the PDF prints it: 70 % (a rate), 1 234 or 1 234,5 (a count)."""
+    if value is None:
+        return "–"
+    if kind == "rate":
+        return i18n.fmt_percent(value, 0, lang)
+    number = _count(value)
+    return i18n.fmt_int(number, lang) if isinstance(number, int) else i18n.fmt_decimal(number, 1, lang)
+
+
+def change_text(change: float, kind: str, lang: str) -> str:
+    """A change with its sign: +12 (a count), +3,5 %-yks. (a rate, in percentage points)."""
+    if kind == "rate":
+        points = i18n.fmt_decimal(abs(change) * 100, 1, lang)
+        text = i18n.t("report_document.indicator.points", lang, value=points)
+    else:
+        text = number_text(abs(change), kind, lang)
+    return ("+" if change > 0 else "\u2212" if change < 0 else "") + text
+
+
+def indicator_chart(
+    indicator: IndicatorFigure, labels: Mapping[str, str], lang: str
+) -> alt.LayerChart:
+    """An indicator's value against its expected value and its target: a bar each, labelled."""
+    meanings = ["actual", "expected", "target"]
+    values = {"actual": indicator.value, "expected": indicator.expected, "target": indicator.target}
+    frame = pd.DataFrame(
+        [
+            {"series": labels[m], "value": values[m], "label": number_text(values[m], indicator.kind, lang)}
+            for m in meanings
+            if values[m] is not None
+        ]
+    )
+    value_format = ".0%" if indicator.kind == "rate" else ",.0f"
+    base = alt.Chart(frame).encode(
+        y=alt.Y("series:N", title=None, sort=None),
+        x=alt.X(
+            "value:Q",
+            title=None,
+            axis=alt.Axis(format=value_format),
+            scale=alt.Scale(domainMin=0, nice=True),
+        ),
+    )
+    bars = base.mark_bar(height=14).encode(
+        color=alt.Color(
+            "series:N",
+            scale=charts._meaning_scale(dict(labels), [m for m in meanings if values[m] is not None]),
+            legend=None,
+        )
+    )
+    text = base.mark_text(align="left", dx=4).encode(text="label:N")
+    chart = charts._finish(alt.layer(bars, text), "", lang)
+    # The axis's percentages as the labels write them (70 % in Finnish)
+    locale = charts._LOCALES.get(lang, charts._LOCALES["fi"])
+    chart.config.locale = {**locale, "number": {**locale["number"], "percent": PERCENT_SIGN[lang]}}
+    chart.width = CHART_WIDTH
+    chart.height = 22 * len(frame)
+    return chart
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG, rendered by vl-convert (no browser)."""
+    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def _table(header: list[str], rows: list[list[str]], align: str) -> dict[str, Any]:
+    """A table for the template: header, rows of text, and each column's alignment (l / r)."""
+    return {"header": header, "rows": rows, "align": list(align)}
+
+
+def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None = None) -> dict:
+    """Everything the PDF prints, as JSON-ready text: the template only lays it out."""
+    lang = i18n.language(lang or context.lang)
+    t = lambda key, **kw: i18n.t(f"report_document.{key}", lang, **kw)  # noqa: E731
+    date_text = lambda d: i18n.fmt_date(d, lang) if d else "–"  # noqa: E731
+    label = context.label(lang)
+    state = i18n.t(f"report_state.{context.state}", lang) if context.state else "–"
+    title = [
+        [t("period"), i18n.fmt_period(figures.start, figures.end, lang)],
+        [t("state"), state],
+        *([[t("approved_on"), date_text(context.approved_on)]] if context.approved_on else []),
+        [t("as_of"), date_text(context.as_of)],
+    ]
+
+    chart_labels = {m: t(f"chart.{m}") for m in ("actual", "expected", "target")}
+    indicator_rows, deviations, figures_charts = [], [], []
+    for ind in figures.indicators:
+        name = context.indicator_name(ind.code, lang)
+        status = t("indicator.behind") if ind.behind else t("indicator.on_track")
+        indicator_rows.append(
+            [
+                name,
+                number_text(ind.target, ind.kind, lang),
+                number_text(ind.expected, ind.kind, lang),
+                number_text(ind.value, ind.kind, lang),
+                change_text(ind.change, ind.kind, lang),
+                status,
+            ]
+        )
+        if ind.behind:
+            deviations.append({"title": name, "text": _deviation(figures, ind) or t("no_text")})
+        svg = chart_svg(indicator_chart(ind, chart_labels, lang))
+        figures_charts.append({"title": name, "status": status if ind.behind else "", "svg": svg})
+
+    keys = ("name", "target", "expected", "value", "change", "status")
+    common_rows = [
+        [code, common_name(code, lang)]
+        + (["–"] * 4 if row is None else [i18n.fmt_int(n, lang) for n in (row.female, row.male, row.other, row.total)])
+        for code, row in _common(figures)
+    ]
+    participants = [
+        [_gender(r.gender, lang), i18n.fmt_int(r.started, lang), i18n.fmt_int(r.left, lang)]
+        for r in figures.participants
+    ]
+    participants.append(
+        [
+            t("participants.total"),
+            i18n.fmt_int(sum(r.started for r in figures.participants), lang),
+            i18n.fmt_int(sum(r.left for r in figures.participants), lang),
+        ]
+    )
+    return {
+        "lang": lang,
+        "project": context.project_name(lang),
+        "report": label,
+        "title": title,
+        "headings": {
+            "indicators": t("sheet.indicators"),
+            "deviations": t("deviations"),
+            "charts": t("charts"),
+            "common": t("sheet.common"),
+            "money": t("sheet.money"),
+            "texts": t("sheet.texts"),
+            "participants": t("sheet.participants"),
+        },
+        "indicators": _table([t(f"indicator.{k}") for k in keys], indicator_rows, "lrrrrl"),
+        "deviations": deviations,
+        "charts": figures_charts,
+        "common": _table(
+            [t(f"common.{k}") for k in ("code", "name", *GENDER_KEYS, "total")],
+            common_rows,
+            "llrrrr",
+        ),
+        "common_incomplete": f"{t('common.incomplete')}: {i18n.fmt_int(figures.common_incomplete, lang)}",
+        "money": _table(
+            [t("money.item"), t("money.amount")],
+            [
+                [t(f"money.{k}"), i18n.fmt_euro(getattr(figures.money, k), 2, lang)]
+                for k in MONEY_KEYS
+            ],
+            "lr",
+        ),
+        "sections": [
+            {"title": section_name(s, lang), "text": figures.texts.get(s, "") or t("no_text")}
+            for s in sections(figures)
+        ],
+        "participants": _table(
+            [t(f"participants.{k}") for k in ("gender", "started", "left")], participants, "lrr"
+        ),
+    }
+
+
+def pdf(figures: ReportFigures, context: DocumentContext, lang: str | None = None) -> bytes:
+    """The report as a PDF, typeset by typst from polku/templates/report.typ."""
+    data = json.dumps(pdf_data(figures, context, lang), ensure_ascii=False)
+    return bytes(
+        typst.compile(
+            str(TEMPLATE),
+            root=str(TEMPLATE.parent),
+            sys_inputs={"data": data},
+            ignore_system_fonts=True,
+        )
+    )
