@@ -7,6 +7,8 @@
     python -m polku user add EMAIL --role ROLE [--municipality CODE ...] | remove | list
     python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
     python -m polku export --format xlsx|csv|parquet [--language fi|en] DIR
+    python -m polku report followup --period CODE --out FILE.xlsx|FILE.pdf [--lang fi|en]
+    python -m polku report final --out FILE.xlsx|FILE.pdf [--lang fi|en]
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -17,12 +19,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from models import ROLES
+from models import FINAL_REPORT, ROLES, metadata
 from polku import (
     access,
     audit,
@@ -33,6 +37,8 @@ from polku import (
     metrics,
     money,
     payment_application,
+    report_documents,
+    report_figures,
     users,
 )
 from polku.config import get_settings
@@ -147,6 +153,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("directory", metavar="DIR", help="created if missing")
     out.set_defaults(handler=cmd_export)
+
+    report = sub.add_parser("report", help="a report to the funder as .xlsx or .pdf")
+    report_sub = report.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    followup = report_sub.add_parser(
+        "followup", parents=[common], help="the follow-up report of a payment period"
+    )
+    followup.add_argument("--period", required=True, metavar="CODE", help="e.g. MK1")
+    final = report_sub.add_parser("final", parents=[common], help="the final report")
+    for command in (followup, final):
+        command.add_argument(
+            "--out", required=True, type=Path, help="FILE.xlsx or FILE.pdf: the format"
+        )
+        command.add_argument(
+            "--lang",
+            choices=i18n.LANGUAGES,
+            default=None,
+            help="the document's language (default: POLKU_LANGUAGE, else fi)",
+        )
+        command.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -321,6 +346,96 @@ def cmd_export(args: argparse.Namespace) -> int:
     result = exports.export(_engine(args), users.SYSTEM, args.format, args.directory, lang=lang)
     for path in result.files:
         print(path)
+    return 0
+
+
+def _figures(engine, code: str) -> report_figures.ReportFigures:
+    """The report's figures from polku/metrics.py and polku/money.py, without the common
+    indicators or participants."""
+    # replaced by polku.reporting.build at merge
+    project = metrics.project_info(engine)
+    assert project is not None  # document_context has checked it
+    if code == FINAL_REPORT:
+        start, end = project.start_date, project.end_date
+    else:
+        chosen = payment_application.period(engine, code)
+        start, end = chosen.start, chosen.end
+    at_end = metrics.kpis(engine, users.SYSTEM, None, end).set_index("indicator")
+    before = metrics.kpis(engine, users.SYSTEM, None, start - timedelta(days=1))
+    indicators = tuple(
+        report_figures.IndicatorFigure(
+            code=str(row["indicator"]),
+            kind=str(row["kind"]),
+            target=float(at_end.at[row["indicator"], "target"]),
+            expected=float(at_end.at[row["indicator"], "expected"]),
+            value=float(at_end.at[row["indicator"], "actual"]),
+            change=float(at_end.at[row["indicator"], "actual"]) - float(row["actual"]),
+        )
+        for row in before.to_dict("records")
+    )
+    periods = money.costs_by_period(engine, users.SYSTEM, end)
+    periods = periods[(periods["start"] >= start) & (periods["end"] <= end)]
+    euros = {k: Decimal(str(round(float(periods[k].sum()), 2))) for k in money.AMOUNTS}
+    last = periods.iloc[-1] if len(periods) else None
+    for key in ("cumulative_total", "planned_total"):
+        euros[key] = Decimal(str(last[key] if last is not None else 0)).quantize(money.CENT)
+    t = metadata.tables["report_text"].c
+    with engine.connect() as conn:
+        texts = dict(conn.execute(select(t.section, t.body).where(t.report_code == code)).all())
+    return report_figures.ReportFigures(
+        report=code,
+        start=start,
+        end=end,
+        indicators=indicators,
+        common=(),
+        common_incomplete=0,
+        money=report_figures.MoneyFigures(**euros),
+        participants=(),
+        texts=texts,
+    )
+
+
+def _report_state(engine, code: str) -> tuple[str | None, date | None]:
+    """The report's state and the day it was last approved (None, None: not started)."""
+    # replaced by polku.reporting at merge
+    r, e = metadata.tables["report"].c, metadata.tables["report_event"].c
+    with engine.connect() as conn:
+        state = conn.execute(select(r.state).where(r.code == code)).scalar()
+        approved = conn.execute(
+            select(e.at)
+            .where(e.report_code == code, e.to_state == "approved")
+            .order_by(e.at.desc())
+            .limit(1)
+        ).scalar()
+    return state, approved.date() if state == "approved" and approved else None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    lang = args.lang or i18n.language(get_settings().language)
+    suffix = args.out.suffix.lower().lstrip(".")
+    if suffix not in report_documents.FORMATS:
+        message = i18n.t("report_document.error.suffix", lang, path=args.out)
+        print(f"polku: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    engine = _engine(args)
+    code = FINAL_REPORT if args.report_command == "final" else args.period
+    state, approved_on = _report_state(engine, code)
+    try:
+        context = report_documents.document_context(engine, code, state, approved_on, lang)
+    except payment_application.UnknownPeriod:
+        known = ", ".join(money.payment_periods(engine)["code"])
+        message = i18n.t("report_document.error.period", lang, value=code, known=known)
+        print(f"polku: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    figures = _figures(engine, code)
+    write = report_documents.pdf if suffix == "pdf" else report_documents.workbook
+    content = write(figures, context, lang)
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        print(f"polku: {args.out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(args.out)
     return 0
 
 

@@ -21,7 +21,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -151,9 +151,14 @@ def _deviation(figures: ReportFigures, indicator: IndicatorFigure) -> str:
 # The workbook
 
 
+def _half_up(value: float, step: str) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(step), rounding=ROUND_HALF_UP)
+
+
 def _count(value: float) -> int | float:
-    """A count as a whole number where it is one."""
-    return int(value) if float(value).is_integer() else round(float(value), 1)
+    """A count to one decimal (half up), as a whole number where it is one."""
+    number = _half_up(value, "0.1")
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _figure_cell(sheet: WriteOnlyWorksheet, value: float | None, kind: str, change: bool = False):
@@ -161,7 +166,10 @@ def _figure_cell(sheet: WriteOnlyWorksheet, value: float | None, kind: str, chan
     if value is None:
         return None
     if kind == "rate":
-        return _cell(sheet, float(value), SHARE_CHANGE if change else SHARE)
+        # To a hundredth of a percentage point (the exports' cells keep only two decimals)
+        cell = WriteOnlyCell(sheet, value=float(_half_up(value, "0.0001")))
+        cell.number_format = SHARE_CHANGE if change else SHARE
+        return cell
     number = _count(value)
     return _cell(sheet, float(number), COUNT if isinstance(number, int) else COUNT_DECIMAL)
 
