@@ -360,18 +360,19 @@ def _figures(engine, code: str) -> report_figures.ReportFigures:
     else:
         chosen = payment_application.period(engine, code)
         start, end = chosen.start, chosen.end
-    at_end = metrics.kpis(engine, users.SYSTEM, None, end).set_index("indicator")
+    at_end = metrics.kpis(engine, users.SYSTEM, None, end).to_dict("records")
     before = metrics.kpis(engine, users.SYSTEM, None, start - timedelta(days=1))
+    earlier = dict(zip(before["indicator"], before["actual"], strict=True))
     indicators = tuple(
         report_figures.IndicatorFigure(
             code=str(row["indicator"]),
             kind=str(row["kind"]),
-            target=float(at_end.at[row["indicator"], "target"]),
-            expected=float(at_end.at[row["indicator"], "expected"]),
-            value=float(at_end.at[row["indicator"], "actual"]),
-            change=float(at_end.at[row["indicator"], "actual"]) - float(row["actual"]),
+            target=float(row["target"]),
+            expected=float(row["expected"]),
+            value=float(row["actual"]),
+            change=float(row["actual"]) - float(earlier[row["indicator"]]),
         )
-        for row in before.to_dict("records")
+        for row in at_end
     )
     periods = money.costs_by_period(engine, users.SYSTEM, end)
     periods = periods[(periods["start"] >= start) & (periods["end"] <= end)]

@@ -226,12 +226,14 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
         )
 
     # 3. The ESF+ common indicators by gender, and the participants counted only in EECO01
-    keys = ("code", "name", *GENDER_KEYS, "total")
+    columns = ("code", "name", *GENDER_KEYS, "total")
     common = header_sheet(
-        book, t("sheet.common"), [t(f"common.{k}") for k in keys], [10, 60, 10, 10, 16, 10]
+        book, t("sheet.common"), [t(f"common.{k}") for k in columns], [10, 60, 10, 10, 16, 10]
     )
-    for code, row in _common(figures):
-        counts = [None] * 4 if row is None else [row.female, row.male, row.other, row.total]
+    for code, found in _common(figures):
+        counts = (
+            [None] * 4 if found is None else [found.female, found.male, found.other, found.total]
+        )
         common.append(
             [_cell(common, code), _cell(common, common_name(code, lang))]
             + [_cell(common, n) for n in counts]
@@ -243,17 +245,13 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
     )
 
     # 4. Money of the period
-    money = header_sheet(
-        book, t("sheet.money"), [t("money.item"), t("money.amount")], [52, 20]
-    )
+    money = header_sheet(book, t("sheet.money"), [t("money.item"), t("money.amount")], [52, 20])
     for key in MONEY_KEYS:
         amount: Decimal = getattr(figures.money, key)
         money.append([_cell(money, t(f"money.{key}")), _cell(money, amount, EURO)])
 
     # 5. The narrative sections, one row each
-    texts = header_sheet(
-        book, t("sheet.texts"), [t("texts.section"), t("texts.text")], [44, 100]
-    )
+    texts = header_sheet(book, t("sheet.texts"), [t("texts.section"), t("texts.text")], [44, 100])
     for section in sections(figures):
         text = figures.texts.get(section, "")
         texts.append(
@@ -261,16 +259,18 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
         )
 
     # 6. Participants who started and left in the period, by gender
-    keys = ("gender", "started", "left")
     participants = header_sheet(
-        book, t("sheet.participants"), [t(f"participants.{k}") for k in keys], [24, 20, 20]
+        book,
+        t("sheet.participants"),
+        [t(f"participants.{k}") for k in ("gender", "started", "left")],
+        [24, 20, 20],
     )
-    for row in figures.participants:
+    for count in figures.participants:
         participants.append(
             [
-                _cell(participants, _gender(row.gender, lang)),
-                _cell(participants, row.started),
-                _cell(participants, row.left),
+                _cell(participants, _gender(count.gender, lang)),
+                _cell(participants, count.started),
+                _cell(participants, count.left),
             ]
         )
     participants.append(
@@ -305,7 +305,9 @@ def number_text(value: float | None, kind: str, lang: str) -> str:
     if kind == "rate":
         return i18n.fmt_percent(value, 0, lang)
     number = _count(value)
-    return i18n.fmt_int(number, lang) if isinstance(number, int) else i18n.fmt_decimal(number, 1, lang)
+    return (
+        i18n.fmt_int(number, lang) if isinstance(number, int) else i18n.fmt_decimal(number, 1, lang)
+    )
 
 
 def change_text(change: float, kind: str, lang: str) -> str:
@@ -326,7 +328,11 @@ def indicator_chart(
     values = {"actual": indicator.value, "expected": indicator.expected, "target": indicator.target}
     frame = pd.DataFrame(
         [
-            {"series": labels[m], "value": values[m], "label": number_text(values[m], indicator.kind, lang)}
+            {
+                "series": labels[m],
+                "value": values[m],
+                "label": number_text(values[m], indicator.kind, lang),
+            }
             for m in meanings
             if values[m] is not None
         ]
@@ -344,7 +350,9 @@ def indicator_chart(
     bars = base.mark_bar(height=14).encode(
         color=alt.Color(
             "series:N",
-            scale=charts._meaning_scale(dict(labels), [m for m in meanings if values[m] is not None]),
+            scale=charts._meaning_scale(
+                dict(labels), [m for m in meanings if values[m] is not None]
+            ),
             legend=None,
         )
     )
@@ -405,7 +413,11 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
     keys = ("name", "target", "expected", "value", "change", "status")
     common_rows = [
         [code, common_name(code, lang)]
-        + (["–"] * 4 if row is None else [i18n.fmt_int(n, lang) for n in (row.female, row.male, row.other, row.total)])
+        + (
+            ["–"] * 4
+            if row is None
+            else [i18n.fmt_int(n, lang) for n in (row.female, row.male, row.other, row.total)]
+        )
         for code, row in _common(figures)
     ]
     participants = [
@@ -419,6 +431,7 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
             i18n.fmt_int(sum(r.left for r in figures.participants), lang),
         ]
     )
+    incomplete = i18n.fmt_int(figures.common_incomplete, lang)
     return {
         "lang": lang,
         "project": context.project_name(lang),
@@ -441,7 +454,7 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
             common_rows,
             "llrrrr",
         ),
-        "common_incomplete": f"{t('common.incomplete')}: {i18n.fmt_int(figures.common_incomplete, lang)}",
+        "common_incomplete": f"{t('common.incomplete')}: {incomplete}",
         "money": _table(
             [t("money.item"), t("money.amount")],
             [

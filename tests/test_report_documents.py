@@ -158,7 +158,14 @@ def test_the_workbook_has_a_sheet_per_part_and_every_figure_in_a_cell(lang: str)
     rows = _rows(common)
     assert [r[0] for r in rows[1 : 1 + len(COMMON_CODES)]] == list(COMMON_CODES)
     for row, fig in zip(rows[1:], figures.common, strict=False):
-        assert row == (fig.code, common_name(fig.code, lang), fig.female, fig.male, fig.other, fig.total)
+        assert row == (
+            fig.code,
+            common_name(fig.code, lang),
+            fig.female,
+            fig.male,
+            fig.other,
+            fig.total,
+        )
     assert rows[-1][1] == _t("common.incomplete", lang) and rows[-1][5] == 7
 
     amounts = dict(_rows(euros)[1:])
@@ -288,10 +295,7 @@ def _sample_figures(engine: Engine, code: str) -> ReportFigures:
         common=(CommonFigure(code="EECO01", female=3, male=4, other=0, total=1234),),
         common_incomplete=0,
         money=MoneyFigures(
-            **{
-                key: euro(key)
-                for key in (*money.AMOUNTS, "cumulative_total", "planned_total")
-            }
+            **{key: euro(key) for key in (*money.AMOUNTS, "cumulative_total", "planned_total")}
         ),
         participants=(),
         texts={"activities": TYPST_TEXT},
@@ -360,7 +364,9 @@ def test_the_report_command_writes_both_formats_and_refuses_bad_input(
     for section in FINAL_SECTIONS:
         assert _plain(section_name(section, "en")) in text
 
-    refused = polku("report", "followup", "--period", "MK99", "--out", str(xlsx), database_url=db_url)
+    refused = polku(
+        "report", "followup", "--period", "MK99", "--out", str(xlsx), database_url=db_url
+    )
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1 and "MK99" in refused.stderr
     wrong = polku("report", "final", "--out", str(tmp_path / "r.docx"), database_url=db_url)
