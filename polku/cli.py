@@ -411,6 +411,17 @@ def _report_state(engine, code: str) -> tuple[str | None, date | None]:
     return state, approved.date() if state == "approved" and approved else None
 
 
+def _approved_figures(engine, code: str) -> report_figures.ReportFigures | None:
+    """The figures frozen when the report was last approved (None: no snapshot)."""
+    # replaced by polku.reporting.approved_figures at merge
+    s = metadata.tables["report_snapshot"].c
+    with engine.connect() as conn:
+        frozen = conn.execute(
+            select(s.figures).where(s.report_code == code).order_by(s.id.desc()).limit(1)
+        ).scalar()
+    return None if frozen is None else report_figures.ReportFigures.from_json(frozen)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     lang = args.lang or i18n.language(get_settings().language)
     suffix = args.out.suffix.lower().lstrip(".")
@@ -428,7 +439,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         message = i18n.t("report_document.error.period", lang, value=code, known=known)
         print(f"polku: {message}", file=sys.stderr)
         return EXIT_USAGE
-    figures = _figures(engine, code)
+    # An approved report states the figures it was approved with
+    frozen = _approved_figures(engine, code) if state == "approved" else None
+    figures = frozen or _figures(engine, code)
     write = report_documents.pdf if suffix == "pdf" else report_documents.workbook
     content = write(figures, context, lang)
     try:

@@ -185,20 +185,24 @@ def _wrapped(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
 def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None = None) -> bytes:
     """The report as an .xlsx workbook: a sheet per part of the funder's form, in its order."""
     lang = i18n.language(lang or context.lang)
-    t = lambda key, **kw: i18n.t(f"report_document.{key}", lang, **kw)  # noqa: E731
     book = Workbook(write_only=True)
 
     # 1. The report: project, report, period, state, as of
-    cover = header_sheet(book, t("sheet.cover"), [t("item"), t("value")], [28, 60])
+    cover = header_sheet(
+        book,
+        i18n.t("report_document.sheet.cover", lang),
+        [i18n.t("report_document.item", lang), i18n.t("report_document.value", lang)],
+        [28, 60],
+    )
     state = i18n.t(f"report_state.{context.state}", lang) if context.state else None
     for label, value in (
-        (t("project"), context.project_name(lang)),
-        (t("report"), context.label(lang)),
-        (t("start"), figures.start),
-        (t("end"), figures.end),
-        (t("state"), state),
-        (t("approved_on"), context.approved_on),
-        (t("as_of"), context.as_of),
+        (i18n.t("report_document.project", lang), context.project_name(lang)),
+        (i18n.t("report_document.report", lang), context.label(lang)),
+        (i18n.t("report_document.start", lang), figures.start),
+        (i18n.t("report_document.end", lang), figures.end),
+        (i18n.t("report_document.state", lang), state),
+        (i18n.t("report_document.approved_on", lang), context.approved_on),
+        (i18n.t("report_document.as_of", lang), context.as_of),
     ):
         cover.append([_cell(cover, label), _cell(cover, value)])
 
@@ -206,12 +210,16 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
     keys = ("code", "name", "target", "expected", "value", "change", "status", "deviation")
     indicators = header_sheet(
         book,
-        t("sheet.indicators"),
-        [t(f"indicator.{k}") for k in keys],
+        i18n.t("report_document.sheet.indicators", lang),
+        [i18n.t(f"report_document.indicator.{k}", lang) for k in keys],
         [22, 44, 12, 14, 14, 14, 24, 60],
     )
     for ind in figures.indicators:
-        status = t("indicator.behind") if ind.behind else t("indicator.on_track")
+        status = (
+            i18n.t("report_document.indicator.behind", lang)
+            if ind.behind
+            else i18n.t("report_document.indicator.on_track", lang)
+        )
         indicators.append(
             [
                 _cell(indicators, ind.code),
@@ -228,7 +236,10 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
     # 3. The ESF+ common indicators by gender, and the participants counted only in EECO01
     columns = ("code", "name", *GENDER_KEYS, "total")
     common = header_sheet(
-        book, t("sheet.common"), [t(f"common.{k}") for k in columns], [10, 60, 10, 10, 16, 10]
+        book,
+        i18n.t("report_document.sheet.common", lang),
+        [i18n.t(f"report_document.common.{k}", lang) for k in columns],
+        [10, 60, 10, 10, 16, 10],
     )
     for code, found in _common(figures):
         counts = (
@@ -240,18 +251,37 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
         )
     common.append([])
     common.append(
-        _bold(common, [(None, None), (t("common.incomplete"), None), *[(None, None)] * 3])
+        _bold(
+            common,
+            [
+                (None, None),
+                (i18n.t("report_document.common.incomplete", lang), None),
+                *[(None, None)] * 3,
+            ],
+        )
         + [_cell(common, figures.common_incomplete)]
     )
 
     # 4. Money of the period
-    money = header_sheet(book, t("sheet.money"), [t("money.item"), t("money.amount")], [52, 20])
+    money = header_sheet(
+        book,
+        i18n.t("report_document.sheet.money", lang),
+        [i18n.t("report_document.money.item", lang), i18n.t("report_document.money.amount", lang)],
+        [52, 20],
+    )
     for key in MONEY_KEYS:
         amount: Decimal = getattr(figures.money, key)
-        money.append([_cell(money, t(f"money.{key}")), _cell(money, amount, EURO)])
+        money.append(
+            [_cell(money, i18n.t(f"report_document.money.{key}", lang)), _cell(money, amount, EURO)]
+        )
 
     # 5. The narrative sections, one row each
-    texts = header_sheet(book, t("sheet.texts"), [t("texts.section"), t("texts.text")], [44, 100])
+    texts = header_sheet(
+        book,
+        i18n.t("report_document.sheet.texts", lang),
+        [i18n.t("report_document.texts.section", lang), i18n.t("report_document.texts.text", lang)],
+        [44, 100],
+    )
     for section in sections(figures):
         text = figures.texts.get(section, "")
         texts.append(
@@ -261,8 +291,8 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
     # 6. Participants who started and left in the period, by gender
     participants = header_sheet(
         book,
-        t("sheet.participants"),
-        [t(f"participants.{k}") for k in ("gender", "started", "left")],
+        i18n.t("report_document.sheet.participants", lang),
+        [i18n.t(f"report_document.participants.{k}", lang) for k in ("gender", "started", "left")],
         [24, 20, 20],
     )
     for count in figures.participants:
@@ -277,7 +307,7 @@ def workbook(figures: ReportFigures, context: DocumentContext, lang: str | None 
         _bold(
             participants,
             [
-                (t("participants.total"), None),
+                (i18n.t("report_document.participants.total", lang), None),
                 (sum(r.started for r in figures.participants), None),
                 (sum(r.left for r in figures.participants), None),
             ],
@@ -379,22 +409,31 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> dict[str, An
 def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None = None) -> dict:
     """Everything the PDF prints, as JSON-ready text: the template only lays it out."""
     lang = i18n.language(lang or context.lang)
-    t = lambda key, **kw: i18n.t(f"report_document.{key}", lang, **kw)  # noqa: E731
     date_text = lambda d: i18n.fmt_date(d, lang) if d else "–"  # noqa: E731
     label = context.label(lang)
     state = i18n.t(f"report_state.{context.state}", lang) if context.state else "–"
     title = [
-        [t("period"), i18n.fmt_period(figures.start, figures.end, lang)],
-        [t("state"), state],
-        *([[t("approved_on"), date_text(context.approved_on)]] if context.approved_on else []),
-        [t("as_of"), date_text(context.as_of)],
+        [i18n.t("report_document.period", lang), i18n.fmt_period(figures.start, figures.end, lang)],
+        [i18n.t("report_document.state", lang), state],
+        *(
+            [[i18n.t("report_document.approved_on", lang), date_text(context.approved_on)]]
+            if context.approved_on
+            else []
+        ),
+        [i18n.t("report_document.as_of", lang), date_text(context.as_of)],
     ]
 
-    chart_labels = {m: t(f"chart.{m}") for m in ("actual", "expected", "target")}
+    chart_labels = {
+        m: i18n.t(f"report_document.chart.{m}", lang) for m in ("actual", "expected", "target")
+    }
     indicator_rows, deviations, figures_charts = [], [], []
     for ind in figures.indicators:
         name = context.indicator_name(ind.code, lang)
-        status = t("indicator.behind") if ind.behind else t("indicator.on_track")
+        status = (
+            i18n.t("report_document.indicator.behind", lang)
+            if ind.behind
+            else i18n.t("report_document.indicator.on_track", lang)
+        )
         indicator_rows.append(
             [
                 name,
@@ -406,7 +445,12 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
             ]
         )
         if ind.behind:
-            deviations.append({"title": name, "text": _deviation(figures, ind) or t("no_text")})
+            deviations.append(
+                {
+                    "title": name,
+                    "text": _deviation(figures, ind) or i18n.t("report_document.no_text", lang),
+                }
+            )
         svg = chart_svg(indicator_chart(ind, chart_labels, lang))
         figures_charts.append({"title": name, "status": status if ind.behind else "", "svg": svg})
 
@@ -426,7 +470,7 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
     ]
     participants.append(
         [
-            t("participants.total"),
+            i18n.t("report_document.participants.total", lang),
             i18n.fmt_int(sum(r.started for r in figures.participants), lang),
             i18n.fmt_int(sum(r.left for r in figures.participants), lang),
         ]
@@ -438,37 +482,56 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
         "report": label,
         "title": title,
         "headings": {
-            "indicators": t("sheet.indicators"),
-            "deviations": t("deviations"),
-            "charts": t("charts"),
-            "common": t("sheet.common"),
-            "money": t("sheet.money"),
-            "texts": t("sheet.texts"),
-            "participants": t("sheet.participants"),
+            "indicators": i18n.t("report_document.sheet.indicators", lang),
+            "deviations": i18n.t("report_document.deviations", lang),
+            "charts": i18n.t("report_document.charts", lang),
+            "common": i18n.t("report_document.sheet.common", lang),
+            "money": i18n.t("report_document.sheet.money", lang),
+            "texts": i18n.t("report_document.sheet.texts", lang),
+            "participants": i18n.t("report_document.sheet.participants", lang),
         },
-        "indicators": _table([t(f"indicator.{k}") for k in keys], indicator_rows, "lrrrrl"),
+        "indicators": _table(
+            [i18n.t(f"report_document.indicator.{k}", lang) for k in keys], indicator_rows, "lrrrrl"
+        ),
         "deviations": deviations,
         "charts": figures_charts,
         "common": _table(
-            [t(f"common.{k}") for k in ("code", "name", *GENDER_KEYS, "total")],
+            [
+                i18n.t(f"report_document.common.{k}", lang)
+                for k in ("code", "name", *GENDER_KEYS, "total")
+            ],
             common_rows,
             "llrrrr",
         ),
-        "common_incomplete": f"{t('common.incomplete')}: {incomplete}",
+        "common_incomplete": f"{i18n.t('report_document.common.incomplete', lang)}: {incomplete}",
         "money": _table(
-            [t("money.item"), t("money.amount")],
             [
-                [t(f"money.{k}"), i18n.fmt_euro(getattr(figures.money, k), 2, lang)]
+                i18n.t("report_document.money.item", lang),
+                i18n.t("report_document.money.amount", lang),
+            ],
+            [
+                [
+                    i18n.t(f"report_document.money.{k}", lang),
+                    i18n.fmt_euro(getattr(figures.money, k), 2, lang),
+                ]
                 for k in MONEY_KEYS
             ],
             "lr",
         ),
         "sections": [
-            {"title": section_name(s, lang), "text": figures.texts.get(s, "") or t("no_text")}
+            {
+                "title": section_name(s, lang),
+                "text": figures.texts.get(s, "") or i18n.t("report_document.no_text", lang),
+            }
             for s in sections(figures)
         ],
         "participants": _table(
-            [t(f"participants.{k}") for k in ("gender", "started", "left")], participants, "lrr"
+            [
+                i18n.t(f"report_document.participants.{k}", lang)
+                for k in ("gender", "started", "left")
+            ],
+            participants,
+            "lrr",
         ),
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from models import FINAL_REPORT
+from models import FINAL_REPORT, Report, ReportEvent, ReportSnapshot
 from polku import i18n, metrics, money, report_documents, sample
 from polku.payment_application import UnknownPeriod
 from polku.report_figures import (
@@ -363,6 +363,33 @@ def test_the_report_command_writes_both_formats_and_refuses_bad_input(
     assert "Final report" in text
     for section in FINAL_SECTIONS:
         assert _plain(section_name(section, "en")) in text
+
+    # An approved report's documents state the figures frozen at its approval
+    frozen = _figures()
+    with Session(sampled) as session:
+        session.add(Report(code="MK1", state="approved"))
+        session.flush()
+        event = ReportEvent(
+            report_code="MK1",
+            from_state="submitted",
+            to_state="approved",
+            user_email="admin@x.fi",
+            at=datetime(2026, 10, 15, 9, 0),
+        )
+        session.add(event)
+        session.flush()
+        assert event.id is not None
+        session.add(ReportSnapshot(report_code="MK1", event_id=event.id, figures=frozen.to_json()))
+        session.commit()
+    result = polku("report", "followup", "--period", "MK1", "--out", str(xlsx), database_url=db_url)
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(xlsx)
+    cover = dict(_rows(book.worksheets[0])[1:])
+    assert cover[_t("state", "fi")] == "Hyväksytty"
+    assert cover[_t("approved_on", "fi")].date() == date(2026, 10, 15)
+    values = {r[0]: r[4] for r in _rows(book[_t("sheet.indicators", "fi")])[1:]}
+    assert values == {ind.code: pytest.approx(ind.value, abs=0.005) for ind in frozen.indicators}
+    assert _rows(book[_t("sheet.texts", "fi")])[2][1] == FORMULA_TEXT
 
     refused = polku(
         "report", "followup", "--period", "MK99", "--out", str(xlsx), database_url=db_url
