@@ -401,6 +401,11 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
+def _lines(text: str) -> str:
+    """Text with Unix line ends, so the template finds its paragraphs (blank lines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _table(header: list[str], rows: list[list[str]], align: str) -> dict[str, Any]:
     """A table for the template: header, rows of text, and each column's alignment (l / r)."""
     return {"header": header, "rows": rows, "align": list(align)}
@@ -448,7 +453,8 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
             deviations.append(
                 {
                     "title": name,
-                    "text": _deviation(figures, ind) or i18n.t("report_document.no_text", lang),
+                    "text": _lines(_deviation(figures, ind))
+                    or i18n.t("report_document.no_text", lang),
                 }
             )
         svg = chart_svg(indicator_chart(ind, chart_labels, lang))
@@ -521,7 +527,7 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
         "sections": [
             {
                 "title": section_name(s, lang),
-                "text": figures.texts.get(s, "") or i18n.t("report_document.no_text", lang),
+                "text": _lines(figures.texts.get(s, "")) or i18n.t("report_document.no_text", lang),
             }
             for s in sections(figures)
         ],
