@@ -18,7 +18,8 @@ if data.project_info() is None:
 
 code = reports.pick(viewer)
 report = reports.state_and_history(viewer, code)
-figures = reporting.build(engine(), viewer, code)
+stated = reporting.stated(engine(), viewer, code)
+figures = stated.figures
 names = {
     str(row["code"]): i18n.localized_name(row, lang())
     for row in data.indicators().to_dict("records")
@@ -32,4 +33,4 @@ reports.texts(viewer, report, figures, names)
 reports.moves(viewer, report, figures, names)
 reports.reconciliation(viewer, code)
 reports.changes(viewer, code, names)
-reports.downloads(viewer, code, figures)
+reports.downloads(stated)

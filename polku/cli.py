@@ -8,6 +8,8 @@
     python -m polku import KIND FILE [--dry-run]       (KIND: clients, episodes, outcomes, ...)
     python -m polku export --format xlsx|csv|parquet [--language fi|en] DIR
     python -m polku digest [--dry-run] [--to EMAIL] [--as-of YYYY-MM-DD]
+    python -m polku report followup --period CODE --out FILE.xlsx|FILE.pdf [--lang fi|en]
+    python -m polku report final --out FILE.xlsx|FILE.pdf [--lang fi|en]
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from models import ROLES
+from models import FINAL_REPORT, ROLES
 from polku import (
     access,
     audit,
@@ -34,6 +36,8 @@ from polku import (
     metrics,
     money,
     payment_application,
+    report_documents,
+    reporting,
     users,
 )
 from polku.config import get_settings
@@ -155,6 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("directory", metavar="DIR", help="created if missing")
     out.set_defaults(handler=cmd_export)
     add_digest_command(sub, common)
+
+    report = sub.add_parser("report", help="a report to the funder as .xlsx or .pdf")
+    report_sub = report.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    followup = report_sub.add_parser(
+        "followup", parents=[common], help="the follow-up report of a payment period"
+    )
+    followup.add_argument("--period", required=True, metavar="CODE", help="e.g. MK1")
+    final = report_sub.add_parser("final", parents=[common], help="the final report")
+    for command in (followup, final):
+        command.add_argument(
+            "--out", required=True, type=Path, help="FILE.xlsx or FILE.pdf: the format"
+        )
+        command.add_argument(
+            "--lang",
+            choices=i18n.LANGUAGES,
+            default=None,
+            help="the document's language (default: POLKU_LANGUAGE, else fi)",
+        )
+        command.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -365,6 +388,37 @@ def cmd_digest(args: argparse.Namespace) -> int:
         print(f"{mail.to}\t{mail.subject}\t{counts}")
     count = i18n.fmt_int(len(outcome.mails), lang)
     print(i18n.t("digest.sent" if outcome.sent else "digest.dry_run", lang, count=count))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    lang = args.lang or i18n.language(get_settings().language)
+    suffix = args.out.suffix.lower().lstrip(".")
+    if suffix not in report_documents.FORMATS:
+        message = i18n.t("report_document.error.suffix", lang, path=args.out)
+        print(f"polku: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    engine = _engine(args)
+    code = FINAL_REPORT if args.report_command == "final" else args.period
+    known = reporting.codes(engine)
+    if code not in known:
+        known_periods = ", ".join(c for c in known if c != FINAL_REPORT)
+        message = i18n.t("report_document.error.period", lang, value=code, known=known_periods)
+        print(f"polku: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    # An approved report states the figures it was approved with
+    stated = reporting.stated(engine, users.SYSTEM, code)
+    context = report_documents.document_context(
+        engine, code, stated.state, stated.approved_on, lang
+    )
+    figures = stated.figures
+    write = report_documents.pdf if suffix == "pdf" else report_documents.workbook
+    content = write(figures, context, lang)
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        print(f"polku: {args.out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(args.out)
     return 0
 
 

@@ -270,6 +270,28 @@ def approved_figures(db: Database, code: str) -> ReportFigures | None:
     return None if found is None else ReportFigures.from_json(found)
 
 
+@dataclass(frozen=True)
+class Stated:
+    """What a report's documents state: an approved report its frozen figures, any other
+    today's; its state and the day of its latest approval."""
+
+    figures: ReportFigures
+    state: str
+    approved_on: date | None
+
+
+def stated(db: Database, actor: Actor | None, code: str) -> Stated:
+    """The figures, state and approval day the workbook and the PDF of report `code` show."""
+    current = status(db, actor, code)
+    frozen = approved_figures(db, code) if current.state == APPROVED else None
+    approved_on = None
+    if frozen is not None:
+        moves = history(db, actor, code)
+        approvals = moves[moves["to_state"] == APPROVED]["at"]
+        approved_on = approvals.iloc[-1].date() if len(approvals) else None
+    return Stated(frozen or build(db, actor, code), current.state, approved_on)
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing: moves, texts, reconciliation (admins only), each one transaction with audit rows
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from polku import checklists, i18n, money, reporting
+from polku import checklists, i18n, money, report_documents, reporting
 from polku.access import Actor, Permission
 from polku.report_figures import (
     DEVIATION_PREFIX,
@@ -351,7 +351,34 @@ def changes(viewer: Actor, code: str, names: dict[str, str]) -> None:
     text_table(shown, {c: t(f"reports.col.{c}") for c in shown.columns})
 
 
-def downloads(viewer: Actor, code: str, figures: ReportFigures) -> None:
-    """DOWNLOADS GO HERE: the report as an Excel workbook and a PDF (written by the documents
-    work); draws nothing for now."""
-    return None
+def downloads(stated: reporting.Stated) -> None:
+    """The report as the funder's workbook and as a PDF, made when the button is pressed."""
+    figures = stated.figures
+
+    def document(write: Callable[..., bytes]) -> Callable[[], bytes]:
+        def made() -> bytes:
+            context = report_documents.document_context(
+                engine(), figures.report, stated.state, stated.approved_on, lang()
+            )
+            return write(figures, context, lang())
+
+        return made
+
+    name = f"{t('reports.file_name')}-{figures.report}"
+    left, right = st.columns(2)
+    left.download_button(
+        t("reports.download.xlsx"),
+        document(report_documents.workbook),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("reports.download.pdf"),
+        document(report_documents.pdf),
+        file_name=f"{name}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )
