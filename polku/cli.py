@@ -388,6 +388,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         print(f"{mail.to}\t{mail.subject}\t{counts}")
     count = i18n.fmt_int(len(outcome.mails), lang)
     print(i18n.t("digest.sent" if outcome.sent else "digest.dry_run", lang, count=count))
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
