@@ -124,7 +124,7 @@ def _populate(engine: Engine, rows: Rows) -> None:
             conn.execute(table.insert(), values)
 
 
-def _snapshot(engine: Engine) -> Snapshot:
+def snapshot(engine: Engine) -> Snapshot:
     """Every row of every table as the driver returns it, keyed by primary key."""
     meta = sa.MetaData()
     meta.reflect(engine)
@@ -170,12 +170,12 @@ def test_a_database_populated_at_the_first_revision_upgrades_to_head_keeping_eve
 ) -> None:
     db.upgrade(migrated, FIRST_REVISION)
     _populate(migrated, head_rows)
-    before = _snapshot(migrated)
+    before = snapshot(migrated)
     assert sum(len(rows) for rows in before.values()) > 500
     assert all(before[name] for name in ("client", "outcome", "bonus_grant", "status_episode"))
     for revision in CHAIN[1:]:  # one step at a time: the step that loses data is named
         db.upgrade(migrated, revision)
-        _assert_kept(before, _snapshot(migrated), f"upgrade to {revision}")
+        _assert_kept(before, snapshot(migrated), f"upgrade to {revision}")
     assert db.current_revision(migrated) == CHAIN[-1]
 
 
@@ -191,20 +191,20 @@ def test_each_migration_upgrades_and_downgrades_a_database_populated_at_its_own_
     if older is not None:
         db.upgrade(migrated, str(older))
         _populate(migrated, head_rows)
-        before = _snapshot(migrated)
+        before = snapshot(migrated)
         db.upgrade(migrated, revision)
-        _assert_kept(before, _snapshot(migrated), f"upgrade {older} → {revision}")
+        _assert_kept(before, snapshot(migrated), f"upgrade {older} → {revision}")
         _populate(migrated, head_rows)  # the new tables too: the downgrade meets data there
         command.downgrade(cfg, str(older))
-        _assert_kept(before, _snapshot(migrated), f"downgrade {revision} → {older}")
+        _assert_kept(before, snapshot(migrated), f"downgrade {revision} → {older}")
         db.upgrade(migrated, revision)
-        _assert_kept(before, _snapshot(migrated), f"upgrade again to {revision}")
+        _assert_kept(before, snapshot(migrated), f"upgrade again to {revision}")
         return
     db.upgrade(migrated, revision)
     _populate(migrated, head_rows)
-    assert _snapshot(migrated)["client"]
+    assert snapshot(migrated)["client"]
     command.downgrade(cfg, "base")  # the first migration's downgrade drops every table
     assert sa.inspect(migrated).get_table_names() in ([], ["alembic_version"])
     db.upgrade(migrated, revision)
     _populate(migrated, head_rows)
-    assert _snapshot(migrated)["client"]
+    assert snapshot(migrated)["client"]
