@@ -196,3 +196,13 @@ def test_a_sqlite_restore_replaces_the_file_under_a_running_app_which_must_resta
         assert conn.execute(sa.text("SELECT COUNT(*) FROM client_target_group")).scalar_one()
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
     restarted.dispose()
+
+
+def test_a_missing_postgresql_tool_gives_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polku import backup
+
+    monkeypatch.setattr(backup, "PG_BIN_DIRS", ())
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(backup.BackupError) as refused:
+        backup.pg_tool("pg_dump")
+    assert "pg_dump" in refused.value.text("fi") and "postgresql-client" in refused.value.text("en")
