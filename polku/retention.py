@@ -29,7 +29,7 @@ from sqlalchemy import Engine, bindparam, func, select, update
 from sqlmodel import Session
 
 from models import BIRTH_YEAR_MAX, BIRTH_YEAR_MIN, metadata
-from polku import audit, db, users
+from polku import audit, db, privacy, users
 from polku.access import Actor, Permission, check
 from polku.project import Retention, retention
 
@@ -90,7 +90,7 @@ def _fresh_codes(session: Session, prefix: str, n: int) -> list[str]:
     codes: list[str] = []
     while len(codes) < n:
         code = prefix + secrets.token_hex(length)[:length].upper()
-        if code not in used:
+        if code not in used and not privacy.has_hetu(code):  # hex may look like one
             used.add(code)
             codes.append(code)
     return codes
