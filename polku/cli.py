@@ -10,6 +10,8 @@
     python -m polku digest [--dry-run] [--to EMAIL] [--as-of YYYY-MM-DD]
     python -m polku report followup --period CODE --out FILE.xlsx|FILE.pdf [--lang fi|en]
     python -m polku report final --out FILE.xlsx|FILE.pdf [--lang fi|en]
+    python -m polku backup FILE | restore FILE
+    python -m polku retention --before YYYY-MM-DD [--dry-run] [--force]
 
 Errors are one line on stderr and a non-zero exit; personal data are never printed.
 """
@@ -178,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="the document's language (default: POLKU_LANGUAGE, else fi)",
         )
         command.set_defaults(handler=cmd_report)
+    add_reliability_commands(sub, common)
     return parser
 
 
@@ -420,6 +423,72 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"polku: {args.out}: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILURE
     print(args.out)
+    return 0
+
+
+# --- Backup, restore and retention (polku/backup.py, polku/retention.py) ---
+
+
+def add_reliability_commands(sub, common: argparse.ArgumentParser) -> None:
+    keep = sub.add_parser(
+        "backup", parents=[common], help="back up the whole database into FILE (app may run)"
+    )
+    keep.add_argument("file", type=Path, metavar="FILE")
+    keep.set_defaults(handler=cmd_backup)
+    back = sub.add_parser(
+        "restore", parents=[common], help="replace the whole database with the backup FILE"
+    )
+    back.add_argument("file", type=Path, metavar="FILE")
+    back.set_defaults(handler=cmd_restore)
+    forget = sub.add_parser(
+        "retention",
+        parents=[common],
+        help="anonymise the clients who left before a day, as [retention] of the project says",
+    )
+    forget.add_argument("--before", type=_iso_date, required=True, metavar="YYYY-MM-DD")
+    forget.add_argument("--dry-run", action="store_true", help="print the counts; change nothing")
+    forget.add_argument(
+        "--force", action="store_true", help="also before the funder's retention period ends"
+    )
+    forget.set_defaults(handler=cmd_retention)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from polku import backup
+
+    engine = db.make_engine(args.database_url)
+    result = backup.backup(engine, users.SYSTEM, args.file)
+    lang = get_settings().language
+    print(i18n.t("backup.done", lang, file=str(result.path), size=i18n.fmt_int(result.size, lang)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from polku import backup
+
+    engine = db.make_engine(args.database_url)
+    result = backup.restore(engine, users.SYSTEM, args.file)
+    engine.dispose()
+    print(i18n.t("backup.restored", get_settings().language, file=str(result.path)))
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from polku import retention
+
+    engine = _engine(args)
+    counts = retention.run(
+        engine,
+        users.SYSTEM,
+        args.before,
+        dry_run=args.dry_run,
+        force=args.force,
+        today=metrics.today(),
+    )
+    lang = get_settings().language
+    numbers = {k: i18n.fmt_int(v, lang) for k, v in vars(counts).items()}
+    key = "retention.dry_run" if args.dry_run else "retention.done"
+    print(i18n.t(key, lang, day=i18n.fmt_date(args.before, lang), **numbers))
     return 0
 
 

@@ -151,6 +151,53 @@ def demo(path: Path | None = None) -> Demo:
     )
 
 
+RETENTION_CHOICES = {
+    "plan_goal": ("keep", "delete"),
+    "outcome_note": ("keep", "delete"),
+    "birth_year": ("keep", "age_band"),
+    "status_episodes": ("keep", "delete"),
+}
+
+
+@dataclass(frozen=True)
+class Retention:
+    """The [retention] table of the project file: how long the records are kept after the
+    project ends, and what happens to each kind of a left client's data after that."""
+
+    keep_years_after_project_end: int
+    anonymous_code_prefix: str
+    plan_goal: str
+    outcome_note: str
+    birth_year: str
+    age_bands: tuple[int, ...]
+    status_episodes: str
+
+
+def retention(path: Path | None = None) -> Retention:
+    """The [retention] table; ProjectFileError says which key is missing or wrong."""
+    table = read_project_file(path).get("retention")
+    if not isinstance(table, dict):
+        raise ProjectFileError("the table [retention] is missing from the project file")
+    try:
+        years = table["keep_years_after_project_end"]
+        prefix = table["anonymous_code_prefix"]
+        bands = tuple(table["age_bands"])
+        choices = {key: table[key] for key in RETENTION_CHOICES}
+    except KeyError as missing:
+        raise ProjectFileError(f"[retention] {missing.args[0]} is missing") from missing
+    if not isinstance(years, int) or years < 0:
+        raise ProjectFileError("[retention] keep_years_after_project_end: a whole number >= 0")
+    if not isinstance(prefix, str) or not 0 < len(prefix) <= 8:
+        raise ProjectFileError("[retention] anonymous_code_prefix: 1 to 8 characters")
+    if not bands or list(bands) != sorted(set(bands)) or not all(isinstance(b, int) for b in bands):
+        raise ProjectFileError("[retention] age_bands: ages in increasing order")
+    for key, value in choices.items():
+        if value not in RETENTION_CHOICES[key]:
+            allowed = ", ".join(RETENTION_CHOICES[key])
+            raise ProjectFileError(f"[retention] {key} = {value!r}: one of {allowed}")
+    return Retention(years, prefix, age_bands=bands, **choices)
+
+
 def _check_demo(data: dict[str, Any], codes: set[str]) -> None:
     table = data.get("demo", {})
     for key in ("coordinator_municipality", "director_municipality"):
