@@ -36,13 +36,14 @@ home = picked if picked in editable else editable[0]
 places = {code: names[code] for code in editable}
 statuses = code_names("client_status", language)
 limit = record_form.PICKER_LIMIT
-clients = {c: c for c in forms.clients(engine, viewer, picked, limit=limit)["code"]}
-active = {c: c for c in forms.clients(engine, viewer, picked, active=True, limit=limit)["code"]}
+# The newest clients, cached until a save: a picker also takes any code typed into it
+clients = {c: c for c in data.clients(viewer, picked, limit=limit)[0]["code"]}
+active = {c: c for c in data.clients(viewer, picked, active=True, limit=limit)[0]["code"]}
 employers = {
     (row["business_id"] or row["name"]): (
         f"{row['name']} ({row['business_id']})" if row["business_id"] else row["name"]
     )
-    for row in forms.employers(engine, viewer).to_dict("records")
+    for row in data.employers(viewer).to_dict("records")
 }
 lines = {
     row["code"]: i18n.localized_name(row, language)
@@ -95,8 +96,7 @@ st.subheader(t("forms.list.title"))
 search = st.text_input(
     t("forms.list.search"), key="asiakkaat_haku", icon=":material/search:", max_chars=40
 )
-listing = forms.clients(engine, viewer, picked, search=search, limit=LIST_LIMIT)
-total = forms.client_count(engine, viewer, picked, search=search)
+listing, total = data.clients(viewer, picked, search=search, limit=LIST_LIMIT)
 st.dataframe(
     listing.assign(  # dates as people write them; no exit yet is an empty cell, not "None"
         municipality=[names.get(c, c) for c in listing["municipality"]],
