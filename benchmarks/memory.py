@@ -17,7 +17,7 @@ def main(url: str) -> int:
     views, registries = pages.views(url)
     for view in views:
         pages.use_database(url)
-        at = pages.open_page(view, registries[view.role])
+        at = pages.open_page(view, registries[view.email])
         at.run()
     print(json.dumps({"views": len(views), "peak_rss_mb": round(peak_rss_mb(), 1)}))
     return 0

@@ -106,10 +106,10 @@ def measure_pages(ten: Database, one: Database, repeat: int) -> list[dict[str, p
     urls = {"10": ten.url, "1": one.url}
     for view in wanted:
         pages.use_database(ten.url)
-        pages.open_page(view, registries[view.role])
+        pages.open_page(view, registries[view.email])
     out = []
     for view in wanted:
-        times = pages.measure(view, registries[view.role], urls, repeat)
+        times = pages.measure(view, registries[view.email], urls, repeat)
         t10, t1 = times["10"], times["1"]
         log(
             f"{ten.backend}: {view.label:<12} {view.role:<11} {view.municipality or 'region':<8} "

@@ -134,12 +134,17 @@ def clients(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _employers(url: str, _actor: Actor) -> pd.DataFrame:
-    return forms.employers(engine_for(url), _actor)
+def _employers(url: str, _actor: Actor) -> dict[str, str]:
+    found = forms.employers(engine_for(url), _actor)
+    return {
+        (business_id or name): f"{name} ({business_id})" if business_id else name
+        for business_id, name in zip(found["business_id"], found["name"], strict=True)
+    }
 
 
-def employers(actor: Actor) -> pd.DataFrame:
-    """polku.forms.employers (not client data, the same for every reader of rows)."""
+def employers(actor: Actor) -> dict[str, str]:
+    """The employers' pickers: business ID (or the name of one without) -> "name (ID)", by
+    name (employers are not client data: the same for every reader of rows)."""
     _scope(actor)
     return _employers(database_url(), actor)
 
