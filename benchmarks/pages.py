@@ -331,6 +331,11 @@ def measure(
 def floor_inputs(what: Drawn) -> dict[str, Any]:
     """The page's tree with its data made beforehand: chart data and tables of the same rows
     (and columns), option lists of the same length, so the floor only draws."""
+    return floor_inputs_tree(what.tree)
+
+
+def floor_inputs_tree(tree: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """floor_inputs of a tree as `drawn` records it (e.g. read back from JSON)."""
 
     def prepared(node: dict[str, Any]) -> dict[str, Any]:
         out = dict(node)
@@ -355,8 +360,8 @@ def floor_inputs(what: Drawn) -> dict[str, Any]:
         return out
 
     return {
-        "main": [prepared(n) for n in what.tree.get("main", [])],
-        "sidebar": [prepared(n) for n in what.tree.get("sidebar", [])],
+        "main": [prepared(n) for n in tree.get("main", [])],
+        "sidebar": [prepared(n) for n in tree.get("sidebar", [])],
     }
 
 

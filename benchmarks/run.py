@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import imports, limits, pages, queries
+from benchmarks import browser, imports, limits, pages, queries
 from benchmarks.databases import (
     ROOT,
     Backend,
@@ -48,6 +48,8 @@ from benchmarks.databases import (
     run_child,
 )
 from benchmarks.targets import (
+    BROWSER_FLOOR_RATIO,
+    BROWSER_SECONDS,
     CHART_BYTES,
     COLD_FLOOR_RATIO,
     IMPORT_FLOOR_RATIO,
@@ -55,12 +57,16 @@ from benchmarks.targets import (
     PEAK_RSS_MB,
     SCALE_GROWTH,
     WARM_FLOOR_RATIO,
+    WARM_FLOOR_RATIO_NATIONAL,
+    WARM_SECONDS,
 )
 
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 # --scale of `python -m polku init --sample` for the benchmark's scale 10 and scale 1
 SCALE_10 = 10.0
 SCALE_1 = 1.0
+QUICK_SCALES = (1.0, 0.1)  # --quick: every code path on small data
+NATIONAL_SCALES = (100.0, 10.0)  # --national: 550 000 clients against 55 000
 IMPORT_ROWS = 50_000
 
 
@@ -103,6 +109,7 @@ def measure_pages(ten: Database, one: Database, repeat: int) -> list[dict[str, p
     """Every view at both scales, interleaved, after one untimed pass (Python's imports and
     first runs are no cache's doing)."""
     wanted, registries = pages.views(ten.url)
+    pages.add_region_users(one.url)
     urls = {"10": ten.url, "1": one.url}
     for view in wanted:
         pages.use_database(ten.url)
@@ -113,9 +120,9 @@ def measure_pages(ten: Database, one: Database, repeat: int) -> list[dict[str, p
         t10, t1 = times["10"], times["1"]
         log(
             f"{ten.backend}: {view.label:<12} {view.role:<11} {view.municipality or 'region':<8} "
-            f"cold {_fmt(t10.median(t10.cold))} warm {_fmt(t10.median(t10.warm))} "
-            f"floor {_fmt(t10.median(t10.floor))} | scale 1 cold {_fmt(t1.median(t1.cold))} "
-            f"warm {_fmt(t1.median(t1.warm))}"
+            f"cold {_fmt(t10.median(t10.cold))} (floor {_fmt(t10.median(t10.floor))}) "
+            f"warm {_fmt(t10.median(t10.warm))} (floor {_fmt(t10.median(t10.floor_warm))}) "
+            f"| scale 1 cold {_fmt(t1.median(t1.cold))} warm {_fmt(t1.median(t1.warm))}"
         )
         out.append(times)
     return out
@@ -204,23 +211,32 @@ def measure_background(backend: Backend, db: Database, workdir: Path, repeat: in
     return result
 
 
+def _ratio(value: float | None, floor: float | None) -> float | None:
+    return value / floor if value and floor else None
+
+
 def _page_record(backend: str, ten: pages.PageTimes, one: pages.PageTimes) -> dict:
     view = ten.view
-    cold, warm, floor = ten.median(ten.cold), ten.median(ten.warm), ten.median(ten.floor)
+    cold, warm = ten.median(ten.cold), ten.median(ten.warm)
+    floor, floor_warm = ten.median(ten.floor), ten.median(ten.floor_warm)
     cold1, warm1 = one.median(one.cold), one.median(one.warm)
+    drawn = ten.drawn or pages.Drawn()
     return {
         "backend": backend,
         "page": view.page,
         "role": view.role,
+        "scope": view.scope,
         "view": view.municipality or "region",
         "cold_s": cold,
         "warm_s": warm,
-        "floor_s": floor,
-        "cold_floor_ratio": cold / floor if cold and floor else None,
-        "warm_floor_ratio": warm / floor if warm and floor else None,
-        "charts": len(ten.drawn.charts) if ten.drawn else 0,
-        "metrics": ten.drawn.metrics if ten.drawn else 0,
-        "tables": len(ten.drawn.tables) if ten.drawn else 0,
+        "floor_s": floor,  # the floor's cold run (a new AppTest)
+        "floor_warm_s": floor_warm,  # ... and its rerun
+        "cold_floor_ratio": _ratio(cold, floor),
+        "warm_floor_ratio": _ratio(warm, floor_warm),
+        "charts": len(drawn.charts),
+        "metrics": drawn.metrics,
+        "tables": len(drawn.tables),
+        "elements": dict(sorted(drawn.kinds.items())),
         "scale1_cold_s": cold1,
         "scale1_warm_s": warm1,
         # A page load does its work cold; a warm rerun is served from the caches
@@ -232,12 +248,18 @@ def _page_record(backend: str, ten: pages.PageTimes, one: pages.PageTimes) -> di
 def targets(result: dict) -> list[dict]:
     """Each target of the issue with the worst measured value and whether it is met."""
     page_rows = result["pages"]
+    warm_ratio = result.get("warm_floor_limit", WARM_FLOOR_RATIO)
     checks = [
-        ("page warm ≤ 2× its floor", "warm_floor_ratio", WARM_FLOOR_RATIO, page_rows),
-        ("page cold ≤ 5× its floor", "cold_floor_ratio", COLD_FLOOR_RATIO, page_rows),
+        (f"page warm ≤ {warm_ratio:g}× its warm floor", "warm_floor_ratio", warm_ratio, page_rows),
+        (f"page cold ≤ {COLD_FLOOR_RATIO:g}× its cold floor", "cold_floor_ratio",
+         COLD_FLOOR_RATIO, page_rows),
+        (f"page warm ≤ {WARM_SECONDS:g} s", "warm_s", WARM_SECONDS, page_rows),
         ("chart spec ≤ 100 KB", "bytes", CHART_BYTES, result["charts"]),
         ("page at scale 10 ≤ 2× scale 1", "growth", SCALE_GROWTH, page_rows),
-    ]
+        ("page warm at scale 10 ≤ 2× scale 1", "warm_growth", SCALE_GROWTH, page_rows),
+    ]  # fmt: skip
+    if result.get("national"):
+        checks = [c for c in checks if c[1] in ("warm_floor_ratio", "bytes")]
     out = []
     for name, key, limit, rows in checks:
         worst = max((r[key] for r in rows if r.get(key) is not None), default=None)
@@ -256,6 +278,14 @@ def targets(result: dict) -> list[dict]:
             _target(f"import ≤ 3× its floor ({name})", IMPORT_FLOOR_RATIO, ratio,
                     ratio <= IMPORT_FLOOR_RATIO)
         )  # fmt: skip
+    loads = [b for b in result.get("browser", []) if b.get("load_s") is not None]
+    if loads:
+        slowest = max(b["load_s"] for b in loads)
+        ratio = max(b["ratio"] or 0.0 for b in loads)
+        out.append(_target(f"browser load ≤ {BROWSER_SECONDS:g} s", BROWSER_SECONDS, slowest,
+                           slowest <= BROWSER_SECONDS))  # fmt: skip
+        out.append(_target(f"browser load ≤ {BROWSER_FLOOR_RATIO:g}× the bare page",
+                           BROWSER_FLOOR_RATIO, ratio, ratio <= BROWSER_FLOOR_RATIO))  # fmt: skip
     peak = result["peak_rss_mb"]
     out.append(_target("peak memory ≤ 500 MB", PEAK_RSS_MB, peak, peak <= PEAK_RSS_MB))
     return out
@@ -271,15 +301,21 @@ def table(result: dict) -> str:
         f"(--scale {result['scales']['10']['sample_scale']:g}), scale 1 = "
         f"{result['scales']['1']['clients']} clients; {result['machine']['cpus']} CPUs",
         "",
-        f"{'backend':<10} {'page':<16} {'role':<11} {'view':<8} {'cold s':>7} {'warm s':>7} "
-        f"{'floor s':>7} {'cold/fl':>7} {'warm/fl':>7} {'s1 cold':>7} {'growth':>6}",
+        f"{'backend':<10} {'page':<24} {'role':<11} {'view':<8} {'cold s':>7} {'floor':>7} "
+        f"{'warm s':>7} {'floor':>7} {'cold/fl':>7} {'warm/fl':>7} {'s1 cold':>7} {'growth':>6}",
     ]
     for r in result["pages"]:
         lines.append(
-            f"{r['backend']:<10} {r['page']:<16} {r['role']:<11} {r['view']:<8} "
-            f"{_fmt(r['cold_s']):>7} {_fmt(r['warm_s']):>7} {_fmt(r['floor_s']):>7} "
-            f"{_fmt(r['cold_floor_ratio'], 1):>7} {_fmt(r['warm_floor_ratio'], 1):>7} "
-            f"{_fmt(r.get('scale1_cold_s')):>7} {_fmt(r.get('growth'), 2):>6}"
+            f"{r['backend']:<10} {r['page']:<24} {r['role']:<11} {r['view']:<8} "
+            f"{_fmt(r['cold_s']):>7} {_fmt(r['floor_s']):>7} {_fmt(r['warm_s']):>7} "
+            f"{_fmt(r.get('floor_warm_s')):>7} {_fmt(r['cold_floor_ratio'], 1):>7} "
+            f"{_fmt(r['warm_floor_ratio'], 1):>7} {_fmt(r.get('scale1_cold_s')):>7} "
+            f"{_fmt(r.get('growth'), 2):>6}"
+        )
+    for b in result.get("browser", []):
+        lines.append(
+            f"browser {b['page']:<28} {b['load_s']:.2f} s; bare page {b['bare_s']:.2f} s "
+            f"({_fmt(b['ratio'], 1)}×)"
         )
     lines += ["", f"{'backend':<10} {'indicator query':<32} {'scope':<8} {'ms':>8}"]
     for q in result["queries"]:
@@ -348,7 +384,31 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("TEN", "ONE"),
         help=f"--scale of the sample for scale 10 and 1 (default {SCALE_10:g} {SCALE_1:g})",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="every code path on small data, once (scale 1 and 0.1, one run per median, a "
+        "5 000-row import, one browser load); writes results/quick.json, not the figures",
+    )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="national scale: scale 100 (550 000 clients) against scale 10, PostgreSQL only; "
+        "writes results/national.json",
+    )
+    parser.add_argument("--browser-repeat", type=int, default=5, help="browser loads per median")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser timings")
     args = parser.parse_args(argv)
+    global IMPORT_ROWS  # noqa: PLW0603 -- the quick run imports a tenth
+    if args.quick:
+        args.repeat, args.import_repeat, args.browser_repeat = 1, 1, 1
+        args.scales = QUICK_SCALES if args.scales == (SCALE_10, SCALE_1) else args.scales
+        IMPORT_ROWS = IMPORT_ROWS // 10
+        args.out = args.out if args.out != RESULTS else RESULTS.with_name("quick.json")
+    if args.national:
+        args.backends = "postgresql"
+        args.scales = NATIONAL_SCALES if args.scales == (SCALE_10, SCALE_1) else args.scales
+        args.out = args.out if args.out != RESULTS else RESULTS.with_name("national.json")
     started = time.perf_counter()
     wanted = [b.strip() for b in args.backends.split(",") if b.strip()]
     result: dict[str, Any] = {
@@ -373,7 +433,16 @@ def main(argv: list[str] | None = None) -> int:
         "charts": [],
         "databases": [],
         "import_limits": {"refusals": [], "background": []},
+        "browser": [],
+        "mode": "quick" if args.quick else "national" if args.national else "full",
     }
+    if args.national:
+        result["national"] = True
+        result["warm_floor_limit"] = WARM_FLOOR_RATIO_NATIONAL
+        result["scale_note"] = (
+            "national scale: '10' = scale 100 (550 000 clients, python -m polku init --sample "
+            "--scale 100), '1' = scale 10; PostgreSQL only"
+        )
     app_peak = 0.0
     with (
         tempfile.TemporaryDirectory(prefix="polku-bench-") as tmp,
@@ -408,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
                         for size, rows, title in t10.drawn.charts
                     ]  # fmt: skip
             app_peak = max(app_peak, measure_memory(ten))
+            if backend is backends[0] and not args.no_browser:
+                result["browser"] = browser.measure(ten.url, args.browser_repeat, log)
             from polku import db as polku_db
 
             engine = polku_db.make_engine(ten.url)
