@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(PYTHON) -m uv
 PORT ?= 8501
 
-.PHONY: help run test lint typecheck pytest venv system-deps db bench clean
+.PHONY: help run test lint typecheck pytest venv system-deps db bench bench-quick bench-national clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,12 @@ test: lint typecheck pytest ## everything CI runs
 bench: venv system-deps ## performance at ten times the project's size (~10 min; not part of test)
 	$(UV) run python -m benchmarks.run; status=$$?; \
 	  $(UV) run python -m benchmarks.report --write && exit $$status
+
+bench-quick: venv system-deps ## every benchmark code path on small data, once (results/quick.json)
+	$(UV) run python -m benchmarks.run --quick
+
+bench-national: venv system-deps ## scale 100 (550 000 clients), PostgreSQL (results/national.json)
+	$(UV) run python -m benchmarks.run --national
 
 clean: ## remove the virtual environment and caches (keeps data/)
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -53,7 +53,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{machine['python']}), {', '.join(result['backends'])}: scale 10 = "
         f"{_n(scales['10']['clients'])} clients (`init --sample --scale "
         f"{scales['10']['sample_scale']:g}`), scale 1 = {_n(scales['1']['clients'])}. "
-        f"Run time {result['run_seconds'] / 60:.0f} min.",
+        f"Run time {result['run_seconds'] / 60:.0f} min; load average "
+        f"{machine['load_average_at_start']:.1f} at the start.",
         "",
         "| Target at scale 10 | Worst measured | Met |",
         "|---|---|---|",
@@ -64,19 +65,39 @@ def markdown(result: dict[str, Any]) -> str:
     ]
     lines += [
         "",
-        "Pages (seconds, median of the runs; floor = a bare page drawing as many charts, "
-        "metrics and tables; growth = cold at scale 10 / cold at scale 1):",
+        "Pages (seconds, median of the runs; floor = a bare page drawing from memory the "
+        "elements the page drew: as many metrics, charts of as many rows, tables and data "
+        "editors of as many rows and columns, input widgets of each kind with as many options, "
+        "in the same forms, tabs, expanders and columns; cold = a new session, every cache "
+        "empty, against the floor's first run in a new AppTest; warm = a rerun against the "
+        "floor's rerun; growth = cold at scale 10 / cold at scale 1):",
         "",
-        "| Backend | Page | Role | View | Cold | Warm | Floor | Cold/floor | Warm/floor | Growth |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| Backend | Page | Role | Scope | Cold | Floor | Warm | Floor | Cold/floor | "
+        "Warm/floor | Growth |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in result["pages"]:
         page = Path(p["page"]).stem
         lines.append(
             f"| {p['backend']} | {page} | {p['role']} | {p['view']} | {_s(p['cold_s'])} | "
-            f"{_s(p['warm_s'])} | {_s(p['floor_s'])} | {_x(p['cold_floor_ratio'])} | "
-            f"{_x(p['warm_floor_ratio'])} | {_x(p['growth'])} |"
+            f"{_s(p['floor_s'])} | {_s(p['warm_s'])} | {_s(p.get('floor_warm_s'))} | "
+            f"{_x(p['cold_floor_ratio'])} | {_x(p['warm_floor_ratio'])} | {_x(p['growth'])} |"
         )
+    loads = result.get("browser") or []
+    if loads:
+        lines += [
+            "",
+            "Browser (headless Chromium, the admin, seconds from navigation to the page fully "
+            "drawn, median of the loads; bare page = the same elements, generated):",
+            "",
+            "| Page | Load | Bare page | Ratio |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {Path(b['page']).stem} | {_s(b['load_s'])} | {_s(b['bare_s'])} | "
+            f"{_x(b['ratio'])} |"
+            for b in loads
+        ]
     lines += ["", "| Backend | Import of 50 000 client rows | Rows/s | Floor | Ratio |"]
     lines.append("|---|---|---|---|---|")
     for i in result["import"]["by_backend"]:
