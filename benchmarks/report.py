@@ -94,8 +94,7 @@ def markdown(result: dict[str, Any]) -> str:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {Path(b['page']).stem} | {_s(b['load_s'])} | {_s(b['bare_s'])} | "
-            f"{_x(b['ratio'])} |"
+            f"| {Path(b['page']).stem} | {_s(b['load_s'])} | {_s(b['bare_s'])} | {_x(b['ratio'])} |"
             for b in loads
         ]
     lines += ["", "| Backend | Import of 50 000 client rows | Rows/s | Floor | Ratio |"]

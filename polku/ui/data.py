@@ -170,7 +170,9 @@ def _checklist_part(
     if part == "deadlines":
         return checklists.deadlines(engine, _actor, today)
     if part == "flags":
-        return work_queue.checklist_flags(engine, _actor, municipality or "", today)
+        return work_queue.checklist_flags(
+            engine, _actor, municipality or "", today or metrics.today()
+        )
     return checklists.recent_changes(engine, _actor, municipality or "")
 
 
@@ -183,24 +185,24 @@ def _checklist_read(
 
 def checklist(actor: Actor, municipality: str | None) -> checklists.Checklist:
     """polku.checklists.read_checklist."""
-    return _checklist_read(actor, "checklist", municipality)  # type: ignore[no-any-return]
+    return _checklist_read(actor, "checklist", municipality)
 
 
 def checklist_matrix(actor: Actor) -> pd.DataFrame:
     """polku.checklists.region_matrix."""
-    return _checklist_read(actor, "matrix")  # type: ignore[no-any-return]
+    return _checklist_read(actor, "matrix")
 
 
 def checklist_deadlines(actor: Actor, today: date) -> pd.DataFrame:
     """polku.checklists.deadlines."""
-    return _checklist_read(actor, "deadlines", None, today)  # type: ignore[no-any-return]
+    return _checklist_read(actor, "deadlines", None, today)
 
 
 def checklist_flags(actor: Actor, municipality: str, today: date) -> dict[int, int]:
     """polku.work_queue.checklist_flags."""
-    return _checklist_read(actor, "flags", municipality, today)  # type: ignore[no-any-return]
+    return _checklist_read(actor, "flags", municipality, today)
 
 
 def checklist_changes(actor: Actor, municipality: str) -> pd.DataFrame:
     """polku.checklists.recent_changes."""
-    return _checklist_read(actor, "changes", municipality)  # type: ignore[no-any-return]
+    return _checklist_read(actor, "changes", municipality)
