@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
@@ -95,9 +97,8 @@ def users(sessions: int) -> list[LoadUser]:
     """One user per session: about a tenth admins, a quarter directors, the rest coordinators
     of three municipalities (at least three each when there are enough sessions)."""
     admins = max(1, sessions // 10)
-    directors = max(1, sessions // 4) if sessions > 2 else 1
-    coordinators = max(1, sessions - admins - directors)
-    directors = sessions - admins - coordinators
+    directors = max(1, sessions // 4) if sessions >= 3 else 0
+    coordinators = max(0, sessions - admins - directors)
     places = ("167", "426", "422")  # Joensuu, Liperi, Lieksa
     people = [
         LoadUser(f"admin{i}@load.example", f"Kuorma Pääkäyttäjä {i}", "admin")
@@ -136,12 +137,8 @@ def add_users(url: str, people: list[LoadUser]) -> None:
     for person in people:
         places = [arg for code in person.municipalities for arg in ("--municipality", code)]
         args = ["user", "add", person.email, "--role", person.role, "--name", person.name]
-        with io.StringIO() as out:
-            sys_stdout, sys.stdout = sys.stdout, out
-            try:
-                code = cli.main([*args, *places, "--database-url", url])
-            finally:
-                sys.stdout = sys_stdout
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main([*args, *places, "--database-url", url])
         if code != 0:
             raise RuntimeError(f"polku user add {person.email}: exit {code}")
 
@@ -436,7 +433,7 @@ class Actor:
     async def _filter(self, session: Session, code: str | None) -> Drawn:
         name = self.names[code] if code else ""
         session.set_widget(MUNICIPALITY_KEY, name or self.names[""])
-        query = f"kunta={urllib.request.quote(name)}" if name else ""
+        query = f"kunta={urllib.parse.quote(name)}" if name else ""
         return await self._run("filter", session, query=query)
 
     async def _step(self, session: Session) -> None:
@@ -646,6 +643,7 @@ def measure(
         "coordinators_per_municipality": dict(
             Counter(p.municipalities[0] for p in people if p.role == "coordinator")
         ),
+        "duration_s": seconds,  # actions start until then; the last one finishes later
         "seconds": round(elapsed, 1),
         "think_s": think,
         "requests": len(every),

@@ -147,10 +147,12 @@ def load_markdown(result: dict[str, Any]) -> str:
         f"Measured {result['generated_at'][:10]} on {result['machine']['cpus']} CPUs, "
         f"{result['backend']}, scale {result['scale']:g} ({_n(result['clients'])} clients): "
         f"{result['sessions']} sessions ({roles}; coordinators {places} per municipality) on "
-        f"one `streamlit run` process for {result['seconds']:.0f} s, {result['think_s']:g} s "
-        f"between actions on average. Load average {load_avg['before'][0]:.1f} before, "
-        f"{load_avg['after'][0]:.1f} after (1 min); the driver used "
-        f"{result['driver_cpu_s']:.0f} s of CPU.",
+        f"one `streamlit run` process, starting actions for {result['duration_s']:.0f} s (the "
+        f"last one finished at {result['seconds']:.0f} s), {result['think_s']:g} s between "
+        f"actions on average. The app process used {result['app_cpu_s']:.0f} CPU-seconds "
+        f"({result['app_cpu_s'] / result['seconds']:.0%} of one core), the driver "
+        f"{result['driver_cpu_s']:.0f}. Load average of the machine {load_avg['before'][0]:.1f} "
+        f"before, {load_avg['after'][0]:.1f} after (1 min).",
         "",
         "| Requests | Errors | Lost writes | Duplicated writes | Saves: saved / refused as "
         "stale | Drawn page p50 | p95 |",
@@ -166,6 +168,11 @@ def load_markdown(result: dict[str, Any]) -> str:
         f"| {kind} | {_n(result['requests_by_kind'][kind])} | {_s(t['p50_s'])} s | "
         f"{_s(t['p95_s'])} s |"
         for kind, t in result["by_kind"].items()
+    ]
+    lines += ["", "| Page | Requests | p50 | p95 |", "|---|---|---|---|"]
+    lines += [
+        f"| {page} | {_n(t['requests'])} | {_s(t['p50_s'])} s | {_s(t['p95_s'])} s |"
+        for page, t in result["by_page"].items()
     ]
     return "\n".join(lines)
 

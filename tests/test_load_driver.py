@@ -47,8 +47,8 @@ def test_three_sessions_save_and_switch_pages_without_errors(
 
 def test_the_write_check_finds_lost_duplicated_and_unreported_writes(db_url: str) -> None:
     _polku("init", "--sample", "--scale", "0.01", url=db_url)
-    person = load.users(1)[0]
-    load.add_users(db_url, [load.LoadUser("k@load.example", "K", "coordinator", ("167",))])
+    person = load.LoadUser("k@load.example", "K", "coordinator", ("167",))
+    load.add_users(db_url, [person])
     engine = create_engine(db_url)
     with Session(engine) as session:
         actor = load_actor(session, "k@load.example")
