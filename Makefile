@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(PYTHON) -m uv
 PORT ?= 8501
 
-.PHONY: help run test lint typecheck pytest venv system-deps db bench clean
+.PHONY: help run test lint typecheck pytest venv system-deps db bench load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ test: lint typecheck pytest ## everything CI runs
 
 bench: venv system-deps ## performance at ten times the project's size (~10 min; not part of test)
 	$(UV) run python -m benchmarks.run; status=$$?; \
+	  $(UV) run python -m benchmarks.report --write && exit $$status
+
+load: venv system-deps ## 25 sessions on one app process at scale 10 on PostgreSQL for 60 s (~5 min)
+	$(UV) run python -m benchmarks.load; status=$$?; \
 	  $(UV) run python -m benchmarks.report --write && exit $$status
 
 clean: ## remove the virtual environment and caches (keeps data/)
