@@ -253,8 +253,6 @@ def _finish(chart: Any, title: str, lang: str) -> Any:
     locale = _LOCALES.get(lang, _LOCALES["fi"])
     # Set on the builder's own new chart: each .properties()/.configure_*() deep-copies it
     chart.title = title
-    # Vega's accessible name of the chart (its SVG's aria-label) and the downloads' description
-    chart.description = title
     chart.width = "container"
     chart.config = alt.Config(
         locale=locale,
