@@ -142,7 +142,11 @@ def phase_heatmap(
     # The legend's percentages in the viewer's number format: 50 % in Finnish
     locale = _LOCALES.get(lang, _LOCALES["fi"])
     percent = "\u00a0%" if i18n.language(lang) == "fi" else "%"
-    return chart.configure(locale={**locale, "number": {**locale["number"], "percent": percent}})
+    return chart.configure(
+        aria=False,  # as the dashboard charts (see _finish)
+        mark=alt.MarkConfig(aria=False),
+        locale={**locale, "number": {**locale["number"], "percent": percent}},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,6 +259,10 @@ def _finish(chart: Any, title: str, lang: str) -> Any:
     chart.title = title
     chart.width = "container"
     chart.config = alt.Config(
+        # No ARIA per mark: screen readers get the chart's name (st.vega_lite_chart's alt)
+        # and its data table, not one unnamed or raw-column-named node per bar (WCAG 1.1.1)
+        aria=False,
+        mark=alt.MarkConfig(aria=False),
         locale=locale,
         range=alt.RangeConfig(category=OKABE_ITO),
         title=alt.TitleConfig(anchor="start", fontSize=15),

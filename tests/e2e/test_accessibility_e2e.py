@@ -230,7 +230,9 @@ def test_the_sign_in_page_and_the_public_statement_pass_axe(
         check(page, f"sign-in {language}", findings)
         page.get_by_role("link", name=i18n.t("a11y.sign_in_link", language)).click()
         wait_for_app(page)
-        heading = page.get_by_role("heading", name=i18n.t("page.accessibility", language))
+        heading = page.get_by_role(
+            "heading", name=i18n.t("page.accessibility", language), exact=True
+        )
         expect(heading).to_be_visible()
         expect(page.get_by_text(i18n.t("a11y.status.title", language))).to_be_visible()
         check(page, f"statement {language}", findings)
