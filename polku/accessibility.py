@@ -70,9 +70,12 @@ KNOWN_EXCEPTIONS: tuple[KnownException, ...] = (
         criterion="3.1.2",
         why='Streamlit names some of its controls in English whatever the page language: "Help '
         'for …" on help icons, "Choose date", "Clear value", "Skip to main content", "Upload", '
-        '"Select all", "Show password text". They take no label argument.',
-        workaround="Every label Streamlit takes (widget labels, help texts, placeholders, date "
-        "formats) is in the user's language; the English names are listed here.",
+        '"Select all", "Collapse sidebar", "Download as CSV", the parts of a date field '
+        '("day", "month", "year"), and "Choose an option" as the placeholder of drop-down '
+        "lists that always hold a value. They take no label argument.",
+        workaround="Every label Streamlit takes (widget labels, help texts, placeholders of "
+        "the sidebar's and the forms' drop-down lists, date formats) is in the user's "
+        "language; the English names are listed here.",
         issue=STREAMLIT_ISSUE,
         present=(
             '[data-testid="stSkipToContent"]',

@@ -121,6 +121,7 @@ def _demo_actor(engine: Engine) -> Actor:
             format_func=lambda e: labels.get(e, e),
             key=DEMO_USER_KEY,
             help=t("auth.demo.user.help"),
+            placeholder=t("forms.choose"),  # else Streamlit's English "Choose an option"
         )
     with Session(engine) as session:
         actor = load_actor(session, email or emails[default])

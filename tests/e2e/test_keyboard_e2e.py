@@ -107,7 +107,14 @@ def sign_in_by_keyboard(page: Page, app: AppServer, provider: Provider) -> None:
 def go_to(page: Page, link: str, heading: str) -> None:
     """A page from the sidebar's navigation: Tab to its link, Enter."""
     nav = page.get_by_test_id("stSidebarNav")
-    press(page, nav.get_by_role("link", name=link, exact=True), f"sidebar link {link}")
+    target = nav.get_by_role("link", name=link, exact=True)
+    tab_to(page, target, f"sidebar link {link}")
+    # The focus ring Polku adds (polku.ui.page.FOCUS_CSS) shows where the focus is: WCAG 2.4.7
+    ring = target.evaluate(
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
+    assert ring == ["solid", "3px"], ring
+    page.keyboard.press("Enter")
     wait_for_app(page)
     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
 
