@@ -16,6 +16,11 @@ venv: ## virtual environment with the locked dependencies (.venv)
 	@$(UV) --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install -q "uv==$(UV_VERSION)"
 	$(UV) sync --frozen
 
+node_modules: package.json package-lock.json ## test tools from npm (axe-core), as locked
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (apt-get install npm); the accessibility test needs axe-core from npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
 system-deps: ## Debian packages the tests need (PostgreSQL server)
 	bash scripts/install-system-deps
 
@@ -33,7 +38,7 @@ lint: venv ## ruff lint and format check, import layers (import-linter)
 typecheck: venv ## mypy over polku/, models.py, app_pages/ and streamlit_app.py
 	$(UV) run mypy
 
-pytest: venv system-deps ## the test suite, on SQLite and a PostgreSQL server it starts
+pytest: venv system-deps node_modules ## the test suite, on SQLite and a PostgreSQL server it starts
 	$(UV) run pytest
 
 test: lint typecheck pytest ## everything CI runs
@@ -47,4 +52,4 @@ load: venv system-deps ## 25 sessions on one app process at scale 10 on PostgreS
 	  $(UV) run python -m benchmarks.report --write && exit $$status
 
 clean: ## remove the virtual environment and caches (keeps data/)
-	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -28,6 +28,7 @@ st.set_page_config(page_title="Polku", page_icon=":material/route:", layout="wid
 picker_area = st.sidebar.container()
 with st.sidebar:
     sidebar.language_switch()
+page.accessibility_style()
 
 try:
     engine = resources.engine()
@@ -126,6 +127,13 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
     "nav.admin": [
         ("app_pages/project.py", "page.project", ":material/flag:", "hanke", EVERYONE),
         ("app_pages/users.py", "page.users", ":material/manage_accounts:", "kayttajat", {ADMIN}),
+        (
+            "app_pages/accessibility.py",
+            "page.accessibility",
+            ":material/accessibility:",
+            "saavutettavuus",
+            EVERYONE,
+        ),
     ],
 }
 
@@ -147,6 +155,8 @@ navigation = st.navigation(
         if any(actor.role in roles for *_, roles in pages)
     }
 )
+
+page.document_title(navigation.title)
 
 names = municipality_names()
 with picker_area:

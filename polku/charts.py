@@ -142,22 +142,27 @@ def phase_heatmap(
     # The legend's percentages in the viewer's number format: 50 % in Finnish
     locale = _LOCALES.get(lang, _LOCALES["fi"])
     percent = "\u00a0%" if i18n.language(lang) == "fi" else "%"
-    return chart.configure(locale={**locale, "number": {**locale["number"], "percent": percent}})
+    return chart.configure(
+        aria=False,  # as the dashboard charts (see _finish)
+        mark=alt.MarkConfig(aria=False),
+        locale={**locale, "number": {**locale["number"], "percent": percent}},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Dashboard charts. Each takes an aggregated frame from polku/metrics.py (already suppressed
 # for the viewer where it counts people) and the language; titles say what the chart shows.
 
-# Okabe & Ito: distinguishable with every common colour-vision deficiency
+# Okabe & Ito: distinguishable with every common colour-vision deficiency; orange, sky blue
+# and yellow darkened to 3:1 against the white background (WCAG 1.4.11)
 OKABE_ITO = [
     "#0072B2",
-    "#E69F00",
+    "#C17A00",
     "#009E73",
     "#CC79A7",
-    "#56B4E9",
+    "#3B8DC2",
     "#D55E00",
-    "#F0E442",
+    "#8A7D00",
     "#000000",
 ]
 # Vega's number and time locales, so axes and tooltips read 1 234,5 and 29.11.2026 in Finnish
@@ -225,6 +230,17 @@ def _meaning_scale(labels: dict[str, str], meanings: list[str]) -> alt.Scale:
     )
 
 
+def chart_description(title: str, table: pd.DataFrame, lang: str) -> str:
+    """What a screen reader says for a chart: its title, and where its data is as a table."""
+    return i18n.t(
+        "chart.description",
+        lang,
+        title=title,
+        rows=i18n.fmt_int(len(table), lang),
+        columns=", ".join(str(c) for c in table.columns),
+    )
+
+
 def for_print(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The chart's spec for a PNG / SVG download: print width, the whole title."""
     spec = chart.to_dict()
@@ -243,6 +259,10 @@ def _finish(chart: Any, title: str, lang: str) -> Any:
     chart.title = title
     chart.width = "container"
     chart.config = alt.Config(
+        # No ARIA per mark: screen readers get the chart's name (st.vega_lite_chart's alt)
+        # and its data table, not one unnamed or raw-column-named node per bar (WCAG 1.1.1)
+        aria=False,
+        mark=alt.MarkConfig(aria=False),
         locale=locale,
         range=alt.RangeConfig(category=OKABE_ITO),
         title=alt.TitleConfig(anchor="start", fontSize=15),

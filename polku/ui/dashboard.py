@@ -256,7 +256,11 @@ def show_chart(
 
     `data` is what the viewer may see, as text in the viewer's formats (suppressed counts as
     "< 5"); it is also the CSV (Finnish: `;` and decimal comma; English: `,`)."""
-    st.vega_lite_chart(spec=_chart_spec(build.__name__, frame, options), width="stretch")
+    st.vega_lite_chart(
+        spec=_chart_spec(build.__name__, frame, options),
+        width="stretch",
+        alt=charts.chart_description(str(options.get("title", name)), data, lang()),
+    )
     with st.expander(t("chart.show_data")):
         st.dataframe(data, hide_index=True, width="stretch")
     columns = st.columns([1, 1, 1, 5])
