@@ -32,9 +32,7 @@ def file_name(municipality: str | None, as_of: date) -> str:
     return f"tilannekatsaus_{municipality or 'alue'}_{as_of.isoformat()}.pdf"
 
 
-def board_pack(
-    db: Engine, actor: Actor, municipality: str | None, as_of: date, lang: str
-) -> bytes:
+def board_pack(db: Engine, actor: Actor, municipality: str | None, as_of: date, lang: str) -> bytes:
     """The board pack of `municipality` (None: the whole region) on `as_of`, as the actor
     may see it, as a PDF."""
     return documents.compile_template(TEMPLATE, pack_data(db, actor, municipality, as_of, lang))
@@ -131,12 +129,16 @@ def _kpi_table(kpis: pd.DataFrame, actor: Actor, lang: str) -> dict[str, Any]:
         kind = str(row["kind"])
         actual = str(row["actual_label"])
         if kind == "rate" and not row["hidden"]:
-            actual += " (" + i18n.t(
-                "kpi.rate_parts",
-                lang,
-                numerator=i18n.fmt_int(int(row["numerator"]), lang),
-                denominator=i18n.fmt_int(int(row["denominator"]), lang),
-            ) + ")"
+            actual += (
+                " ("
+                + i18n.t(
+                    "kpi.rate_parts",
+                    lang,
+                    numerator=i18n.fmt_int(int(row["numerator"]), lang),
+                    denominator=i18n.fmt_int(int(row["denominator"]), lang),
+                )
+                + ")"
+            )
         share = row["share_of_target"]
         rows.append(
             [
@@ -287,9 +289,7 @@ def _charts(
     return found
 
 
-def _phases(
-    db: Engine, actor: Actor, municipality: str | None, lang: str
-) -> dict[str, Any]:
+def _phases(db: Engine, actor: Actor, municipality: str | None, lang: str) -> dict[str, Any]:
     """The overview's progress per phase with each phase's state: a municipality's gates
     (complete, current, upcoming); in the region the region's own checklist's gates and, for
     the phases run per municipality, in how many municipalities the phase is complete."""
@@ -319,9 +319,7 @@ def _phases(
             present.done_label(int(shown["done"]), int(shown["total"]), lang),
             state.get((str(code["work_package"]), str(code["phase"])), ""),
         ]
-        for shown, code in zip(
-            table.to_dict("records"), progress.to_dict("records"), strict=True
-        )
+        for shown, code in zip(table.to_dict("records"), progress.to_dict("records"), strict=True)
     ]
     header = [
         i18n.t("overview.progress.work_package", lang),

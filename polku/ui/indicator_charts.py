@@ -15,6 +15,7 @@ from polku.ui import dashboard, tables
 from polku.ui.dashboard import show_chart
 from polku.ui.state import lang, t
 
+
 def labels() -> dict[str, str]:
     """The charts' axis and legend titles in the session's language."""
     return charts.dashboard_labels(lang())
