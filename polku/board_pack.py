@@ -154,34 +154,12 @@ def _kpi_table(kpis: pd.DataFrame, actor: Actor, lang: str) -> dict[str, Any]:
     return _table([i18n.t(f"board.kpi.{k}", lang) for k in keys], rows, "lrrrrl")
 
 
-def window_label(window: str, day: date, period: str | None, lang: str) -> str:
-    """A change column's heading: the month's or the payment period's window."""
-    return i18n.t(
-        f"overview.changes.{window}", lang, day=i18n.fmt_date(day, lang), period=period or ""
-    )
-
-
-def change_table(
-    db: Engine, actor: Actor, municipality: str | None, as_of: date, lang: str
-) -> tuple[list[str], list[list[str]]]:
-    """What changed since the previous month and payment period, as the viewer may see it:
-    the headings and the rows (the overview page and the board pack)."""
-    windows = metrics.change_windows(db, as_of)
-    frame = metrics.changes_since(db, actor, municipality, [d for _, d, _ in windows], as_of)
-    shown = present.changes(frame, actor, lang)
-    header = [i18n.t("overview.changes.change", lang)]
-    header += [window_label(w, d, p, lang) for w, d, p in windows]
-    rows = [
-        [str(r["name"]), *(str(r[d.isoformat()]) for _, d, _ in windows)]
-        for r in shown.to_dict("records")
-    ]
-    return header, rows
-
-
 def _changes(
     db: Engine, actor: Actor, municipality: str | None, as_of: date, lang: str
 ) -> dict[str, Any]:
-    header, rows = change_table(db, actor, municipality, as_of, lang)
+    windows = metrics.change_windows(db, as_of)
+    frame = metrics.changes_since(db, actor, municipality, [d for _, d, _ in windows], as_of)
+    header, rows = present.change_table(windows, frame, actor, lang)
     return _table(header, rows, "l" + "r" * (len(header) - 1))
 
 
@@ -311,6 +289,10 @@ def _phases(db: Engine, actor: Actor, municipality: str | None, lang: str) -> di
                 done=i18n.fmt_int(int(group["complete"].sum()), lang),
                 total=i18n.fmt_int(len(group), lang),
             )
+    # A work package's name once, on its first phase
+    packages = [str(p) for p in table["work_package"]]
+    table["work_package"] = [p if i == 0 or packages[i - 1] != p else "" for i, p in
+                             enumerate(packages)]  # fmt: skip
     rows = [
         [
             str(shown["work_package"]),

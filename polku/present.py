@@ -9,6 +9,7 @@ a count of something else). Phase progress has one rounding rule: `done_percent`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -199,6 +200,26 @@ def changes(frame: pd.DataFrame, actor: Actor | None, lang: str) -> pd.DataFrame
             row[since.isoformat()] = text
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def change_table(
+    windows: Sequence[tuple[str, date, str | None]],
+    frame: pd.DataFrame,
+    actor: Actor | None,
+    lang: str,
+) -> tuple[list[str], list[list[str]]]:
+    """What changed (metrics.change_windows and changes_since) as the overview and the board
+    pack show it: the headings (the change, then each window) and a row of text per change."""
+    shown = changes(frame, actor, lang)
+    header = [i18n.t("overview.changes.change", lang)] + [
+        i18n.t(f"overview.changes.{w}", lang, day=i18n.fmt_date(d, lang), period=p or "")
+        for w, d, p in windows
+    ]
+    rows = [
+        [str(r["name"]), *(str(r[d.isoformat()]) for _, d, _ in windows)]
+        for r in shown.to_dict("records")
+    ]
+    return header, rows
 
 
 def status_months(
