@@ -10,7 +10,7 @@
     python -m polku digest [--dry-run] [--to EMAIL] [--as-of YYYY-MM-DD]
     python -m polku report followup --period CODE --out FILE.xlsx|FILE.pdf [--lang fi|en]
     python -m polku report final --out FILE.xlsx|FILE.pdf [--lang fi|en]
-    python -m polku report board [--municipality CODE|all] [--as-of YYYY-MM-DD] [--lang en] --out FILE.pdf
+    python -m polku report board [--municipality CODE|all] [--as-of DAY] [--lang en] --out FILE.pdf
     python -m polku backup FILE | restore FILE
     python -m polku retention --before YYYY-MM-DD [--dry-run] [--force]
 
