@@ -709,8 +709,10 @@ def changes_since(
         .join(_client, c.id == first.c.client_id)
         .where(in_scope)
     )
-    partners = select(*[_count_if(partnership_in_force(d)) for d in days]).where(
-        _where_municipality(e.municipality_code, municipality)
+    partners = (
+        select(*[_count_if(partnership_in_force(d)) for d in days])
+        .select_from(_employer)  # the region's has no column of its own to name the table
+        .where(_where_municipality(e.municipality_code, municipality))
     )
     granted = g.decision == "granted"
     grants = (

@@ -93,7 +93,7 @@ def test_the_pack_states_the_pages_numbers(today_sample: str, municipality: str 
                 *(
                     []
                     if kind == "count"
-                    else [f"({row['numerator']} / {row['denominator']} päättäneestä)"]
+                    else [f"({int(row['numerator'])} / {int(row['denominator'])} päättäneestä)"]
                 ),
                 present.number_label(row["target"], kind, "fi"),
                 present.number_label(row["expected"], kind, "fi"),
@@ -126,8 +126,8 @@ def test_the_pack_states_the_pages_numbers(today_sample: str, municipality: str 
     for change in metrics.CHANGES:
         if change == "euros_granted":
             continue
-        one = changes[changes["change"] == change].sort_values("since")
-        expected = [signed(d) for d in one["difference"]]
+        one = changes[changes["change"] == change].set_index("since")["difference"]
+        expected = [signed(one[day]) for day in days]  # the columns: month, then period
         name = i18n.t(f"overview.changes.{change}", "fi")
         assert [flat(c) for c in expected] in cells(text, name, 2), change
 
