@@ -11,6 +11,7 @@ JSON data (nothing becomes markup). Each section reads once: no per-client loops
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -115,7 +116,7 @@ def pack_data(
 # Sections
 
 
-def _status(row: dict[str, Any], lang: str) -> str:
+def _status(row: Mapping[Any, Any], lang: str) -> str:
     """Ahead or behind, in words with an arrow (not colour alone); none for a hidden value."""
     if row["hidden"]:
         return privacy.hidden_label(lang)
@@ -170,7 +171,7 @@ def _comparison_table(
     mine = present.kpi_values(kpis, actor, lang).to_dict("records")
     whole = {r["indicator"]: r for r in present.kpi_values(region, actor, lang).to_dict("records")}
 
-    def share(row: dict[str, Any]) -> str:
+    def share(row: Mapping[Any, Any]) -> str:
         value = row["share_of_target"]
         hidden = row["hidden"] or value is None
         return "–" if hidden else i18n.fmt_percent(float(value), 0, lang)
@@ -225,7 +226,7 @@ def _charts(
         title = i18n.t(
             "chart.trajectory.title", lang, indicator=i18n.localized_name(row, lang), scope=scope
         )
-        chart = charts.indicator_trajectory(
+        chart: alt.TopLevelMixin = charts.indicator_trajectory(
             shown[["month_end", "actual", "actual_label", "expected"]],
             title=title, kind=kind, today=as_of, labels=labels, lang=lang,
         )  # fmt: skip
@@ -415,7 +416,7 @@ def _definitions(db: Engine, kpis: pd.DataFrame, lang: str) -> list[dict[str, st
     for row in kpis.to_dict("records"):
         code, name = str(row["indicator"]), i18n.localized_name(row, lang)
         key = f"board.define.{code}"
-        if key in i18n.CATALOGS[lang]:
+        if key in i18n.CATALOGS[i18n.language(lang)]:
             text = i18n.t(key, lang)
         else:  # an indicator named like an outcome type (another project file's)
             kind = outcome_types.get(code, code)
