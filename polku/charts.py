@@ -218,6 +218,20 @@ PRINT_WIDTH = 1000
 PNG_SCALE = 2
 
 
+_LABEL_KEYS = (
+    "actual expected target today month clients status target_group stage municipality "
+    "employers partnerships bonus_employers euros_granted"
+).split()
+
+
+def dashboard_labels(lang: str) -> dict[str, str]:
+    """The dashboard charts' axis and legend titles in the language (the page's and the board
+    pack's)."""
+    return {key: i18n.t(f"chart.{key}", lang) for key in _LABEL_KEYS} | {
+        "month_end": i18n.t("chart.month", lang)
+    }
+
+
 def month_label(day: date, lang: str) -> str:
     """A month as the axes show it: 3/2026 (fi), Mar 2026 (en)."""
     return i18n.fmt_month(pd.Timestamp(day).date(), lang)
@@ -241,9 +255,11 @@ def chart_description(title: str, table: pd.DataFrame, lang: str) -> str:
     )
 
 
-def for_print(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart's spec for a PNG / SVG download: print width, the whole title."""
-    spec = chart.to_dict()
+def for_print(chart: alt.TopLevelMixin, *, validate: bool = True) -> dict[str, Any]:
+    """The chart's spec for a PNG / SVG download: print width, the whole title. Without
+    `validate` Altair's schema check (most of the cost) is skipped: the builders' specs are
+    validated by tests/test_charts.py."""
+    spec = chart.to_dict(validate=validate)
     spec["width"] = PRINT_WIDTH
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     title = spec.get("title")

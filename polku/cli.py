@@ -10,6 +10,7 @@
     python -m polku digest [--dry-run] [--to EMAIL] [--as-of YYYY-MM-DD]
     python -m polku report followup --period CODE --out FILE.xlsx|FILE.pdf [--lang fi|en]
     python -m polku report final --out FILE.xlsx|FILE.pdf [--lang fi|en]
+    python -m polku report board [--municipality CODE|all] [--as-of DAY] [--lang en] --out FILE.pdf
     python -m polku backup FILE | restore FILE
     python -m polku retention --before YYYY-MM-DD [--dry-run] [--force]
 
@@ -180,6 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
             help="the document's language (default: POLKU_LANGUAGE, else fi)",
         )
         command.set_defaults(handler=cmd_report)
+    board = report_sub.add_parser(
+        "board", parents=[common], help="the board pack of a municipality or the region (PDF)"
+    )
+    board.add_argument(
+        "--municipality", metavar="CODE", help="a municipality code; omitted or 'all': the region"
+    )
+    board.add_argument("--as-of", type=_iso_date, default=None, help="YYYY-MM-DD; default: today")
+    board.add_argument("--out", required=True, type=Path, help="FILE.pdf")
+    board.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="the document's language (default: POLKU_LANGUAGE, else fi)",
+    )
+    board.set_defaults(handler=cmd_board)
     add_reliability_commands(sub, common)
     return parser
 
@@ -417,6 +433,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     figures = stated.figures
     write = report_documents.pdf if suffix == "pdf" else report_documents.workbook
     content = write(figures, context, lang)
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        print(f"polku: {args.out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(args.out)
+    return 0
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    """The board pack as the system user (an admin: no small-count suppression); a director's
+    pack comes from the overview page, as the director sees it."""
+    lang = args.lang or i18n.language(get_settings().language)
+    engine = _engine(args)
+    code = None if args.municipality in (None, "all") else args.municipality
+    if code is not None and code not in set(metrics.municipalities(engine)["code"]):
+        message = i18n.t("users.error.municipality", lang, value=code)
+        print(f"polku: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    from polku import board_pack
+
+    content = board_pack.board_pack(engine, users.SYSTEM, code, args.as_of or metrics.today(), lang)
     try:
         args.out.write_bytes(content)
     except OSError as exc:

@@ -20,7 +20,7 @@ from streamlit.elements.vega_charts import (
     _convert_altair_to_vega_lite_spec as _altair_to_spec,  # st.altair_chart's own conversion
 )
 
-from polku import charts, i18n, metrics, present
+from polku import board_pack, charts, i18n, metrics, present
 from polku.access import Actor, Permission, check
 from polku.ui.data import TTL
 from polku.ui.resources import database_url, engine_for
@@ -141,6 +141,24 @@ def comparison(actor: Actor, as_of: date, target_group: str | None) -> pd.DataFr
     return _comparison(database_url(), as_of, target_group, actor)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _changes(
+    url: str, municipality: str | None, as_of: date, _actor: Actor
+) -> tuple[list[tuple[str, date, str | None]], pd.DataFrame]:
+    engine = engine_for(url)
+    windows = metrics.change_windows(engine, as_of)
+    days = [day for _, day, _ in windows]
+    return windows, metrics.changes_since(engine, _actor, municipality, days, as_of)
+
+
+def changes(
+    actor: Actor, municipality: str | None, as_of: date
+) -> tuple[list[tuple[str, date, str | None]], pd.DataFrame]:
+    """metrics.change_windows and changes_since, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _changes(database_url(), municipality, as_of, actor)
+
+
 @st.cache_data(ttl=300, show_spinner=False)
 def _code_list(url: str, table: str) -> pd.DataFrame:
     return metrics.code_list(engine_for(url), table)
@@ -203,6 +221,35 @@ def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
                     )
                 else:
                     st.progress(min(float(share or 0), 1.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed, and the board pack
+
+
+def changes_section(actor: Actor, municipality: str | None, as_of: date) -> None:
+    """What changed since the previous month and payment period, as the viewer may see it
+    (the same table as the board pack's)."""
+    st.subheader(t("overview.changes"))
+    st.caption(t("overview.changes.caption"))
+    windows, frame = changes(actor, municipality, as_of)
+    header, rows = present.change_table(windows, frame, actor, lang())
+    st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, height="content")
+
+
+def board_pack_button(actor: Actor, municipality: str | None, as_of: date) -> None:
+    """One button: the board pack of this view as a PDF, made only when clicked."""
+    language, db = lang(), engine_for(database_url())
+    st.download_button(
+        t("overview.board_pack"),
+        data=lambda: board_pack.board_pack(db, actor, municipality, as_of, language),
+        file_name=board_pack.file_name(municipality, as_of),
+        mime="application/pdf",
+        key="board_pack",
+        icon=":material/picture_as_pdf:",
+        help=t("overview.board_pack.help"),
+        on_click="ignore",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
