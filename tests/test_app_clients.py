@@ -188,3 +188,26 @@ def test_the_client_list_shows_finnish_dates_and_no_none(joensuu: str) -> None:
     assert row["entry_date"] == i18n.fmt_date(metrics.today() - timedelta(days=60), "fi")
     assert row["exit_date"] == ""  # still in: an empty cell, not "None"
     assert not listing.isna().any().any()
+
+
+def test_the_pickers_are_read_once_and_again_after_a_save(joensuu: str) -> None:
+    """A rerun reads no client rows (the pickers' lists are cached); a save shows its change
+    at once (the caches are cleared)."""
+    at = _open()
+    _pick_tab(at, "status")
+    assert at.selectbox(key="status_client_code_0").options == ["T-1"]
+    engine = db.make_engine(joensuu)
+    with Session(engine) as s:  # another session adds a client: this one's rerun reads nothing
+        s.add(Client(code="T-2", municipality_code="167", birth_year=1991,
+                     entry_date=metrics.today() - timedelta(days=1)))  # fmt: skip
+        s.commit()
+    engine.dispose()
+    at.run()
+    assert at.selectbox(key="status_client_code_0").options == ["T-1"]
+    at.selectbox(key="status_client_code_0").select("T-1")
+    at.selectbox(key="status_status_0").select("career_coaching")
+    at.date_input(key="status_start_date_0").set_value(metrics.today() - timedelta(days=5))
+    at.button(key=f"FormSubmitter:status_form_0-{_fi('forms.save')}").click().run()
+    assert not at.exception and len(at.success) == 1
+    # The newest first, both now listed
+    assert at.selectbox(key="status_client_code_1").options == ["T-2", "T-1"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from polku import charts, checklists, i18n, present
 from polku.access import Permission
+from polku.ui import data
 from polku.ui.checklist_editor import Place
 from polku.ui.state import t
 
@@ -77,7 +78,7 @@ def history_section(place: Place, items: pd.DataFrame, phases: pd.DataFrame) -> 
     }
     if place.code is not None:
         st.subheader(t("checklists.history.recent"))
-        recent = checklists.recent_changes(place.engine, place.viewer, place.code)
+        recent = data.checklist_changes(place.viewer, place.code)
         history_table(place, recent, True, names_of)
     st.subheader(t("checklists.history.item"))
     labels = {
@@ -99,7 +100,7 @@ def history_section(place: Place, items: pd.DataFrame, phases: pd.DataFrame) -> 
 
 def matrix_section(place: Place) -> None:
     st.header(t("checklists.region.matrix"))
-    matrix = checklists.region_matrix(place.engine, place.viewer)
+    matrix = data.checklist_matrix(place.viewer)
     st.caption(t("checklists.region.matrix.caption"))
     st.altair_chart(
         charts.phase_heatmap(matrix, place.language),
@@ -118,7 +119,7 @@ def matrix_section(place: Place) -> None:
 def deadlines_section(place: Place) -> None:
     st.header(t("checklists.region.deadlines"))
     st.caption(t("checklists.region.deadlines.caption", days=checklists.UPCOMING_DAYS))
-    due = checklists.deadlines(place.engine, place.viewer, place.today)
+    due = data.checklist_deadlines(place.viewer, place.today)
     if due.empty:
         st.info(t("checklists.region.deadlines.empty"), icon=":material/event_available:")
         return

@@ -7,12 +7,13 @@ most that old; code that writes calls `clear()` so its own change shows at once.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from polku import metrics
-from polku.access import Actor, Permission, check
+from polku import checklists, forms, metrics, work_queue
+from polku.access import Actor, Permission, check, row_scope
 from polku.ui.resources import database_url, engine_for
 
 # Seconds an aggregate may be reused; writes clear the cache sooner
@@ -95,3 +96,113 @@ def budget() -> pd.DataFrame:
 
 def staff() -> pd.DataFrame:
     return _definition(database_url(), "staff")
+
+
+# Client rows for the pickers and the list of Asiakkaat: keyed by the scope the actor may read
+# (checked on every call, before the cache), so a rerun reads nothing however many clients
+
+
+def _scope(actor: Actor) -> tuple[str, ...] | None:
+    scope = row_scope(actor, Permission.READ_ROWS)  # refuses a director here
+    return None if scope is None else tuple(sorted(scope))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _clients(
+    url: str,
+    scope: tuple[str, ...] | None,
+    municipality: str | None,
+    search: str,
+    active: bool,
+    limit: int,
+    _actor: Actor,
+) -> pd.DataFrame:
+    engine = engine_for(url)
+    return forms.clients(
+        engine, _actor, municipality, search=search, active=active, limit=limit
+    ).assign(count=forms.client_count(engine, _actor, municipality, search=search))
+
+
+def clients(
+    actor: Actor, municipality: str | None, *, search: str = "", active: bool = False, limit: int
+) -> tuple[pd.DataFrame, int]:
+    """polku.forms.clients (the newest `limit`) and how many match without the limit."""
+    scope = _scope(actor)
+    found = _clients(database_url(), scope, municipality, search.strip(), active, limit, actor)
+    total = int(found["count"].iloc[0]) if len(found) else 0
+    return found.drop(columns="count"), total
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _employers(url: str, _actor: Actor) -> dict[str, str]:
+    found = forms.employers(engine_for(url), _actor)
+    return {
+        (business_id or name): f"{name} ({business_id})" if business_id else name
+        for business_id, name in zip(found["business_id"], found["name"], strict=True)
+    }
+
+
+def employers(actor: Actor) -> dict[str, str]:
+    """The employers' pickers: business ID (or the name of one without) -> "name (ID)", by
+    name (employers are not client data: the same for every reader of rows)."""
+    _scope(actor)
+    return _employers(database_url(), actor)
+
+
+# The checklists (items, not people): the same for every viewer of the same role and
+# municipalities; a save clears them, another session's save shows within TTL and its
+# version conflict is caught when this one saves
+
+
+def _who(actor: Actor) -> tuple[str, tuple[str, ...]]:
+    return actor.role, tuple(sorted(actor.municipalities or ()))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _checklist_part(
+    url: str, part: str, who: tuple, municipality: str | None, today: date | None, _actor: Actor
+) -> Any:
+    engine = engine_for(url)
+    if part == "checklist":
+        return checklists.read_checklist(engine, _actor, municipality)
+    if part == "matrix":
+        return checklists.region_matrix(engine, _actor)
+    if part == "deadlines":
+        return checklists.deadlines(engine, _actor, today)
+    if part == "flags":
+        return work_queue.checklist_flags(
+            engine, _actor, municipality or "", today or metrics.today()
+        )
+    return checklists.recent_changes(engine, _actor, municipality or "")
+
+
+def _checklist_read(
+    actor: Actor, part: str, municipality: str | None = None, today: date | None = None
+) -> Any:
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _checklist_part(database_url(), part, _who(actor), municipality, today, actor)
+
+
+def checklist(actor: Actor, municipality: str | None) -> checklists.Checklist:
+    """polku.checklists.read_checklist."""
+    return _checklist_read(actor, "checklist", municipality)
+
+
+def checklist_matrix(actor: Actor) -> pd.DataFrame:
+    """polku.checklists.region_matrix."""
+    return _checklist_read(actor, "matrix")
+
+
+def checklist_deadlines(actor: Actor, today: date) -> pd.DataFrame:
+    """polku.checklists.deadlines."""
+    return _checklist_read(actor, "deadlines", None, today)
+
+
+def checklist_flags(actor: Actor, municipality: str, today: date) -> dict[int, int]:
+    """polku.work_queue.checklist_flags."""
+    return _checklist_read(actor, "flags", municipality, today)
+
+
+def checklist_changes(actor: Actor, municipality: str) -> pd.DataFrame:
+    """polku.checklists.recent_changes."""
+    return _checklist_read(actor, "changes", municipality)

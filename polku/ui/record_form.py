@@ -35,9 +35,10 @@ def generation(form: str) -> int:
     return int(st.session_state.get(f"asiakkaat_gen_{form}", 0))
 
 
-def key(form: str, name: str) -> str:
-    """A widget's key: a new generation empties the form after a save."""
-    return f"{form}_{name}_{generation(form)}"
+def key(form: str, name: str, gen: int | None = None) -> str:
+    """A widget's key: a new generation empties the form after a save. `gen`: the form's
+    generation read once per draw (each read of the session state costs on a big page)."""
+    return f"{form}_{name}_{generation(form) if gen is None else gen}"
 
 
 def _capital(text: str) -> str:
@@ -113,8 +114,9 @@ def _widget(
     form: str,
     options: Mapping[str, Mapping[str, str]],
     labels: Mapping[str, str],
+    widget_key: str,
 ) -> Any:
-    name, widget_key = field.name, key(form, field.name)
+    name = field.name
     label = t(labels[name]) if name in labels else field.label(lang())
     choices = options.get(name) or options.get(field.spec.choices or "")
     if choices is None and field.spec.choices in i18n.CODE_SETS:
@@ -178,23 +180,25 @@ def draw(
     options, widgets, defaults, labels = options or {}, widgets or {}, defaults or {}, labels or {}
     slots = Slots()
     values: dict[str, Any] = {}
-    with st.form(key(form, "form"), enter_to_submit=False):
+    gen = generation(form)
+    with st.form(key(form, "form", gen), enter_to_submit=False):
         for index, record in enumerate(forms.FORMS[form]):
             if index:
                 st.markdown(f"**{t(f'forms.section.{record.kind}')}**")
                 values[forms.section_key(record)] = st.checkbox(
-                    t(f"forms.section.{record.kind}.add"), key=key(form, f"with_{record.kind}")
+                    t(f"forms.section.{record.kind}.add"),
+                    key=key(form, f"with_{record.kind}", gen),
                 )
             for field in records.fields(record):
                 if field.name in slots.fields:
                     continue  # named by an earlier section already
-                widget_key = key(form, field.name)
+                widget_key = key(form, field.name, gen)
                 if field.name in widgets:
                     values[field.name] = widgets[field.name](field.label(lang()), widget_key)
                 elif field.spec.form:
                     if field.name in defaults:
                         field = replace(field, default=defaults[field.name])
-                    values[field.name] = _widget(record, field, form, options, labels)
+                    values[field.name] = _widget(record, field, form, options, labels, widget_key)
                 slots.under(field.name)
         slots.general = st.empty()
         submitted = st.form_submit_button(t(submit), type="primary")
