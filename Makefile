@@ -43,8 +43,9 @@ pytest: venv system-deps node_modules ## the test suite, on SQLite and a Postgre
 
 test: lint typecheck pytest ## everything CI runs
 
-bench: venv system-deps ## performance at ten times the project's size (~10 min; not part of test)
+bench: venv system-deps ## performance at ten times the project's size (~15 min; not part of test)
 	$(UV) run python -m benchmarks.run; status=$$?; \
+	  $(UV) run python -m benchmarks.board_pack || status=1; \
 	  $(UV) run python -m benchmarks.report --write && exit $$status
 
 load: venv system-deps ## 25 sessions on one app process at scale 10 on PostgreSQL for 60 s (~5 min)

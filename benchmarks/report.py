@@ -21,6 +21,9 @@ END = "<!-- end of benchmark figures -->"
 LOAD_RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 LOAD_START = "<!-- load figures: python -m benchmarks.report --write -->"
 LOAD_END = "<!-- end of load figures -->"
+BOARD_RESULTS = ROOT / "benchmarks" / "results" / "board_pack.json"
+BOARD_START = "<!-- board pack figures: python -m benchmarks.report --write -->"
+BOARD_END = "<!-- end of board pack figures -->"
 
 
 def _s(value: float | None) -> str:
@@ -177,6 +180,25 @@ def load_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def board_markdown(result: dict[str, Any]) -> str:
+    """The board pack's times (benchmarks/board_pack.py) as Markdown."""
+    lines = [
+        f"Measured {result['measured_on']} at scale {result['scale']:g}, load average "
+        f"{result['load_average_before']:.1f} before and {result['load_average_after']:.1f} after "
+        f"(1 min); target: the region's pack under {result['target_s']:g} s. Worst region: "
+        f"{_s(result['worst_region_s'])} s.",
+        "",
+        "| Backend | Role | Scope | First run | Median of the next | PDF size |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['backend']} | {r['role']} | {r['scope']} | {_s(r['first_s'])} s | "
+        f"{_s(r['median_s'])} s | {_n(r['bytes'] // 1024)} KB |"
+        for r in result["runs"]
+    ]
+    return "\n".join(lines)
+
+
 def _put(readme: str, markers: tuple[str, str], text: str) -> str:
     start, end = readme.index(markers[0]) + len(markers[0]), readme.index(markers[1])
     return f"{readme[:start]}\n{text}\n{readme[end:]}"
@@ -198,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     readme = _put(README.read_text(encoding="utf-8"), (START, END), text)
     if load is not None:
         readme = _put(readme, (LOAD_START, LOAD_END), load)
+    if BOARD_RESULTS.exists():  # benchmarks/board_pack.py writes it
+        board = board_markdown(json.loads(BOARD_RESULTS.read_text(encoding="utf-8")))
+        readme = _put(readme, (BOARD_START, BOARD_END), board)
     README.write_text(readme, encoding="utf-8")
     print(f"README.md: figures of {args.results.name} written")
     return 0

@@ -77,3 +77,23 @@ def test_the_readme_shows_the_committed_load_figures() -> None:
     readme = report.README.read_text(encoding="utf-8")
     markers = (report.LOAD_START, report.LOAD_END)
     assert report.readme_block(readme, markers) == report.load_markdown(LOAD)
+
+
+BOARD = json.loads(report.BOARD_RESULTS.read_text(encoding="utf-8"))
+
+
+def test_the_board_pack_of_the_region_takes_under_ten_seconds_at_scale_10() -> None:
+    assert BOARD["scale"] == 10 and BOARD["target_s"] == 10
+    assert {r["backend"] for r in BOARD["runs"]} == {"sqlite", "postgresql"}
+    assert {(r["role"], r["scope"]) for r in BOARD["runs"]} == {
+        (role, scope) for role in ("admin", "director") for scope in ("region", "municipality")
+    }
+    region = [r for r in BOARD["runs"] if r["scope"] == "region"]
+    assert BOARD["worst_region_s"] == max(max(r["first_s"], r["median_s"]) for r in region)
+    assert BOARD["worst_region_s"] <= BOARD["target_s"]
+
+
+def test_the_readme_shows_the_committed_board_pack_figures() -> None:
+    readme = report.README.read_text(encoding="utf-8")
+    markers = (report.BOARD_START, report.BOARD_END)
+    assert report.readme_block(readme, markers) == report.board_markdown(BOARD)
