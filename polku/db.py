@@ -44,6 +44,39 @@ def is_unwritable(failure: BaseException) -> bool:
     return str(getattr(orig, "sqlite_errorname", "")).startswith(_UNWRITABLE_SQLITE)
 
 
+# SQLite's error names that are the database's state (a file that cannot be opened, read or
+# trusted, a lock never released), not a fault of the statement
+_UNREACHABLE_SQLITE = ("SQLITE_BUSY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_CORRUPT")
+
+
+def failure_key(failure: BaseException) -> str | None:
+    """The catalog key (db.*) of a failure that is the database's state rather than the code's:
+    gone, full, read-only, missing or unreachable; None for anything else (a bug, a conflict).
+    Names nothing from the failure's text, which may hold the statement's parameters."""
+    if isinstance(failure, DatabaseVanished):
+        return "db.vanished"
+    cause = failure.__cause__ if isinstance(failure, DatabaseError) else None
+    orig = getattr(failure, "orig", None) or getattr(cause, "orig", None) or cause or failure
+    state = getattr(orig, "sqlstate", None)
+    name = str(getattr(orig, "sqlite_errorname", ""))
+    if state == "53100" or name.startswith("SQLITE_FULL"):
+        return "db.full"
+    if is_unwritable(orig):
+        return "db.read_only"
+    if state == "3D000":  # PostgreSQL: the database named in the URL does not exist
+        return "db.missing"
+    if name.startswith(_UNREACHABLE_SQLITE):
+        return "db.unreachable"
+    if isinstance(failure, DatabaseError) or getattr(failure, "connection_invalidated", False):
+        return "db.unreachable"
+    # PostgreSQL: the connection failed or was lost (08*), the server shuts down (57P*)
+    if not name and state is None and type(orig).__name__ in ("OperationalError", "InterfaceError"):
+        return "db.unreachable"  # a connection that failed before the server said anything
+    if state is not None and str(state).startswith(("08", "57P")):
+        return "db.unreachable"
+    return None
+
+
 def normalise_url(url: str) -> str:
     """Accept the URL forms people paste (postgres://, postgresql://) and pick psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):

@@ -1,4 +1,4 @@
-"""Page furniture: the not-ready notice."""
+"""Page furniture: the not-ready notice, and a database failure while a page runs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ _FIXES = {
     "db.unreachable": "db.unreachable_fix",
     "db.bad_url": "db.unreachable_fix",
     "db.read_only": "db.unreachable_fix",
+    "db.full": "db.full_fix",
+    "db.missing": "db.missing_fix",
     "db.vanished": "db.vanished_fix",
     "db.failed": "db.failed_fix",
 }
@@ -25,8 +27,12 @@ def not_ready_page(problem: str) -> StreamlitPage:
 
     def not_ready() -> None:
         st.title(t("db.not_ready.title"))
-        st.error(t(problem), icon=":material/database:")
-        fix = _FIXES.get(problem, "db.how_to_fix")
-        st.info(t(fix), icon=":material/terminal:")
+        database_failed(problem)
 
     return st.Page(not_ready, title=t("db.not_ready.title"), icon=":material/database:")
+
+
+def database_failed(problem: str) -> None:
+    """Why the database could not serve the page (catalog key `problem`) and what to do."""
+    st.error(t(problem), icon=":material/database:")
+    st.info(t(_FIXES.get(problem, "db.how_to_fix")), icon=":material/terminal:")
