@@ -4,6 +4,7 @@ and schema migration through Alembic."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +47,7 @@ def is_unwritable(failure: BaseException) -> bool:
 
 # SQLite's error names that are the database's state (a file that cannot be opened, read or
 # trusted, a lock never released), not a fault of the statement
+_NO_DATABASE = re.compile(r'FATAL: +database ".*" does not exist')
 _UNREACHABLE_SQLITE = ("SQLITE_BUSY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_CORRUPT")
 
 
@@ -59,11 +61,14 @@ def failure_key(failure: BaseException) -> str | None:
     orig = getattr(failure, "orig", None) or getattr(cause, "orig", None) or cause or failure
     state = getattr(orig, "sqlstate", None)
     name = str(getattr(orig, "sqlite_errorname", ""))
-    if state == "53100" or name.startswith("SQLITE_FULL"):
+    # SQLite: a write found no room, or a first connection could not enlarge its -shm file
+    if state == "53100" or name.startswith(("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE")):
         return "db.full"
     if is_unwritable(orig):
         return "db.read_only"
-    if state == "3D000":  # PostgreSQL: the database named in the URL does not exist
+    # PostgreSQL: the database named in the URL does not exist (a refused connection carries no
+    # SQLSTATE, only the server's text, in English unless the server's lc_messages says else)
+    if state == "3D000" or _NO_DATABASE.search(str(orig)):
         return "db.missing"
     if name.startswith(_UNREACHABLE_SQLITE):
         return "db.unreachable"

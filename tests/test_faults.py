@@ -34,7 +34,8 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.imports import write_clients_csv
 from models import metadata
-from polku import checklists, db, forms, i18n, ingest, metrics
+from polku import checklists, cli, db, forms, i18n, ingest, metrics
+from polku.config import get_settings
 from polku.ui import imports as ui_imports
 from polku.users import SYSTEM
 from tests.conftest import PG_SCRIPT, Backend
@@ -516,3 +517,71 @@ def test_a_full_disk_refuses_a_save_with_a_message(
     _save_status(at)
     _saved(at)
     assert _episodes(url) == 1
+
+
+# --- a missing database; the command line --------------------------------------------------------
+
+
+def test_a_missing_sqlite_file_asks_for_init_and_is_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "typo" / "polku.db"
+    _use_database(monkeypatch, f"sqlite:///{path}")
+    at = signed_in_app().run()
+    _one_message(at, "db.no_schema")
+    assert "python -m polku init" in at.info[0].value
+    assert not path.exists()  # a typo in DATABASE_URL makes no empty database
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_database_says_so(
+    postgres_backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = make_url(db.normalise_url(postgres_backend.admin_url or "")).set(database="no_such_db")
+    _use_database(monkeypatch, url.render_as_string(hide_password=False))
+    at = signed_in_app().run()
+    _one_message(at, "db.missing")
+    assert "createdb" in at.info[0].value
+
+
+def _polku(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """`python -m polku ARGS` in this process; its one line of error output."""
+    assert cli.main(list(args)) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+SAMPLE_CLIENTS = Path(__file__).resolve().parents[1] / "data" / "sample" / "clients.csv"
+
+
+def test_the_command_line_on_a_full_disk_says_so_in_one_line(
+    sqlite_backend: Backend, full_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copyfile(make_url(sqlite_backend.prepared()).database or "", full_disk / "polku.db")
+    url = f"sqlite:///{full_disk / 'polku.db'}"
+    _fill_up(full_disk, url)
+    err = _polku(capsys, "import", "clients", str(SAMPLE_CLIENTS), "--database-url", url)
+    assert err.startswith(f"polku: {i18n.t('db.full', 'fi')} (")
+    (full_disk / "filler").unlink()
+    assert _counts(url)["client"] == 0
+    _intact(url)
+
+
+@pytest.mark.postgres
+def test_the_command_line_on_a_read_only_or_missing_database_says_so_in_english(
+    postgres_backend: Backend, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLKU_LANGUAGE", "en")
+    get_settings.cache_clear()
+    url = postgres_backend.prepared()
+    name = make_url(url).database
+    admin = db.make_engine(postgres_backend.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+    admin.dispose()
+    err = _polku(capsys, "import", "clients", str(SAMPLE_CLIENTS), "--database-url", url)
+    assert err.startswith(f"polku: {i18n.t('db.read_only', 'en')} (")
+    missing = make_url(url).set(database="no_such_db").render_as_string(hide_password=False)
+    err = _polku(capsys, "kpis", "--database-url", missing)
+    assert err.startswith(f"polku: {i18n.t('db.missing', 'en')} (")
