@@ -11,7 +11,6 @@ time on kills that land before anything happens); each is killed by SIGKILL like
 from __future__ import annotations
 
 import contextlib
-import csv
 import multiprocessing
 import os
 import random
@@ -28,47 +27,70 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
-from sqlalchemy import Engine, func, insert, inspect, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
 
 from benchmarks.imports import write_clients_csv
 from models import metadata
 from polku import checklists, cli, db, forms, i18n, ingest, metrics
+from polku.access import Actor
 from polku.config import get_settings
 from polku.ui import imports as ui_imports
 from polku.users import SYSTEM
 from tests.conftest import PG_SCRIPT, Backend
-from tests.test_app import ADMIN_EMAIL, _use_database, add_user, signed_in_app
-from tests.test_app import _forget_settings_and_caches  # noqa: F401  (autouse fixture)
+from tests.test_app import (
+    ADMIN_EMAIL,
+    _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
+    _use_database,
+    add_user,
+    signed_in_app,
+)
 
 SEED = 18
 KILLS = 20
 IMPORT_ROWS = 50_000
 BEFORE_ROWS = 1_000  # clients already there, so "wholly absent" is not just "empty"
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["polku.ingest", "polku.forms", "polku.checklists", "psycopg"])
+# The children's code is this module's: preloaded, a child does not import it (and Streamlit's
+# test tools, which it imports) again before its first write
+_context.set_forkserver_preload(["tests.test_faults"])
 
 
 # --- the killed processes ----------------------------------------------------------------------
 
 
-def _child_import(url: str, path: str, out: Any) -> None:
-    """A forked child: the import of `path`, reporting its progress through the pipe `out`."""
-    engine = db.make_engine(url)
-    with engine.connect():  # the driver's first connection is not the import's work
-        pass
-    # Read as the page's check read it: the commit is given the table (polku/ui/imports.py)
+def _import_zygote(path: str, pipe: Any) -> None:
+    """A forked process that reads the file once, as the page's check does (the commit is
+    given the table it read: polku/ui/imports.py), then for each database URL it is sent forks
+    the import of that table: the child reports its pid, "ready" and its progress through the
+    same pipe (each message is one write under PIPE_BUF, so a kill leaves no half message), and
+    the zygote reports the child's end."""
     table = ingest.read_table(Path(path).read_bytes(), Path(path).name, "clients")
-    out.send(("ready", 0.0))
-    report = ingest.import_file(
-        engine, SYSTEM, "clients", b"", Path(path).name, table=table, progress=lambda s: out.send(("at", s))
-    )
-    out.send(("done", float(report.ok)))
+    while (url := pipe.recv()) is not None:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                engine = db.make_engine(url)
+                with engine.connect():  # the driver's first connection is not the import's work
+                    pass
+                pipe.send(("ready", 0.0))
+                report = ingest.import_file(
+                    engine, SYSTEM, "clients", b"", Path(path).name, table=table,
+                    progress=lambda share: pipe.send(("at", share)),
+                )  # fmt: skip
+                pipe.send(("done", float(report.ok)))
+                code = 0
+            finally:
+                os._exit(code)
+        pipe.send(("pid", float(pid)))
+        _, status = os.waitpid(pid, 0)
+        pipe.send(("end", float(status)))
 
 
 def _start(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
-    """`target(*args, pipe)` in a forked child; the parent's end of the pipe."""
+    """`target(*args, pipe)` in a child forked by the forkserver; the parent's end of the pipe."""
     ours, theirs = _context.Pipe(duplex=False)
     with ui_imports._without_main_script():  # the forkserver needs polku, not pytest's main
         child = _context.Process(target=target, args=(*args, theirs), daemon=True)
@@ -77,10 +99,58 @@ def _start(target: Callable[..., None], *args: Any) -> tuple[Any, Any]:
     return child, ours
 
 
-def _kill(child: Any) -> None:
-    os.kill(child.pid, signal.SIGKILL)
-    child.join(30)
-    assert child.exitcode == -signal.SIGKILL
+SAVER = Actor(email="k.joensuu@example.fi", role="coordinator", municipalities=frozenset({"167"}))
+_ITEM = metadata.tables["checklist_item"]
+_CLIENT = metadata.tables["client"]
+_AUDIT = metadata.tables["audit_log"]
+_STATUS = "career_coaching"
+
+
+def _checklist_state(conn: Connection) -> tuple[list[int], int]:
+    """Joensuu's items and the round of the last checklist save ("round K" in every note)."""
+    rows = conn.execute(
+        select(_ITEM.c.id, _ITEM.c.note)
+        .where(_ITEM.c.municipality_code == "167")
+        .order_by(_ITEM.c.id)
+    ).all()
+    notes = {note for _, note in rows}
+    assert len(notes) == 1, f"a checklist save written in part: {sorted(map(str, notes))}"
+    (note,) = notes
+    return [i for i, _ in rows], int(note.split()[1]) if note else 0
+
+
+def _form_clients(conn: Connection) -> int:
+    codes = conn.execute(select(_CLIENT.c.code).where(_CLIENT.c.code.like("FORM-%"))).scalars()
+    return len(list(codes))
+
+
+def _child_saves(url: str, out: Any) -> None:
+    """A forked child that saves without pause, by turns a checklist save of all Joensuu's
+    items (note "round K", K the stored round + 1) and a form's new client FORM-K; it reports
+    each save done."""
+    engine = db.make_engine(url)
+    actor = SAVER
+    with engine.connect() as conn:
+        ids, round_ = _checklist_state(conn)
+        clients = _form_clients(conn)
+        group = conn.execute(select(metadata.tables["target_group"].c.code)).scalars().first()
+    out.send(("ready", 0.0))
+    while True:
+        with engine.connect() as conn:
+            versions = dict(
+                conn.execute(select(_ITEM.c.id, _ITEM.c.version).where(_ITEM.c.id.in_(ids))).all()
+            )
+        round_ += 1
+        edits = [checklists.ItemEdit(i, versions[i], {"note": f"round {round_}"}) for i in ids]
+        checklists.save_items(engine, actor, edits)
+        out.send(("checklist", float(round_)))
+        clients += 1
+        entry = forms.ClientEntry(
+            code=f"FORM-{clients:05d}", municipality="167", birth_year=1990,
+            entry_date=date(2026, 9, 1), status=_STATUS, target_groups=[group],
+        )  # fmt: skip
+        forms.record_client(engine, actor, entry, today=date(2026, 11, 1))
+        out.send(("form", float(clients)))
 
 
 # --- what must hold after every kill ------------------------------------------------------------
@@ -120,7 +190,9 @@ def _intact(url: str) -> None:
                     " AND c.relnamespace = 'public'::regnamespace"
                 )
             ).scalars()
-            checked = [conn.execute(text("SELECT bt_index_check(:i, true)"), {"i": i}) for i in indexes]
+            checked = [
+                conn.execute(text("SELECT bt_index_check(:i, true)"), {"i": i}) for i in indexes
+            ]
             assert len(checked) >= len(metadata.tables)  # a primary key each, at least
     engine.dispose()
 
@@ -217,36 +289,60 @@ class Timing:
     writing: float
 
 
-def _run_import(url: str, path: Path, kill: tuple[str, float] | None = None) -> tuple[str, Timing]:
-    """The import in a forked child; killed when `kill` says: ("checking", s) s seconds after
-    the child is ready, ("writing", s) s seconds after it started writing (so that a machine
-    slower than when measured does not move the kill out of the writing). Returns the last
-    stage the child reported before the end or the kill, and the timing seen."""
-    child, pipe = _start(_child_import, url, str(path))
-    assert pipe.poll(60) and pipe.recv()[0] == "ready"
-    ready = time.monotonic()
-    wrote = None
-    last = "ready"
-    deadline = ready + kill[1] if kill and kill[0] == "checking" else None
+def _run_import(zygote: Any, url: str, kill: tuple[str, float] | None = None) -> tuple[str, Timing]:
+    """The import into `url`, forked by the zygote; killed when `kill` says: ("checking", s) s
+    seconds after the child is ready, ("writing", s) s seconds after it started writing (so
+    that a machine slower than when measured does not move the kill out of the writing).
+    Returns the last stage the child reported before its end or the kill, and the timing."""
+    zygote.send(url)
+    pid = ready = wrote = deadline = None
+    last = "forked"
     while True:
         if deadline is not None and time.monotonic() >= deadline:
-            _kill(child)
-            return last, Timing(0.0, 0.0)
+            assert pid is not None
+            os.kill(pid, signal.SIGKILL)
+            deadline = None
         wait = 60.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        if not pipe.poll(wait):
-            assert deadline is not None, "the import child went silent"
+        if not zygote.poll(wait):
+            assert deadline is not None, f"the import child went silent after {last}"
             continue
-        stage, share = pipe.recv()
-        last = f"{stage} {share:.2f}"
-        if stage == "at" and share >= 0.5 and wrote is None:
-            wrote = time.monotonic()
-            if kill and kill[0] == "writing":
-                deadline = wrote + kill[1]
-        if stage == "done":
-            child.join(30)
-            assert share == 1.0, "the import refused the file"
-            assert wrote is not None
-            return last, Timing(wrote - ready, time.monotonic() - wrote)
+        stage, value = zygote.recv()
+        now = time.monotonic()
+        if stage == "pid":
+            pid = int(value)
+        elif stage == "end":
+            status = int(value)
+            killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+            assert killed or (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0), status
+            if kill is None:
+                assert last == "done 1.00", f"the import ended at {last}"
+                assert ready is not None and wrote is not None
+                return last, Timing(wrote - ready, now - wrote)
+            return last, Timing(0.0, 0.0)
+        else:
+            last = f"{stage} {value:.2f}"
+            if stage == "ready":
+                ready = now
+                if kill and kill[0] == "checking":
+                    deadline = now + kill[1]
+            elif stage == "at" and value >= 0.5 and wrote is None:
+                wrote = now
+                if kill and kill[0] == "writing":
+                    deadline = now + kill[1]
+
+
+@contextlib.contextmanager
+def _zygote(path: Path) -> Iterator[Any]:
+    ours, theirs = _context.Pipe()
+    with ui_imports._without_main_script():  # the forkserver needs polku, not pytest's main
+        process = _context.Process(target=_import_zygote, args=(str(path), theirs), daemon=True)
+        process.start()
+    theirs.close()
+    try:
+        yield ours
+    finally:
+        ours.send(None)
+        process.join(30)
 
 
 def _moments(timing: Timing) -> list[tuple[str, float]]:
@@ -270,27 +366,105 @@ def test_an_import_killed_at_random_moments_is_wholly_there_or_wholly_absent(
     engine.dispose()
     copies = Copies(backend, base)
     before = _counts(base)
-    # One whole run, unkilled: its duration, and the counts of a completed import
-    measured = copies.new()
-    _, timing = _run_import(measured, big)
-    after = _counts(measured)
-    assert after["client"] == before["client"] + IMPORT_ROWS
-    url = copies.new()
-    landed = []
-    for moment in _moments(timing):
-        last, _ = _run_import(url, big, kill=moment)
-        landed.append((moment, last))
-        _intact(url)
-        counts = _counts(url)
-        assert counts in (before, after), f"{moment}: a partial import ({last})"
-        if counts == after:  # committed before the kill: the next kill gets a fresh copy
-            url = copies.new()
-    print(f"{backend.name}: {timing}; kills (phase, s, last stage seen): {landed}")
-    # No lock left behind: the same import, unkilled, goes through
-    last, _ = _run_import(url, big)
-    assert last == "done 1.00"
+    with _zygote(big) as zygote:
+        # One whole run, unkilled: its duration, and the counts of a completed import
+        measured = copies.new()
+        _, timing = _run_import(zygote, measured)
+        after = _counts(measured)
+        assert after["client"] == before["client"] + IMPORT_ROWS
+        url = copies.new()
+        landed = []
+        for moment in _moments(timing):
+            last, _ = _run_import(zygote, url, kill=moment)
+            landed.append(f"{moment[0]} +{moment[1]:.2f} s: {last}")
+            _intact(url)
+            counts = _counts(url)
+            assert counts in (before, after), f"{moment}: a partial import ({last})"
+            if counts == after:  # committed before the kill: the next kill gets a fresh copy
+                url = copies.new()
+        print(f"\n{backend.name}: {timing}; kills:", *landed, sep="\n  ")
+        # No lock left behind: the same import, unkilled, goes through
+        last, _ = _run_import(zygote, url)
     assert _counts(url) == after
     _intact(url)
+
+
+# --- checklist and form saves killed at 20 random moments ------------------------------------
+
+SAVE_SPAN = 1.5  # seconds of saving after the child is ready, over which the kills are drawn
+
+
+def _saves_whole(url: str, first_versions: dict[int, int], said: dict[str, int]) -> None:
+    """Every checklist save and every form save wholly there or wholly absent: one round in
+    every note, versions and audit rows that count the same rounds, and each recorded client
+    whole (its first status and its target group); none lost that the child reported saved."""
+    engine = db.make_engine(url)
+    episode, group = (metadata.tables[t] for t in ("status_episode", "client_target_group"))
+    with engine.connect() as conn:
+        ids, round_ = _checklist_state(conn)
+        assert said["checklist"] <= round_ <= said["checklist"] + 1
+        versions = dict(
+            conn.execute(select(_ITEM.c.id, _ITEM.c.version).where(_ITEM.c.id.in_(ids))).all()
+        )
+        assert versions == {i: first_versions[i] + round_ for i in ids}
+        notes_audited = dict(
+            conn.execute(
+                select(_AUDIT.c.entity_id, func.count())
+                .where(_AUDIT.c.entity == checklists.ITEM_ENTITY, _AUDIT.c.field == "note")
+                .group_by(_AUDIT.c.entity_id)
+            ).all()
+        )
+        assert notes_audited == ({str(i): round_ for i in ids} if round_ else {})
+        codes = sorted(
+            conn.execute(select(_CLIENT.c.code).where(_CLIENT.c.code.like("FORM-%"))).scalars()
+        )
+        assert codes == [f"FORM-{k:05d}" for k in range(1, len(codes) + 1)]
+        assert said["form"] <= len(codes) <= said["form"] + 1
+        for table in (episode, group):
+            whole = conn.execute(
+                select(func.count())
+                .select_from(table.join(_CLIENT))
+                .where(_CLIENT.c.code.like("FORM-%"))
+            ).scalar_one()
+            assert whole == len(codes), f"{table.name}: a client recorded in part"
+    engine.dispose()
+
+
+def test_checklist_and_form_saves_killed_at_random_moments_are_whole_or_absent(
+    backend: Backend,
+) -> None:
+    url = _with_amcheck(backend.prepared())
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        first_versions = dict(
+            conn.execute(
+                select(_ITEM.c.id, _ITEM.c.version).where(_ITEM.c.municipality_code == "167")
+            ).all()
+        )
+    engine.dispose()
+    rng = random.Random(SEED)
+    said = {"checklist": 0, "form": 0}
+    landed = []
+    for moment in sorted(rng.uniform(0, SAVE_SPAN) for _ in range(KILLS)):
+        child, pipe = _start(_child_saves, url)
+        assert pipe.poll(60) and pipe.recv()[0] == "ready"
+        deadline = time.monotonic() + moment
+        while (left := deadline - time.monotonic()) > 0:
+            if pipe.poll(left):
+                kind, value = pipe.recv()
+                said[kind] = int(value)
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(30)
+        assert child.exitcode == -signal.SIGKILL
+        with contextlib.suppress(EOFError):  # what it reported just before the kill
+            while pipe.poll():
+                kind, value = pipe.recv()
+                said[kind] = int(value)
+        _intact(url)
+        _saves_whole(url, first_versions, said)
+        landed.append(f"+{moment:.2f} s: {said}")
+    print(f"\n{backend.name}: kills:", *landed, sep="\n  ")
+    assert said["checklist"] >= KILLS and said["form"] >= KILLS  # the kills fell amid saves
 
 
 # --- PostgreSQL stopped and started under the running app ------------------------------------
@@ -335,7 +509,11 @@ def own_server() -> Iterator[Server]:
 
 def _texts(at: AppTest) -> str:
     """Everything the page shows as text, for looking for what must not be there."""
-    parts = [e.value for kind in ("title", "error", "info", "warning", "markdown", "success") for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "error", "info", "warning", "markdown", "success")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
