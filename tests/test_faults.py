@@ -3,9 +3,11 @@ killed with SIGKILL at random moments leave the database intact and each write w
 wholly absent; PostgreSQL stopped and started under the running app; a missing, read-only or
 full database gives one clear message in the user's language, never a traceback.
 
-The killed writers are processes forked from a forkserver that has imported polku once (a
-fresh `python -m polku` costs seconds of imports before its first write, which would spend the
-time on kills that land before anything happens); each is killed by SIGKILL like any process.
+The killed writers are processes forked from a forkserver that has imported this module (and
+polku) once: a fresh `python -m polku` spends seconds on imports before its first write, which
+would put the kills where nothing happens. The import's children are forked from a "zygote"
+that read the 50 000-row file once, as the page's commit is given the table its check read.
+Each is killed by SIGKILL at a moment drawn by a seeded generator over a measured run.
 """
 
 from __future__ import annotations
@@ -356,6 +358,7 @@ def _moments(timing: Timing) -> list[tuple[str, float]]:
     ]
 
 
+@pytest.mark.slow
 def test_an_import_killed_at_random_moments_is_wholly_there_or_wholly_absent(
     backend: Backend, import_files: tuple[Path, Path]
 ) -> None:
@@ -430,6 +433,7 @@ def _saves_whole(url: str, first_versions: dict[int, int], said: dict[str, int])
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_checklist_and_form_saves_killed_at_random_moments_are_whole_or_absent(
     backend: Backend,
 ) -> None:
