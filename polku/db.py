@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,6 +134,21 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+# The file each watched engine first opened (none yet: an empty list)
+_OPENED: weakref.WeakKeyDictionary[Engine, list[tuple[int, int] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def missing_sqlite_file(engine: Engine) -> bool:
+    """Whether `engine`'s SQLite file does not exist and the engine never opened one (a file
+    removed under a running app is DatabaseVanished, found when the engine connects)."""
+    path = sqlite_path(engine.url.database, uri="uri" in engine.url.query)
+    if engine.dialect.name != "sqlite" or path is None or path.exists():
+        return False
+    return not _OPENED.get(engine)
+
+
 def _watch_sqlite_file(engine: Engine, path: Path) -> None:
     """The engine remembers the file it first opened; before every connection and checkout
     the file at `path` must still be that one. A deleted or replaced file is refused for the
@@ -140,6 +156,7 @@ def _watch_sqlite_file(engine: Engine, path: Path) -> None:
     would silently start an empty database, and closing an old one removes the -wal file by
     name under whatever file now stands there. Restarting the app opens the new file."""
     opened: list[tuple[int, int] | None] = []
+    _OPENED[engine] = opened
 
     def _still_there(*_args: Any) -> None:
         if opened and _file_identity(path) != opened[0]:

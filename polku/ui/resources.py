@@ -42,8 +42,7 @@ def _head_revision() -> str | None:
 
 def database_problem(eng: Engine) -> str | None:
     """The catalog key of what keeps the app from running on `eng`, or None when it is ready."""
-    path = db.sqlite_path(eng.url.database, uri="uri" in eng.url.query)
-    if eng.dialect.name == "sqlite" and path is not None and not path.exists():
+    if db.missing_sqlite_file(eng):
         return "db.no_schema"  # not connected: SQLite would create an empty file at a typo
     try:
         revision = db.current_revision(eng)
