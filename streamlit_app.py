@@ -170,3 +170,7 @@ try:
     navigation.run()
 except AccessDenied as refused:
     auth.record_refusal(engine, refused)
+except Exception as failure:  # the database failing mid-page: a message, not Streamlit's error
+    if (problem := resources.page_failure(failure)) is None:
+        raise
+    page.database_failed(problem)

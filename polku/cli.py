@@ -541,18 +541,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"polku: {exc.text(get_settings().language)}", file=sys.stderr)
     except access.AccessDenied as exc:  # already in the audit log
         print(f"polku: {i18n.t(exc.key, get_settings().language)}", file=sys.stderr)
-    except (
-        db.DatabaseError,
-        ProjectFileError,
-        money.MoneyRulesMissing,
-        payment_application.UnknownPeriod,
-    ) as exc:
+    except (ProjectFileError, money.MoneyRulesMissing, payment_application.UnknownPeriod) as exc:
         print(f"polku: {exc}", file=sys.stderr)
-    except SQLAlchemyError as exc:
-        # The driver's message names the constraint; the statement's parameters are not printed
-        reason = getattr(exc, "orig", None) or type(exc).__name__
-        print(f"polku: database error: {reason}".splitlines()[0], file=sys.stderr)
+    except (db.DatabaseError, SQLAlchemyError) as exc:
+        print(f"polku: {_database_failure(exc)}", file=sys.stderr)
     return EXIT_FAILURE
+
+
+def _database_failure(exc: Exception) -> str:
+    """One line: what is wrong with the database, in the user's language, and the driver's
+    reason (its first line names the constraint; the statement's parameters are not printed)."""
+    reason = str(exc) if isinstance(exc, db.DatabaseError) else getattr(exc, "orig", None)
+    first = (str(reason or type(exc).__name__).strip().splitlines() or [""])[0]
+    key = db.failure_key(exc)
+    if key is None:
+        return f"database error: {first}"
+    return f"{i18n.t(key, i18n.language(get_settings().language))} ({first})"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Page furniture: the not-ready notice, and the one piece of CSS Polku adds (a focus ring)."""
+"""Page furniture: the not-ready notice, a database failure while a page runs, and the one
+piece of CSS Polku adds (a focus ring)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ _FIXES = {
     "db.unreachable": "db.unreachable_fix",
     "db.bad_url": "db.unreachable_fix",
     "db.read_only": "db.unreachable_fix",
+    "db.full": "db.full_fix",
+    "db.missing": "db.missing_fix",
     "db.vanished": "db.vanished_fix",
     "db.failed": "db.failed_fix",
 }
@@ -56,8 +59,12 @@ def not_ready_page(problem: str) -> StreamlitPage:
 
     def not_ready() -> None:
         st.title(t("db.not_ready.title"))
-        st.error(t(problem), icon=":material/database:")
-        fix = _FIXES.get(problem, "db.how_to_fix")
-        st.info(t(fix), icon=":material/terminal:")
+        database_failed(problem)
 
     return st.Page(not_ready, title=t("db.not_ready.title"), icon=":material/database:")
+
+
+def database_failed(problem: str) -> None:
+    """Why the database could not serve the page (catalog key `problem`) and what to do."""
+    st.error(t(problem), icon=":material/database:")
+    st.info(t(_FIXES.get(problem, "db.how_to_fix")), icon=":material/terminal:")
