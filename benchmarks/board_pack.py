@@ -44,11 +44,11 @@ def _actors(engine: Any) -> dict[str, Any]:
 
 def measure(url: str, repeat: int) -> list[dict[str, Any]]:
     """The pack of the region and of Lieksa for each actor: first run, median of `repeat`."""
-    from polku import board_pack, metrics
+    from polku import board_pack, metrics, users
 
     engine = create_engine(url)
     as_of = metrics.today()
-    clients = int(metrics.overview(engine, None, None, as_of).clients.entered)
+    clients = int(metrics.overview(engine, users.SYSTEM, None, as_of).clients.entered)
     rows = []
     for role, actor in _actors(engine).items():
         for scope in (None, LIEKSA):
