@@ -153,7 +153,9 @@ navigation = st.navigation(
         ]
         for section, pages in PAGES.items()
         if any(actor.role in roles for *_, roles in pages)
-    }
+    },
+    # Every page a role opens stays listed: Streamlit hides pages past ten behind "View more"
+    expanded=True,
 )
 
 page.document_title(navigation.title)
