@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from polku import checklists, i18n, present, project
+from polku import checklists, i18n, present, project, work_queue
 from polku.access import AccessDenied, Actor
-from polku.ui import auth, data, feedback
+from polku.ui import auth, feedback
 from polku.ui.state import t
 
 EDITOR_COLUMNS = ["item", "required", "status", "owner", "due_date", "note", "evidence_url"]
@@ -228,7 +228,7 @@ def _phase_header(place: Place, phase: Any) -> None:
 
 def checklist_section(place: Place, editable: bool) -> tuple[checklists.Checklist, list[dict]]:
     """The checklist of this place, phase by phase; returns it and each table as shown."""
-    fresh = data.checklist(place.viewer, place.code)
+    fresh = checklists.read_checklist(place.engine, place.viewer, place.code)
     generation = st.session_state.setdefault(place.key("gen"), 0)
     phases = fresh.phases
     keys = {phase: place.editor_key(phase, generation) for phase in phases["phase"]}
@@ -241,7 +241,7 @@ def checklist_section(place: Place, editable: bool) -> tuple[checklists.Checklis
     _summary(place, phases, editable)
     flags = {}
     if place.code is not None:
-        flags = data.checklist_flags(place.viewer, place.code, place.today)
+        flags = work_queue.checklist_flags(place.engine, place.viewer, place.code, place.today)
         _deadline_summary(place, flags)
 
     shown = []

@@ -10,7 +10,6 @@ import streamlit as st
 
 from polku import charts, checklists, i18n, present
 from polku.access import Permission
-from polku.ui import data
 from polku.ui.checklist_editor import Place
 from polku.ui.state import t
 
@@ -78,7 +77,7 @@ def history_section(place: Place, items: pd.DataFrame, phases: pd.DataFrame) -> 
     }
     if place.code is not None:
         st.subheader(t("checklists.history.recent"))
-        recent = data.checklist_changes(place.viewer, place.code)
+        recent = checklists.recent_changes(place.engine, place.viewer, place.code)
         history_table(place, recent, True, names_of)
     st.subheader(t("checklists.history.item"))
     labels = {
@@ -100,7 +99,7 @@ def history_section(place: Place, items: pd.DataFrame, phases: pd.DataFrame) -> 
 
 def matrix_section(place: Place) -> None:
     st.header(t("checklists.region.matrix"))
-    matrix = data.checklist_matrix(place.viewer)
+    matrix = checklists.region_matrix(place.engine, place.viewer)
     st.caption(t("checklists.region.matrix.caption"))
     st.altair_chart(
         charts.phase_heatmap(matrix, place.language),
@@ -119,7 +118,7 @@ def matrix_section(place: Place) -> None:
 def deadlines_section(place: Place) -> None:
     st.header(t("checklists.region.deadlines"))
     st.caption(t("checklists.region.deadlines.caption", days=checklists.UPCOMING_DAYS))
-    due = data.checklist_deadlines(place.viewer, place.today)
+    due = checklists.deadlines(place.engine, place.viewer, place.today)
     if due.empty:
         st.info(t("checklists.region.deadlines.empty"), icon=":material/event_available:")
         return

@@ -7,12 +7,11 @@ most that old; code that writes calls `clear()` so its own change shows at once.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from polku import checklists, forms, metrics, work_queue
+from polku import forms, metrics
 from polku.access import Actor, Permission, check, row_scope
 from polku.ui.resources import database_url, engine_for
 
@@ -147,62 +146,3 @@ def employers(actor: Actor) -> dict[str, str]:
     name (employers are not client data: the same for every reader of rows)."""
     _scope(actor)
     return _employers(database_url(), actor)
-
-
-# The checklists (items, not people): the same for every viewer of the same role and
-# municipalities; a save clears them, another session's save shows within TTL and its
-# version conflict is caught when this one saves
-
-
-def _who(actor: Actor) -> tuple[str, tuple[str, ...]]:
-    return actor.role, tuple(sorted(actor.municipalities or ()))
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def _checklist_part(
-    url: str, part: str, who: tuple, municipality: str | None, today: date | None, _actor: Actor
-) -> Any:
-    engine = engine_for(url)
-    if part == "checklist":
-        return checklists.read_checklist(engine, _actor, municipality)
-    if part == "matrix":
-        return checklists.region_matrix(engine, _actor)
-    if part == "deadlines":
-        return checklists.deadlines(engine, _actor, today)
-    if part == "flags":
-        return work_queue.checklist_flags(
-            engine, _actor, municipality or "", today or metrics.today()
-        )
-    return checklists.recent_changes(engine, _actor, municipality or "")
-
-
-def _checklist_read(
-    actor: Actor, part: str, municipality: str | None = None, today: date | None = None
-) -> Any:
-    check(actor, Permission.READ_AGGREGATES, municipality)
-    return _checklist_part(database_url(), part, _who(actor), municipality, today, actor)
-
-
-def checklist(actor: Actor, municipality: str | None) -> checklists.Checklist:
-    """polku.checklists.read_checklist."""
-    return _checklist_read(actor, "checklist", municipality)
-
-
-def checklist_matrix(actor: Actor) -> pd.DataFrame:
-    """polku.checklists.region_matrix."""
-    return _checklist_read(actor, "matrix")
-
-
-def checklist_deadlines(actor: Actor, today: date) -> pd.DataFrame:
-    """polku.checklists.deadlines."""
-    return _checklist_read(actor, "deadlines", None, today)
-
-
-def checklist_flags(actor: Actor, municipality: str, today: date) -> dict[int, int]:
-    """polku.work_queue.checklist_flags."""
-    return _checklist_read(actor, "flags", municipality, today)
-
-
-def checklist_changes(actor: Actor, municipality: str) -> pd.DataFrame:
-    """polku.checklists.recent_changes."""
-    return _checklist_read(actor, "changes", municipality)
