@@ -74,8 +74,11 @@ RUN_AXE = """async ([tags, exceptions, blocking, present]) => {
 }"""
 
 
-# Every chart on screen is drawn (Vega renders after the script has finished)
-DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+# The page is settled: no element still loading its code (Streamlit shows a skeleton while a
+# lazily loaded element such as a chart arrives), none stale from the previous run, and every
+# chart on screen drawn (Vega renders after the script has finished)
+DRAWN = """() => document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]') === null
+  && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
   .filter(chart => chart.checkVisibility())
   .every(chart => chart.querySelector('svg, canvas'))"""
 
@@ -111,6 +114,9 @@ class Findings:
 
 def check(page: Page, where: str, findings: Findings) -> None:
     """Wait until the charts are drawn, inject axe-core and run it with the WCAG A/AA tags."""
+    # The title and navigation are set early in the run: wait for the run to finish, so
+    # that the page checked is the whole page and not the part drawn so far
+    wait_for_app(page)
     try:
         page.wait_for_function(DRAWN, timeout=APP_TIMEOUT)
     except PlaywrightTimeoutError:
