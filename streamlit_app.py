@@ -28,6 +28,7 @@ st.set_page_config(page_title="Polku", page_icon=":material/route:", layout="wid
 picker_area = st.sidebar.container()
 with st.sidebar:
     sidebar.language_switch()
+page.accessibility_style()
 
 try:
     engine = resources.engine()
@@ -126,6 +127,13 @@ PAGES: dict[str, list[tuple[str, str, str, str, set[str]]]] = {
     "nav.admin": [
         ("app_pages/project.py", "page.project", ":material/flag:", "hanke", EVERYONE),
         ("app_pages/users.py", "page.users", ":material/manage_accounts:", "kayttajat", {ADMIN}),
+        (
+            "app_pages/accessibility.py",
+            "page.accessibility",
+            ":material/accessibility:",
+            "saavutettavuus",
+            EVERYONE,
+        ),
     ],
 }
 
@@ -145,8 +153,12 @@ navigation = st.navigation(
         ]
         for section, pages in PAGES.items()
         if any(actor.role in roles for *_, roles in pages)
-    }
+    },
+    # Every page a role opens stays listed: Streamlit hides pages past ten behind "View more"
+    expanded=True,
 )
+
+page.document_title(navigation.title)
 
 names = municipality_names()
 with picker_area:
@@ -160,3 +172,7 @@ try:
     navigation.run()
 except AccessDenied as refused:
     auth.record_refusal(engine, refused)
+except Exception as failure:  # the database failing mid-page: a message, not Streamlit's error
+    if (problem := resources.page_failure(failure)) is None:
+        raise
+    page.database_failed(problem)

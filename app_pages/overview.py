@@ -26,9 +26,12 @@ if project is not None:
     )
 
 counts = data.overview(viewer, code, as_of)
+if project is not None:
+    dashboard.board_pack_button(viewer, code, as_of)
 
 st.subheader(t("overview.targets"))
 dashboard.kpi_cards(dashboard.kpis(viewer, code, as_of), viewer)
+dashboard.changes_section(viewer, code, as_of)
 
 st.subheader(t("overview.clients"))
 # Entered = active + exited: a hidden part must not follow from the other two

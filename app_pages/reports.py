@@ -28,9 +28,9 @@ st.caption(t("reports.scope", period=i18n.fmt_period(figures.start, figures.end,
 
 reports.indicators(figures, names)
 reports.common(figures)
-reports.money_table(figures)
+reports.money_table(viewer, figures)
 reports.texts(viewer, report, figures, names)
 reports.moves(viewer, report, figures, names)
 reports.reconciliation(viewer, code)
 reports.changes(viewer, code, names)
-reports.downloads(stated)
+reports.downloads(viewer, stated)

@@ -78,7 +78,6 @@ if submitted:
         st.error(refused, icon=":material/error:")
     else:
         st.toast(t("users.saved", email=plain(pick or email)), icon=":material/check:")
-        data.clear()
         st.rerun()
 
 if pick:

@@ -1,5 +1,5 @@
-"""The README's "Performance" figures, made from benchmarks/results/latest.json, so the two
-never disagree (a test compares them).
+"""The README's "Performance" figures, made from benchmarks/results/latest.json (and the load
+figures from load.json), so the two never disagree (tests compare them).
 
     python -m benchmarks.report            print the Markdown
     python -m benchmarks.report --write    put it into README.md between its markers
@@ -18,6 +18,12 @@ RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 README = ROOT / "README.md"
 START = "<!-- benchmark figures: python -m benchmarks.report --write -->"
 END = "<!-- end of benchmark figures -->"
+LOAD_RESULTS = ROOT / "benchmarks" / "results" / "load.json"
+LOAD_START = "<!-- load figures: python -m benchmarks.report --write -->"
+LOAD_END = "<!-- end of load figures -->"
+BOARD_RESULTS = ROOT / "benchmarks" / "results" / "board_pack.json"
+BOARD_START = "<!-- board pack figures: python -m benchmarks.report --write -->"
+BOARD_END = "<!-- end of board pack figures -->"
 
 
 def _s(value: float | None) -> str:
@@ -148,24 +154,96 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def readme_block(readme: str) -> str:
+def readme_block(readme: str, markers: tuple[str, str] = (START, END)) -> str:
     """What the README holds between its markers."""
-    start, end = readme.index(START) + len(START), readme.index(END)
+    start, end = readme.index(markers[0]) + len(markers[0]), readme.index(markers[1])
     return readme[start:end].strip("\n")
+
+
+def load_markdown(result: dict[str, Any]) -> str:
+    """The figures of one `make load` run as Markdown."""
+    roles = ", ".join(f"{n} {role}s" for role, n in result["roles"].items())
+    places = "/".join(str(n) for n in result["coordinators_per_municipality"].values())
+    load_avg = result["load_average"]
+    saves = result["saves"]
+    lines = [
+        f"Measured {result['generated_at'][:10]} on {result['machine']['cpus']} CPUs, "
+        f"{result['backend']}, scale {result['scale']:g} ({_n(result['clients'])} clients): "
+        f"{result['sessions']} sessions ({roles}; coordinators {places} per municipality) on "
+        f"one `streamlit run` process, starting actions for {result['duration_s']:.0f} s (the "
+        f"last one finished at {result['seconds']:.0f} s), {result['think_s']:g} s between "
+        f"actions on average. The app process used {result['app_cpu_s']:.0f} CPU-seconds "
+        f"({result['app_cpu_s'] / result['seconds']:.0%} of one core), the driver "
+        f"{result['driver_cpu_s']:.0f}. Load average of the machine {load_avg['before'][0]:.1f} "
+        f"before, {load_avg['after'][0]:.1f} after (1 min).",
+        "",
+        "| Requests | Errors | Lost writes | Duplicated writes | Saves: saved / refused as "
+        "stale | Drawn page p50 | p95 |",
+        "|---|---|---|---|---|---|---|",
+        f"| {_n(result['requests'])} | {result['errors']} | {result['lost_writes']} | "
+        f"{result['duplicated_writes']} | {saves['saved']} / {saves['refused_stale']} | "
+        f"{_s(result['p50_s'])} s | {_s(result['p95_s'])} s |",
+        "",
+        "| Action | Requests | p50 | p95 |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {kind} | {_n(result['requests_by_kind'][kind])} | {_s(t['p50_s'])} s | "
+        f"{_s(t['p95_s'])} s |"
+        for kind, t in result["by_kind"].items()
+    ]
+    lines += ["", "| Page | Requests | p50 | p95 |", "|---|---|---|---|"]
+    lines += [
+        f"| {page} | {_n(t['requests'])} | {_s(t['p50_s'])} s | {_s(t['p95_s'])} s |"
+        for page, t in result["by_page"].items()
+    ]
+    return "\n".join(lines)
+
+
+def board_markdown(result: dict[str, Any]) -> str:
+    """The board pack's times (benchmarks/board_pack.py) as Markdown."""
+    lines = [
+        f"Measured {result['measured_on']} at scale {result['scale']:g}, load average "
+        f"{result['load_average_before']:.1f} before and {result['load_average_after']:.1f} after "
+        f"(1 min); target: the region's pack under {result['target_s']:g} s. Worst region: "
+        f"{_s(result['worst_region_s'])} s.",
+        "",
+        "| Backend | Role | Scope | First run | Median of the next | PDF size |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['backend']} | {r['role']} | {r['scope']} | {_s(r['first_s'])} s | "
+        f"{_s(r['median_s'])} s | {_n(r['bytes'] // 1024)} KB |"
+        for r in result["runs"]
+    ]
+    return "\n".join(lines)
+
+
+def _put(readme: str, markers: tuple[str, str], text: str) -> str:
+    start, end = readme.index(markers[0]) + len(markers[0]), readme.index(markers[1])
+    return f"{readme[:start]}\n{text}\n{readme[end:]}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__)
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--load-results", type=Path, default=LOAD_RESULTS)
     parser.add_argument("--write", action="store_true", help="update README.md")
     args = parser.parse_args(argv)
     text = markdown(json.loads(args.results.read_text(encoding="utf-8")))
+    load = None
+    if args.load_results.exists():  # `make load` writes it
+        load = load_markdown(json.loads(args.load_results.read_text(encoding="utf-8")))
     if not args.write:
-        print(text)
+        print(text if load is None else f"{text}\n\n{load}")
         return 0
-    readme = README.read_text(encoding="utf-8")
-    start, end = readme.index(START) + len(START), readme.index(END)
-    README.write_text(f"{readme[:start]}\n{text}\n{readme[end:]}", encoding="utf-8")
+    readme = _put(README.read_text(encoding="utf-8"), (START, END), text)
+    if load is not None:
+        readme = _put(readme, (LOAD_START, LOAD_END), load)
+    if BOARD_RESULTS.exists():  # benchmarks/board_pack.py writes it
+        board = board_markdown(json.loads(BOARD_RESULTS.read_text(encoding="utf-8")))
+        readme = _put(readme, (BOARD_START, BOARD_END), board)
+    README.write_text(readme, encoding="utf-8")
     print(f"README.md: figures of {args.results.name} written")
     return 0
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -180,3 +180,22 @@ def recent(
         rows = [row.model_dump() for row in session.exec(query)]
     columns = list(AuditLog.model_fields)
     return pd.DataFrame(rows, columns=columns)
+
+
+# How far back data_version looks for rows committed out of id order (PostgreSQL hands out ids
+# when rows are inserted, so a long transaction may commit rows older than the newest)
+VERSION_WINDOW = 10_000
+
+
+def data_version(engine: Engine) -> tuple[int, int]:
+    """A stamp of the data that changes with every committed write, in any process: every change
+    adds audit rows in its own transaction. The newest audit id and how many of the ids in the
+    window below it exist; both come from the primary key's index, however long the log."""
+    log = metadata.tables["audit_log"].c
+    newest = select(func.max(log.id)).scalar_subquery()
+    query = select(func.max(log.id), func.count()).where(
+        log.id > func.coalesce(newest, 0) - VERSION_WINDOW
+    )
+    with engine.connect() as connection:
+        last, count = connection.execute(query).one()
+    return int(last or 0), int(count)

@@ -142,22 +142,27 @@ def phase_heatmap(
     # The legend's percentages in the viewer's number format: 50 % in Finnish
     locale = _LOCALES.get(lang, _LOCALES["fi"])
     percent = "\u00a0%" if i18n.language(lang) == "fi" else "%"
-    return chart.configure(locale={**locale, "number": {**locale["number"], "percent": percent}})
+    return chart.configure(
+        aria=False,  # as the dashboard charts (see _finish)
+        mark=alt.MarkConfig(aria=False),
+        locale={**locale, "number": {**locale["number"], "percent": percent}},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Dashboard charts. Each takes an aggregated frame from polku/metrics.py (already suppressed
 # for the viewer where it counts people) and the language; titles say what the chart shows.
 
-# Okabe & Ito: distinguishable with every common colour-vision deficiency
+# Okabe & Ito: distinguishable with every common colour-vision deficiency; orange, sky blue
+# and yellow darkened to 3:1 against the white background (WCAG 1.4.11)
 OKABE_ITO = [
     "#0072B2",
-    "#E69F00",
+    "#C17A00",
     "#009E73",
     "#CC79A7",
-    "#56B4E9",
+    "#3B8DC2",
     "#D55E00",
-    "#F0E442",
+    "#8A7D00",
     "#000000",
 ]
 # Vega's number and time locales, so axes and tooltips read 1 234,5 and 29.11.2026 in Finnish
@@ -213,6 +218,20 @@ PRINT_WIDTH = 1000
 PNG_SCALE = 2
 
 
+_LABEL_KEYS = (
+    "actual expected target today month clients status target_group stage municipality "
+    "employers partnerships bonus_employers euros_granted"
+).split()
+
+
+def dashboard_labels(lang: str) -> dict[str, str]:
+    """The dashboard charts' axis and legend titles in the language (the page's and the board
+    pack's)."""
+    return {key: i18n.t(f"chart.{key}", lang) for key in _LABEL_KEYS} | {
+        "month_end": i18n.t("chart.month", lang)
+    }
+
+
 def month_label(day: date, lang: str) -> str:
     """A month as the axes show it: 3/2026 (fi), Mar 2026 (en)."""
     return i18n.fmt_month(pd.Timestamp(day).date(), lang)
@@ -225,9 +244,22 @@ def _meaning_scale(labels: dict[str, str], meanings: list[str]) -> alt.Scale:
     )
 
 
-def for_print(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart's spec for a PNG / SVG download: print width, the whole title."""
-    spec = chart.to_dict()
+def chart_description(title: str, table: pd.DataFrame, lang: str) -> str:
+    """What a screen reader says for a chart: its title, and where its data is as a table."""
+    return i18n.t(
+        "chart.description",
+        lang,
+        title=title,
+        rows=i18n.fmt_int(len(table), lang),
+        columns=", ".join(str(c) for c in table.columns),
+    )
+
+
+def for_print(chart: alt.TopLevelMixin, *, validate: bool = True) -> dict[str, Any]:
+    """The chart's spec for a PNG / SVG download: print width, the whole title. Without
+    `validate` Altair's schema check (most of the cost) is skipped: the builders' specs are
+    validated by tests/test_charts.py."""
+    spec = chart.to_dict(validate=validate)
     spec["width"] = PRINT_WIDTH
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     title = spec.get("title")
@@ -243,6 +275,10 @@ def _finish(chart: Any, title: str, lang: str) -> Any:
     chart.title = title
     chart.width = "container"
     chart.config = alt.Config(
+        # No ARIA per mark: screen readers get the chart's name (st.vega_lite_chart's alt)
+        # and its data table, not one unnamed or raw-column-named node per bar (WCAG 1.1.1)
+        aria=False,
+        mark=alt.MarkConfig(aria=False),
         locale=locale,
         range=alt.RangeConfig(category=OKABE_ITO),
         title=alt.TitleConfig(anchor="start", fontSize=15),

@@ -10,6 +10,7 @@
     python -m polku digest [--dry-run] [--to EMAIL] [--as-of YYYY-MM-DD]
     python -m polku report followup --period CODE --out FILE.xlsx|FILE.pdf [--lang fi|en]
     python -m polku report final --out FILE.xlsx|FILE.pdf [--lang fi|en]
+    python -m polku report board [--municipality CODE|all] [--as-of DAY] [--lang en] --out FILE.pdf
     python -m polku backup FILE | restore FILE
     python -m polku retention --before YYYY-MM-DD [--dry-run] [--force]
 
@@ -180,6 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
             help="the document's language (default: POLKU_LANGUAGE, else fi)",
         )
         command.set_defaults(handler=cmd_report)
+    board = report_sub.add_parser(
+        "board", parents=[common], help="the board pack of a municipality or the region (PDF)"
+    )
+    board.add_argument(
+        "--municipality", metavar="CODE", help="a municipality code; omitted or 'all': the region"
+    )
+    board.add_argument("--as-of", type=_iso_date, default=None, help="YYYY-MM-DD; default: today")
+    board.add_argument("--out", required=True, type=Path, help="FILE.pdf")
+    board.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="the document's language (default: POLKU_LANGUAGE, else fi)",
+    )
+    board.set_defaults(handler=cmd_board)
     add_reliability_commands(sub, common)
     return parser
 
@@ -426,6 +442,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_board(args: argparse.Namespace) -> int:
+    """The board pack as the system user (an admin: no small-count suppression); a director's
+    pack comes from the overview page, as the director sees it."""
+    lang = args.lang or i18n.language(get_settings().language)
+    engine = _engine(args)
+    code = None if args.municipality in (None, "all") else args.municipality
+    if code is not None and code not in set(metrics.municipalities(engine)["code"]):
+        message = i18n.t("users.error.municipality", lang, value=code)
+        print(f"polku: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    from polku import board_pack
+
+    content = board_pack.board_pack(engine, users.SYSTEM, code, args.as_of or metrics.today(), lang)
+    try:
+        args.out.write_bytes(content)
+    except OSError as exc:
+        print(f"polku: {args.out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(args.out)
+    return 0
+
+
 # --- Backup, restore and retention (polku/backup.py, polku/retention.py) ---
 
 
@@ -503,18 +541,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"polku: {exc.text(get_settings().language)}", file=sys.stderr)
     except access.AccessDenied as exc:  # already in the audit log
         print(f"polku: {i18n.t(exc.key, get_settings().language)}", file=sys.stderr)
-    except (
-        db.DatabaseError,
-        ProjectFileError,
-        money.MoneyRulesMissing,
-        payment_application.UnknownPeriod,
-    ) as exc:
+    except (ProjectFileError, money.MoneyRulesMissing, payment_application.UnknownPeriod) as exc:
         print(f"polku: {exc}", file=sys.stderr)
-    except SQLAlchemyError as exc:
-        # The driver's message names the constraint; the statement's parameters are not printed
-        reason = getattr(exc, "orig", None) or type(exc).__name__
-        print(f"polku: database error: {reason}".splitlines()[0], file=sys.stderr)
+    except (db.DatabaseError, SQLAlchemyError) as exc:
+        print(f"polku: {_database_failure(exc)}", file=sys.stderr)
     return EXIT_FAILURE
+
+
+def _database_failure(exc: Exception) -> str:
+    """One line: what is wrong with the database, in the user's language, and the driver's
+    reason (its first line names the constraint; the statement's parameters are not printed)."""
+    reason = str(exc) if isinstance(exc, db.DatabaseError) else getattr(exc, "orig", None)
+    first = (str(reason or type(exc).__name__).strip().splitlines() or [""])[0]
+    key = db.failure_key(exc)
+    if key is None:
+        return f"database error: {first}"
+    return f"{i18n.t(key, i18n.language(get_settings().language))} ({first})"
 
 
 if __name__ == "__main__":

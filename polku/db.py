@@ -4,6 +4,8 @@ and schema migration through Alembic."""
 from __future__ import annotations
 
 import os
+import re
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,43 @@ def is_unwritable(failure: BaseException) -> bool:
     if getattr(orig, "sqlstate", None) in _UNWRITABLE_STATES:
         return True
     return str(getattr(orig, "sqlite_errorname", "")).startswith(_UNWRITABLE_SQLITE)
+
+
+# SQLite's error names that are the database's state (a file that cannot be opened, read or
+# trusted, a lock never released), not a fault of the statement
+_NO_DATABASE = re.compile(r'FATAL: +database ".*" does not exist')
+_UNREACHABLE_SQLITE = ("SQLITE_BUSY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_CORRUPT")
+
+
+def failure_key(failure: BaseException) -> str | None:
+    """The catalog key (db.*) of a failure that is the database's state rather than the code's:
+    gone, full, read-only, missing or unreachable; None for anything else (a bug, a conflict).
+    Names nothing from the failure's text, which may hold the statement's parameters."""
+    if isinstance(failure, DatabaseVanished):
+        return "db.vanished"
+    cause = failure.__cause__ if isinstance(failure, DatabaseError) else None
+    orig = getattr(failure, "orig", None) or getattr(cause, "orig", None) or cause or failure
+    state = getattr(orig, "sqlstate", None)
+    name = str(getattr(orig, "sqlite_errorname", ""))
+    # SQLite: a write found no room, or a first connection could not enlarge its -shm file
+    if state == "53100" or name.startswith(("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE")):
+        return "db.full"
+    if is_unwritable(orig):
+        return "db.read_only"
+    # PostgreSQL: the database named in the URL does not exist (a refused connection carries no
+    # SQLSTATE, only the server's text, in English unless the server's lc_messages says else)
+    if state == "3D000" or _NO_DATABASE.search(str(orig)):
+        return "db.missing"
+    if name.startswith(_UNREACHABLE_SQLITE):
+        return "db.unreachable"
+    if isinstance(failure, DatabaseError) or getattr(failure, "connection_invalidated", False):
+        return "db.unreachable"
+    # PostgreSQL: the connection failed or was lost (08*), the server shuts down (57P*)
+    if not name and state is None and type(orig).__name__ in ("OperationalError", "InterfaceError"):
+        return "db.unreachable"  # a connection that failed before the server said anything
+    if state is not None and str(state).startswith(("08", "57P")):
+        return "db.unreachable"
+    return None
 
 
 def normalise_url(url: str) -> str:
@@ -95,6 +134,21 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+# The file each watched engine first opened (none yet: an empty list)
+_OPENED: weakref.WeakKeyDictionary[Engine, list[tuple[int, int] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def missing_sqlite_file(engine: Engine) -> bool:
+    """Whether `engine`'s SQLite file does not exist and the engine never opened one (a file
+    removed under a running app is DatabaseVanished, found when the engine connects)."""
+    path = sqlite_path(engine.url.database, uri="uri" in engine.url.query)
+    if engine.dialect.name != "sqlite" or path is None or path.exists():
+        return False
+    return not _OPENED.get(engine)
+
+
 def _watch_sqlite_file(engine: Engine, path: Path) -> None:
     """The engine remembers the file it first opened; before every connection and checkout
     the file at `path` must still be that one. A deleted or replaced file is refused for the
@@ -102,6 +156,7 @@ def _watch_sqlite_file(engine: Engine, path: Path) -> None:
     would silently start an empty database, and closing an old one removes the -wal file by
     name under whatever file now stands there. Restarting the app opens the new file."""
     opened: list[tuple[int, int] | None] = []
+    _OPENED[engine] = opened
 
     def _still_there(*_args: Any) -> None:
         if opened and _file_identity(path) != opened[0]:

@@ -68,6 +68,7 @@ _employer = metadata.tables["employer"]
 _indicator = metadata.tables["indicator"]
 _municipality = metadata.tables["municipality"]
 _partnership = metadata.tables["partnership_agreement"]
+_payment_period = metadata.tables["payment_period"]
 _phase = metadata.tables["phase"]
 _project = metadata.tables["project"]
 _staff_role = metadata.tables["staff_role"]
@@ -638,6 +639,118 @@ def _kpi_frame(
             }
         )
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed: the overview's and the board pack's comparison with earlier days
+
+# The changes, in the order shown; those that count people meet a director's small-count rule
+CHANGES = (
+    "new_clients",
+    "exits",
+    "placements",
+    "partner_companies",
+    "bonus_grants",
+    "euros_granted",
+)
+PEOPLE_CHANGES = frozenset({"new_clients", "exits", "placements", "bonus_grants"})
+CHANGE_COLUMNS = ["change", "people", "since", "before", "now", "difference"]
+
+
+def change_windows(db: Database, as_of: date) -> list[tuple[str, date, str | None]]:
+    """The days the overview compares `as_of` with: (window, day, payment period's code):
+    the same day a month earlier, and the end of the last payment period ended before
+    `as_of` (none before the first has ended)."""
+    month = (pd.Timestamp(as_of) - pd.DateOffset(months=1)).date()
+    p = _payment_period.c
+    with _connect(db) as conn:
+        ended = conn.execute(
+            select(p.code, p.end_date).where(p.end_date < as_of).order_by(p.end_date.desc())
+        ).first()
+    windows: list[tuple[str, date, str | None]] = [("month", month, None)]
+    if ended is not None:
+        windows.append(("period", ended[1], str(ended[0])))
+    return windows
+
+
+def changes_since(
+    db: Database,
+    actor: Actor | None,
+    municipality: str | None,
+    since: Sequence[date],
+    as_of: date,
+) -> pd.DataFrame:
+    """What changed between each day of `since` and `as_of`, for the municipality or region:
+    clients who entered (new_clients), who left (exits), clients employed at a company
+    (placements: the indicator placed_at_companies), partner companies with an agreement in
+    force (a net change), employment bonuses granted (count and euros). Each as its running
+    total on the earlier day (`before`) and on `as_of` (`now`), by the same rules as the
+    indicators. Columns CHANGE_COLUMNS, one row per change and day of `since`.
+
+    One query per kind of data, each counting on every day at once."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    days = sorted(set(since) | {as_of})
+    c, e, g, o = _client.c, _employer.c, _bonus_grant.c, _outcome.c
+    in_scope = _client_scope(municipality, None)
+    clients = select(
+        *[_count_if(c.entry_date <= d) for d in days],
+        *[_count_if(c.exit_date.is_not(None) & (c.exit_date <= d) & (c.entry_date <= d))
+          for d in days],
+    ).where(in_scope)  # fmt: skip
+    first = (
+        select(o.client_id, func.min(o.outcome_date).label("day"))
+        .where(o.outcome_type_code == OUTCOME_COMPANY)
+        .group_by(o.client_id)
+        .subquery()
+    )
+    placed = (
+        select(*[_count_if((first.c.day <= d) & (c.entry_date <= d)) for d in days])
+        .select_from(first)
+        .join(_client, c.id == first.c.client_id)
+        .where(in_scope)
+    )
+    partners = (
+        select(*[_count_if(partnership_in_force(d)) for d in days])
+        .select_from(_employer)  # the region's has no column of its own to name the table
+        .where(_where_municipality(e.municipality_code, municipality))
+    )
+    granted = g.decision == "granted"
+    grants = (
+        select(
+            *[_count_if(granted & (g.decision_date <= d)) for d in days],
+            *[func.coalesce(func.sum(case((granted & (g.decision_date <= d), g.amount))), 0)
+              for d in days],
+        )
+        .select_from(_bonus_grant)
+        .join(_employer, e.id == g.employer_id)
+        .where(_where_municipality(e.municipality_code, municipality))
+    )  # fmt: skip
+    n = len(days)
+    with _connect(db) as conn:
+        client_row = conn.execute(clients).one()
+        grant_row = conn.execute(grants).one()
+        totals: dict[str, list[float]] = {
+            "new_clients": [float(v) for v in client_row[:n]],
+            "exits": [float(v) for v in client_row[n:]],
+            "placements": [float(v) for v in conn.execute(placed).one()],
+            "partner_companies": [float(v) for v in conn.execute(partners).one()],
+            "bonus_grants": [float(v) for v in grant_row[:n]],
+            "euros_granted": [float(v or 0) for v in grant_row[n:]],
+        }
+    at = {d: i for i, d in enumerate(days)}
+    rows = [
+        (
+            change,
+            change in PEOPLE_CHANGES,
+            day,
+            totals[change][at[day]],
+            totals[change][at[as_of]],
+            totals[change][at[as_of]] - totals[change][at[day]],
+        )
+        for change in CHANGES
+        for day in since
+    ]
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------

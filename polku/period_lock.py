@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
@@ -213,20 +212,9 @@ def _changed(column: str, old: Row | None, new: Row | None) -> bool:
         return side is not None and side.get(column) is not None
     if column not in new:
         return False
-    return not _same(old.get(column), new[column])
+    from polku.ingest.planning import same_value  # the import's comparison (it imports this)
 
-
-def _same(a: Any, b: Any) -> bool:
-    """A stored value and a new one alike (a datetime's day is a date, 1.50 is 1.5)."""
-    a, b = _day(a), _day(b)
-    if a is None or b is None or a == b:
-        return a == b
-    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, date) or isinstance(b, date):
-        return False
-    try:
-        return Decimal(str(a)) == Decimal(str(b))
-    except (InvalidOperation, TypeError, ValueError):
-        return False
+    return not same_value(old.get(column), new[column])
 
 
 def _day(value: Any) -> Any:

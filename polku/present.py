@@ -9,6 +9,7 @@ a count of something else). Phase progress has one rounding rule: `done_percent`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -159,6 +160,66 @@ def comparison_values(
         total=float(card["actual"]),
     )  # fmt: skip
     return shown[["name", "actual", "actual_label", "expected", "target"]]
+
+
+def signed(value: float, lang: str, *, euros: bool = False) -> str:
+    """A change with its sign: +12, −3, 0; +1 234 € in euros."""
+    text = i18n.fmt_euro(abs(value), 0, lang) if euros else i18n.fmt_int(round(abs(value)), lang)
+    return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+
+
+def changes(frame: pd.DataFrame, actor: Actor | None, lang: str) -> pd.DataFrame:
+    """metrics.changes_since as the viewer may see it: one row per change (`change`, `name`),
+    a column per earlier day (its ISO date) with the change's text. For a count of people the
+    running totals on the earlier days and today are one cumulative series (privacy.protect):
+    a change is shown only when both its ends are, so no hidden total and no step of 1–4
+    between the two windows follows from what is shown."""
+    rows = []
+    for change, group in frame.groupby("change", sort=False):
+        group = group.sort_values("since")
+        row: dict[str, Any] = {
+            "change": change,
+            "name": i18n.t(f"overview.changes.{change}", lang),
+        }
+        now = float(group["now"].iloc[0])
+        people = bool(group["people"].iloc[0])
+        if people:
+            series = pd.DataFrame({"value": [*group["before"], now]})
+            shown = privacy.protect(series, actor, lang, shape="cumulative")["value"].notna()
+        else:
+            shown = pd.Series([True] * (len(group) + 1))
+        for i, (since, difference) in enumerate(
+            zip(group["since"], group["difference"], strict=True)
+        ):
+            if shown.iloc[i] and shown.iloc[-1]:
+                text = signed(difference, lang, euros=change == "euros_granted")
+            elif privacy.is_small(difference):
+                text = privacy.suppressed_label(lang)
+            else:
+                text = privacy.hidden_label(lang)
+            row[since.isoformat()] = text
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def change_table(
+    windows: Sequence[tuple[str, date, str | None]],
+    frame: pd.DataFrame,
+    actor: Actor | None,
+    lang: str,
+) -> tuple[list[str], list[list[str]]]:
+    """What changed (metrics.change_windows and changes_since) as the overview and the board
+    pack show it: the headings (the change, then each window) and a row of text per change."""
+    shown = changes(frame, actor, lang)
+    header = [i18n.t("overview.changes.change", lang)] + [
+        i18n.t(f"overview.changes.{w}", lang, day=i18n.fmt_date(d, lang), period=p or "")
+        for w, d, p in windows
+    ]
+    rows = [
+        [str(r["name"]), *(str(r[d.isoformat()]) for _, d, _ in windows)]
+        for r in shown.to_dict("records")
+    ]
+    return header, rows
 
 
 def status_months(

@@ -132,6 +132,24 @@ def work_queue_rules(path: Path | None = None) -> WorkQueueRules:
 
 
 @dataclass(frozen=True)
+class AccessibilityContact:
+    """The [accessibility] table of the project file: where users send accessibility feedback
+    (the accessibility statement shows it)."""
+
+    feedback_email: str
+    feedback_url: str | None = None
+
+
+def accessibility(path: Path | None = None) -> AccessibilityContact:
+    """The [accessibility] table; ProjectFileError says what is missing."""
+    table = read_project_file(path).get("accessibility")
+    if not isinstance(table, dict) or not str(table.get("feedback_email", "")).strip():
+        raise ProjectFileError("[accessibility] feedback_email is missing from the project file")
+    url = str(table.get("feedback_url") or "").strip()
+    return AccessibilityContact(str(table["feedback_email"]).strip(), url or None)
+
+
+@dataclass(frozen=True)
 class Demo:
     """The [demo] table of the project file: the sample's fixed "today" and the municipalities
     of its demo coordinator and director (None: the lead, and the biggest one besides it)."""

@@ -17,18 +17,14 @@ approved report's snapshot gives the same documents later.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
-import typst
-import vl_convert
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
@@ -36,6 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from models import FINAL_REPORT
 from polku import charts, i18n, metrics
+from polku import pdf as documents
 from polku.exports import header_sheet
 from polku.metrics import Database
 from polku.payment_application import EURO, SHARE, UnknownPeriod, _bold, _cell, period
@@ -52,7 +49,7 @@ from polku.report_figures import (
 )
 
 FORMATS = ("xlsx", "pdf")
-TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
+TEMPLATE = documents.TEMPLATES / "report.typ"
 # Workbook number formats: whole counts, a count's fractional expected value, a rate's change
 COUNT = "#,##0"
 COUNT_DECIMAL = "#,##0.0"
@@ -398,7 +395,7 @@ def indicator_chart(
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as SVG, rendered by vl-convert (no browser)."""
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return documents.svg(chart.to_dict())
 
 
 def _lines(text: str) -> str:
@@ -544,12 +541,4 @@ def pdf_data(figures: ReportFigures, context: DocumentContext, lang: str | None 
 
 def pdf(figures: ReportFigures, context: DocumentContext, lang: str | None = None) -> bytes:
     """The report as a PDF, typeset by typst from polku/templates/report.typ."""
-    data = json.dumps(pdf_data(figures, context, lang), ensure_ascii=False)
-    return bytes(
-        typst.compile(
-            str(TEMPLATE),
-            root=str(TEMPLATE.parent),
-            sys_inputs={"data": data},
-            ignore_system_fonts=True,
-        )
-    )
+    return documents.compile_template(TEMPLATE, pdf_data(figures, context, lang))

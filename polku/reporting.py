@@ -194,6 +194,19 @@ def _money(db: Database, actor: Actor | None, code: str, end: date) -> MoneyFigu
     )
 
 
+def money_shown(db: Database, actor: Actor | None, code: str) -> bool:
+    """Whether the actor may see the report's money: admins always; others only when the
+    period's sums stand for enough persons' pay to be shown alone on Talous (money.py)."""
+    if money.sees_pay(actor):
+        return True
+    _, end = span(db, code)
+    if code == FINAL_REPORT:
+        return money.totals_shown(db, actor, end)
+    shown = money.periods_shown(db, actor, end)
+    alone = shown[(shown["code"] == code) & (shown["code_from"] == code)]
+    return not alone.empty
+
+
 def build(db: Database, actor: Actor | None, code: str) -> ReportFigures:
     """Everything the report states, computed now: each indicator at the end against its
     target and expected value with its change in the period, the common indicators cumulative

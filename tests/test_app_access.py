@@ -38,6 +38,7 @@ ROLE_PAGES = {
         "app_pages/checklists.py",
         "app_pages/finance.py",  # their municipalities' share of the money, no persons' pay
         "app_pages/project.py",
+        "app_pages/accessibility.py",  # the accessibility statement: everyone's
     },
     ANALYST: set(PAGES)
     - {

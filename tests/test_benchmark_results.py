@@ -66,3 +66,51 @@ def test_every_target_is_met_at_scale_10() -> None:
 def test_the_readme_shows_the_committed_figures() -> None:
     readme = report.README.read_text(encoding="utf-8")
     assert report.readme_block(readme) == report.markdown(RESULT)
+
+
+LOAD = json.loads(report.LOAD_RESULTS.read_text(encoding="utf-8"))
+
+
+def test_the_load_run_is_the_one_the_issue_asks_for() -> None:
+    # 25 sessions for 60 s on one app process, PostgreSQL at scale 10
+    assert LOAD["sessions"] == 25 and LOAD["duration_s"] == 60 <= LOAD["seconds"]
+    assert LOAD["backend"] == "postgresql" and LOAD["clients"] >= 50_000
+    assert {"admin", "director", "coordinator"} <= set(LOAD["roles"])
+    # Several coordinators of the same municipality saved at once
+    assert max(LOAD["coordinators_per_municipality"].values()) >= 3
+    assert LOAD["requests_by_kind"]["save"] > 0 and LOAD["requests_by_kind"]["page switch"] > 0
+    assert LOAD["requests"] == sum(LOAD["requests_by_kind"].values())
+    assert LOAD["saves"]["saved"] == LOAD["writes"]["saves_told_saved"]
+    assert 0 < LOAD["p50_s"] <= LOAD["p95_s"]
+    assert len(LOAD["load_average"]["before"]) == 3
+
+
+def test_the_load_run_had_no_errors_and_lost_no_write() -> None:
+    assert LOAD["errors"] == 0, LOAD["error_samples"]
+    assert LOAD["lost_writes"] == 0 and LOAD["duplicated_writes"] == 0
+
+
+def test_the_readme_shows_the_committed_load_figures() -> None:
+    readme = report.README.read_text(encoding="utf-8")
+    markers = (report.LOAD_START, report.LOAD_END)
+    assert report.readme_block(readme, markers) == report.load_markdown(LOAD)
+
+
+BOARD = json.loads(report.BOARD_RESULTS.read_text(encoding="utf-8"))
+
+
+def test_the_board_pack_of_the_region_takes_under_ten_seconds_at_scale_10() -> None:
+    assert BOARD["scale"] == 10 and BOARD["target_s"] == 10
+    assert {r["backend"] for r in BOARD["runs"]} == {"sqlite", "postgresql"}
+    assert {(r["role"], r["scope"]) for r in BOARD["runs"]} == {
+        (role, scope) for role in ("admin", "director") for scope in ("region", "municipality")
+    }
+    region = [r for r in BOARD["runs"] if r["scope"] == "region"]
+    assert BOARD["worst_region_s"] == max(max(r["first_s"], r["median_s"]) for r in region)
+    assert BOARD["worst_region_s"] <= BOARD["target_s"]
+
+
+def test_the_readme_shows_the_committed_board_pack_figures() -> None:
+    readme = report.README.read_text(encoding="utf-8")
+    markers = (report.BOARD_START, report.BOARD_END)
+    assert report.readme_block(readme, markers) == report.board_markdown(BOARD)

@@ -33,7 +33,7 @@ DIRECTOR = sample.DEMO_DIRECTOR  # the sample's director of Lieksa
 ANALYST = sample.DEMO_ANALYST
 LIEKSA = "Lieksa"
 DIRECTOR_PAGES = ["app_pages/overview.py", "app_pages/indicators.py", "app_pages/checklists.py"]
-DIRECTOR_PAGES += ["app_pages/finance.py", "app_pages/project.py"]
+DIRECTOR_PAGES += ["app_pages/finance.py", "app_pages/project.py", "app_pages/accessibility.py"]
 SMALL = {"1", "2", "3", "4"}
 NOT_PEOPLE = (metrics.PARTNER_COMPANIES, metrics.BONUS_EMPLOYERS)
 

@@ -166,6 +166,32 @@ def test_an_analyst_reads_but_moves_and_writes_nothing(world, refusals_audited) 
         assert conn.execute(reports).scalar() == 0
 
 
+def test_the_period_s_money_is_shown_to_analysts_only_when_it_is_not_one_person_s_pay(
+    world,
+) -> None:
+    # MK1's costs are one work coach's April: an analyst would read that person's pay
+    assert reporting.money_shown(world, ADMIN, MK1)
+    assert not reporting.money_shown(world, ANALYST, MK1)
+    assert not reporting.money_shown(world, ANALYST, reporting.FINAL_REPORT)
+    with world.begin() as conn:
+        for n in (2, 3):
+            person = conn.execute(
+                insert(metadata.tables["staff_member"]).values(
+                    name=f"Valmentaja {n}",
+                    role_code="work_coach",
+                    fte=Decimal(1),
+                    start_date=date(2026, 3, 1),
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(metadata.tables["salary_record"]).values(
+                    staff_member_id=person, month=date(2026, 5, 1), gross_salary=Decimal(2900)
+                )
+            )  # fmt: skip
+    assert reporting.money_shown(world, ANALYST, MK1)
+    assert reporting.money_shown(world, ANALYST, reporting.FINAL_REPORT)
+
+
 # ---------------------------------------------------------------------------------------------
 # The state machine
 

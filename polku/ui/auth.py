@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
+from streamlit.navigation.page import StreamlitPage
 
 from polku import audit
 from polku.access import ADMIN, AccessDenied, Actor, load_actor
@@ -40,10 +41,21 @@ def providers(section: Mapping) -> list[str | None]:
     return [name for name, value in section.items() if isinstance(value, Mapping)]
 
 
-def _only_page(body: Callable[[], None], title_key: str, icon: str) -> None:
-    """Show one page and stop: no navigation, no other page reachable, not even by URL."""
-    st.navigation([st.Page(body, title=t(title_key), icon=icon)], position="hidden").run()
+def _only_page(body: Callable[[], None], title_key: str, icon: str, *also: StreamlitPage) -> None:
+    """Show one page and stop: no navigation, no other page reachable, not even by URL, but
+    for the pages in `also` (ones that read no data, e.g. the accessibility statement)."""
+    st.navigation([st.Page(body, title=t(title_key), icon=icon), *also], position="hidden").run()
     st.stop()
+
+
+def statement_page() -> StreamlitPage:
+    """The accessibility statement, which the law wants public: reachable before sign-in."""
+    return st.Page(
+        "app_pages/accessibility.py",
+        title=t("page.accessibility"),
+        icon=":material/accessibility:",
+        url_path="saavutettavuus",
+    )
 
 
 def _sign_out_button() -> None:
@@ -52,6 +64,8 @@ def _sign_out_button() -> None:
 
 
 def _sign_in_page(names: list[str | None]) -> None:
+    statement = statement_page()
+
     def body() -> None:
         st.title(t("auth.sign_in.title"))
         st.write(t("auth.sign_in.text"))
@@ -59,8 +73,9 @@ def _sign_in_page(names: list[str | None]) -> None:
             label = t("auth.sign_in") if name is None else t("auth.sign_in.with", name=name)
             if st.button(label, type="primary", icon=":material/login:", key=f"login_{name}"):
                 st.login(name) if name else st.login()
+        st.page_link(statement, label=t("a11y.sign_in_link"), icon=":material/accessibility:")
 
-    _only_page(body, "auth.sign_in.title", ":material/login:")
+    _only_page(body, "auth.sign_in.title", ":material/login:", statement)
 
 
 def _no_access_page() -> None:
@@ -106,6 +121,7 @@ def _demo_actor(engine: Engine) -> Actor:
             format_func=lambda e: labels.get(e, e),
             key=DEMO_USER_KEY,
             help=t("auth.demo.user.help"),
+            placeholder=t("forms.choose"),  # else Streamlit's English "Choose an option"
         )
     with Session(engine) as session:
         actor = load_actor(session, email or emails[default])
@@ -140,7 +156,9 @@ def current_actor(engine: Engine) -> Actor:
         st.caption(
             t(
                 "auth.signed_in_as",
-                name=plain(actor.name or actor.email),
+                # An invisible word joiner after @ keeps Markdown from making the e-mail a
+                # link, whose colour in a caption fails the text contrast (WCAG 1.4.3)
+                name=plain(actor.name or actor.email).replace("@", "@\u2060"),
                 role=t(f"role.{actor.role}"),
             )
         )

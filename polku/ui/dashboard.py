@@ -20,10 +20,9 @@ from streamlit.elements.vega_charts import (
     _convert_altair_to_vega_lite_spec as _altair_to_spec,  # st.altair_chart's own conversion
 )
 
-from polku import charts, i18n, metrics, present
+from polku import board_pack, charts, i18n, metrics, present
 from polku.access import Actor, Permission, check
-from polku.ui.data import TTL
-from polku.ui.resources import database_url, engine_for
+from polku.ui.data import TTL, Source, engine_of, source
 from polku.ui.state import lang, t
 
 # One typed, cached wrapper per metrics function: the cached function takes the database URL and
@@ -32,9 +31,9 @@ from polku.ui.state import lang, t
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _kpis(
-    url: str, municipality: str | None, as_of: date, target_group: str | None, _actor: Actor
+    src: Source, municipality: str | None, as_of: date, target_group: str | None, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.kpis(engine_for(url), _actor, municipality, as_of, target_group)
+    return metrics.kpis(engine_of(src), _actor, municipality, as_of, target_group)
 
 
 def kpis(
@@ -42,14 +41,14 @@ def kpis(
 ) -> pd.DataFrame:
     """metrics.kpis, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _kpis(database_url(), municipality, as_of, target_group, actor)
+    return _kpis(source(), municipality, as_of, target_group, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _indicator_series(
-    url: str, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
+    src: Source, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.indicator_series(engine_for(url), _actor, municipality, start, end, group)
+    return metrics.indicator_series(engine_of(src), _actor, municipality, start, end, group)
 
 
 def indicator_series(
@@ -57,14 +56,14 @@ def indicator_series(
 ) -> pd.DataFrame:
     """metrics.indicator_series, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _indicator_series(database_url(), municipality, start, end, target_group, actor)
+    return _indicator_series(source(), municipality, start, end, target_group, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _active_by_status(
-    url: str, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
+    src: Source, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.active_by_status(engine_for(url), _actor, municipality, start, end, group)
+    return metrics.active_by_status(engine_of(src), _actor, municipality, start, end, group)
 
 
 def active_by_status(
@@ -72,14 +71,14 @@ def active_by_status(
 ) -> pd.DataFrame:
     """metrics.active_by_status, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _active_by_status(database_url(), municipality, start, end, target_group, actor)
+    return _active_by_status(source(), municipality, start, end, target_group, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _new_clients_per_month(
-    url: str, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
+    src: Source, municipality: str | None, start: date, end: date, group: str | None, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.new_clients_per_month(engine_for(url), _actor, municipality, start, end, group)
+    return metrics.new_clients_per_month(engine_of(src), _actor, municipality, start, end, group)
 
 
 def new_clients_per_month(
@@ -87,27 +86,27 @@ def new_clients_per_month(
 ) -> pd.DataFrame:
     """metrics.new_clients_per_month, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _new_clients_per_month(database_url(), municipality, start, end, target_group, actor)
+    return _new_clients_per_month(source(), municipality, start, end, target_group, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _clients_by_target_group(
-    url: str, municipality: str | None, as_of: date, _actor: Actor
+    src: Source, municipality: str | None, as_of: date, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.clients_by_target_group(engine_for(url), _actor, municipality, as_of)
+    return metrics.clients_by_target_group(engine_of(src), _actor, municipality, as_of)
 
 
 def clients_by_target_group(actor: Actor, municipality: str | None, as_of: date) -> pd.DataFrame:
     """metrics.clients_by_target_group, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _clients_by_target_group(database_url(), municipality, as_of, actor)
+    return _clients_by_target_group(source(), municipality, as_of, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _outcome_funnel(
-    url: str, municipality: str | None, as_of: date, target_group: str | None, _actor: Actor
+    src: Source, municipality: str | None, as_of: date, target_group: str | None, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.outcome_funnel(engine_for(url), _actor, municipality, as_of, target_group)
+    return metrics.outcome_funnel(engine_of(src), _actor, municipality, as_of, target_group)
 
 
 def outcome_funnel(
@@ -115,40 +114,58 @@ def outcome_funnel(
 ) -> pd.DataFrame:
     """metrics.outcome_funnel, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _outcome_funnel(database_url(), municipality, as_of, target_group, actor)
+    return _outcome_funnel(source(), municipality, as_of, target_group, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
 def _employer_series(
-    url: str, municipality: str | None, start: date, end: date, _actor: Actor
+    src: Source, municipality: str | None, start: date, end: date, _actor: Actor
 ) -> pd.DataFrame:
-    return metrics.employer_series(engine_for(url), _actor, municipality, start, end)
+    return metrics.employer_series(engine_of(src), _actor, municipality, start, end)
 
 
 def employer_series(actor: Actor, municipality: str | None, start: date, end: date) -> pd.DataFrame:
     """metrics.employer_series, cached; access checked first."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _employer_series(database_url(), municipality, start, end, actor)
+    return _employer_series(source(), municipality, start, end, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
-def _comparison(url: str, as_of: date, target_group: str | None, _actor: Actor) -> pd.DataFrame:
-    return metrics.municipality_comparison(engine_for(url), _actor, as_of, target_group)
+def _comparison(src: Source, as_of: date, target_group: str | None, _actor: Actor) -> pd.DataFrame:
+    return metrics.municipality_comparison(engine_of(src), _actor, as_of, target_group)
 
 
 def comparison(actor: Actor, as_of: date, target_group: str | None) -> pd.DataFrame:
     check(actor, Permission.READ_AGGREGATES, None)
-    return _comparison(database_url(), as_of, target_group, actor)
+    return _comparison(source(), as_of, target_group, actor)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=100)
+def _changes(
+    src: Source, municipality: str | None, as_of: date, _actor: Actor
+) -> tuple[list[tuple[str, date, str | None]], pd.DataFrame]:
+    engine = engine_of(src)
+    windows = metrics.change_windows(engine, as_of)
+    days = [day for _, day, _ in windows]
+    return windows, metrics.changes_since(engine, _actor, municipality, days, as_of)
+
+
+def changes(
+    actor: Actor, municipality: str | None, as_of: date
+) -> tuple[list[tuple[str, date, str | None]], pd.DataFrame]:
+    """metrics.change_windows and changes_since, cached; access checked first."""
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    return _changes(source(), municipality, as_of, actor)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _code_list(url: str, table: str) -> pd.DataFrame:
-    return metrics.code_list(engine_for(url), table)
+def _code_list(src: Source, table: str) -> pd.DataFrame:
+    return metrics.code_list(engine_of(src), table)
 
 
 def code_names(table: str, language: str) -> dict[str, str]:
     """Code -> name in the language, of a code list of the project definition."""
-    frame = _code_list(database_url(), table)
+    frame = _code_list(source(), table)
     return {row["code"]: i18n.localized_name(row, language) for row in frame.to_dict("records")}
 
 
@@ -206,6 +223,35 @@ def kpi_cards(frame: pd.DataFrame, actor: Actor) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# What changed, and the board pack
+
+
+def changes_section(actor: Actor, municipality: str | None, as_of: date) -> None:
+    """What changed since the previous month and payment period, as the viewer may see it
+    (the same table as the board pack's)."""
+    st.subheader(t("overview.changes"))
+    st.caption(t("overview.changes.caption"))
+    windows, frame = changes(actor, municipality, as_of)
+    header, rows = present.change_table(windows, frame, actor, lang())
+    st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, height="content")
+
+
+def board_pack_button(actor: Actor, municipality: str | None, as_of: date) -> None:
+    """One button: the board pack of this view as a PDF, made only when clicked."""
+    language, db = lang(), engine_of(source())
+    st.download_button(
+        t("overview.board_pack"),
+        data=lambda: board_pack.board_pack(db, actor, municipality, as_of, language),
+        file_name=board_pack.file_name(municipality, as_of),
+        mime="application/pdf",
+        key="board_pack",
+        icon=":material/picture_as_pdf:",
+        help=t("overview.board_pack.help"),
+        on_click="ignore",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Charts
 
 
@@ -256,7 +302,11 @@ def show_chart(
 
     `data` is what the viewer may see, as text in the viewer's formats (suppressed counts as
     "< 5"); it is also the CSV (Finnish: `;` and decimal comma; English: `,`)."""
-    st.vega_lite_chart(spec=_chart_spec(build.__name__, frame, options), width="stretch")
+    st.vega_lite_chart(
+        spec=_chart_spec(build.__name__, frame, options),
+        width="stretch",
+        alt=charts.chart_description(str(options.get("title", name)), data, lang()),
+    )
     with st.expander(t("chart.show_data")):
         st.dataframe(data, hide_index=True, width="stretch")
     columns = st.columns([1, 1, 1, 5])

@@ -1,7 +1,12 @@
-"""Cached reads for the pages: polku.metrics results, keyed by the database and the choices.
+"""Cached reads for the pages: polku results, keyed by the database, its data version and
+the choices.
 
-st.cache_data returns a copy to each caller and expires after TTL seconds, so a number is at
-most that old; code that writes calls `clear()` so its own change shows at once.
+The data version (polku.audit.data_version) changes with every committed write, in any process
+or replica, as every write adds audit rows in its transaction. It is read on every call (a
+look at the audit log's primary key, well under a millisecond), so a rerun that finds the data
+unchanged reads nothing else, however many clients, and one that follows a write, anyone's,
+reads afresh. st.cache_data returns a copy to each caller; TTL only bounds the memory held by
+versions nobody asks for any more.
 """
 
 from __future__ import annotations
@@ -11,19 +16,34 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
-from polku import checklists, forms, metrics, work_queue
+from polku import audit, checklists, forms, metrics, work_queue
 from polku.access import Actor, Permission, check, row_scope
 from polku.ui.resources import database_url, engine_for
 
-# Seconds an aggregate may be reused; writes clear the cache sooner
-TTL = 60
-# The project definition changes only when `python -m polku init` runs
+# Seconds a cached result is kept: the data version, not the clock, decides freshness
+TTL = 600
+# The project definition changes only when `python -m polku init` runs, which writes no audit
+# row: a new definition shows within this many seconds
 DEFINITION_TTL = 300
+
+# The first part of every cache key: the database URL and its data version
+Source = tuple[str, int, int]
+
+
+def source() -> Source:
+    """The configured database and its current data version."""
+    url = database_url()
+    return (url, *audit.data_version(engine_for(url)))
+
+
+def engine_of(src: Source) -> Engine:
+    return engine_for(src[0])
 
 
 def clear() -> None:
-    """Forget every cached aggregate, e.g. after saving a change."""
+    """Forget every cached result: for changes made outside Polku's writes (tests, init)."""
     st.cache_data.clear()
 
 
@@ -32,36 +52,38 @@ def clear() -> None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _overview(url: str, municipality: str | None, as_of: date, _actor: Actor) -> metrics.Overview:
-    return metrics.overview(engine_for(url), _actor, municipality, as_of)
+def _overview(
+    src: Source, municipality: str | None, as_of: date, _actor: Actor
+) -> metrics.Overview:
+    return metrics.overview(engine_of(src), _actor, municipality, as_of)
 
 
 def overview(actor: Actor, municipality: str | None, as_of: date) -> metrics.Overview:
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _overview(database_url(), municipality, as_of, actor)
+    return _overview(source(), municipality, as_of, actor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _phase_progress(url: str, municipality: str | None, _actor: Actor) -> pd.DataFrame:
-    return metrics.phase_progress(engine_for(url), _actor, municipality)
+def _phase_progress(src: Source, municipality: str | None, _actor: Actor) -> pd.DataFrame:
+    return metrics.phase_progress(engine_of(src), _actor, municipality)
 
 
 def phase_progress(actor: Actor, municipality: str | None) -> pd.DataFrame:
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _phase_progress(database_url(), municipality, actor)
+    return _phase_progress(source(), municipality, actor)
 
 
 @st.cache_data(ttl=DEFINITION_TTL, show_spinner=False)
-def _project_info(url: str) -> metrics.ProjectInfo | None:
-    return metrics.project_info(engine_for(url))
+def _project_info(src: Source) -> metrics.ProjectInfo | None:
+    return metrics.project_info(engine_of(src))
 
 
 def project_info() -> metrics.ProjectInfo | None:
-    return _project_info(database_url())
+    return _project_info(source())
 
 
 @st.cache_data(ttl=DEFINITION_TTL, show_spinner=False)
-def _definition(url: str, part: str) -> pd.DataFrame:
+def _definition(src: Source, part: str) -> pd.DataFrame:
     readers = {
         "municipalities": metrics.municipalities,
         "work_plan": metrics.work_plan,
@@ -69,11 +91,11 @@ def _definition(url: str, part: str) -> pd.DataFrame:
         "budget": metrics.budget,
         "staff": metrics.staff,
     }
-    return readers[part](engine_for(url))
+    return readers[part](engine_of(src))
 
 
 def municipalities() -> pd.DataFrame:
-    return _definition(database_url(), "municipalities")
+    return _definition(source(), "municipalities")
 
 
 def municipality_names() -> dict[str, str]:
@@ -83,19 +105,19 @@ def municipality_names() -> dict[str, str]:
 
 
 def work_plan() -> pd.DataFrame:
-    return _definition(database_url(), "work_plan")
+    return _definition(source(), "work_plan")
 
 
 def indicators() -> pd.DataFrame:
-    return _definition(database_url(), "indicators")
+    return _definition(source(), "indicators")
 
 
 def budget() -> pd.DataFrame:
-    return _definition(database_url(), "budget")
+    return _definition(source(), "budget")
 
 
 def staff() -> pd.DataFrame:
-    return _definition(database_url(), "staff")
+    return _definition(source(), "staff")
 
 
 # Client rows for the pickers and the list of Asiakkaat: keyed by the scope the actor may read
@@ -109,7 +131,7 @@ def _scope(actor: Actor) -> tuple[str, ...] | None:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _clients(
-    url: str,
+    src: Source,
     scope: tuple[str, ...] | None,
     municipality: str | None,
     search: str,
@@ -117,7 +139,7 @@ def _clients(
     limit: int,
     _actor: Actor,
 ) -> pd.DataFrame:
-    engine = engine_for(url)
+    engine = engine_of(src)
     return forms.clients(
         engine, _actor, municipality, search=search, active=active, limit=limit
     ).assign(count=forms.client_count(engine, _actor, municipality, search=search))
@@ -128,14 +150,14 @@ def clients(
 ) -> tuple[pd.DataFrame, int]:
     """polku.forms.clients (the newest `limit`) and how many match without the limit."""
     scope = _scope(actor)
-    found = _clients(database_url(), scope, municipality, search.strip(), active, limit, actor)
+    found = _clients(source(), scope, municipality, search.strip(), active, limit, actor)
     total = int(found["count"].iloc[0]) if len(found) else 0
     return found.drop(columns="count"), total
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _employers(url: str, _actor: Actor) -> dict[str, str]:
-    found = forms.employers(engine_for(url), _actor)
+def _employers(src: Source, _actor: Actor) -> dict[str, str]:
+    found = forms.employers(engine_of(src), _actor)
     return {
         (business_id or name): f"{name} ({business_id})" if business_id else name
         for business_id, name in zip(found["business_id"], found["name"], strict=True)
@@ -146,12 +168,11 @@ def employers(actor: Actor) -> dict[str, str]:
     """The employers' pickers: business ID (or the name of one without) -> "name (ID)", by
     name (employers are not client data: the same for every reader of rows)."""
     _scope(actor)
-    return _employers(database_url(), actor)
+    return _employers(source(), actor)
 
 
 # The checklists (items, not people): the same for every viewer of the same role and
-# municipalities; a save clears them, another session's save shows within TTL and its
-# version conflict is caught when this one saves
+# municipalities; any save, in any replica, changes the data version and so the key
 
 
 def _who(actor: Actor) -> tuple[str, tuple[str, ...]]:
@@ -160,9 +181,9 @@ def _who(actor: Actor) -> tuple[str, tuple[str, ...]]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _checklist_part(
-    url: str, part: str, who: tuple, municipality: str | None, today: date | None, _actor: Actor
+    src: Source, part: str, who: tuple, municipality: str | None, today: date | None, _actor: Actor
 ) -> Any:
-    engine = engine_for(url)
+    engine = engine_of(src)
     if part == "checklist":
         return checklists.read_checklist(engine, _actor, municipality)
     if part == "matrix":
@@ -180,7 +201,7 @@ def _checklist_read(
     actor: Actor, part: str, municipality: str | None = None, today: date | None = None
 ) -> Any:
     check(actor, Permission.READ_AGGREGATES, municipality)
-    return _checklist_part(database_url(), part, _who(actor), municipality, today, actor)
+    return _checklist_part(source(), part, _who(actor), municipality, today, actor)
 
 
 def checklist(actor: Actor, municipality: str | None) -> checklists.Checklist:

@@ -9,7 +9,6 @@ from typing import Protocol
 import streamlit as st
 
 from polku import checklists
-from polku.ui import data
 from polku.ui.state import lang, t
 from polku.ui.text import plain
 
@@ -38,9 +37,9 @@ def show_flash(key: str) -> None:
 
 
 def saved(flash_key: str, messages: list[Message], generation_key: str, *drop: str) -> None:
-    """After a save: fresh aggregates, fresh widgets (a new generation in their keys), the
-    `drop` session keys forgotten, the messages shown after a rerun."""
-    data.clear()
+    """After a save: fresh widgets (a new generation in their keys), the `drop` session keys
+    forgotten, the messages shown after a rerun (the save changed the data version, so every
+    cached read is fresh: polku.ui.data)."""
     st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
     for key in drop:
         st.session_state.pop(key, None)

@@ -17,7 +17,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from polku import i18n, ingest
 from polku.access import Actor
-from polku.ui import data, imports
+from polku.ui import imports
 from polku.ui.state import lang, t
 from polku.ui.text import plain
 
@@ -119,7 +119,6 @@ def finish(result: ingest.ImportReport) -> None:
     """A commit's outcome, shown after a rerun; the preview of the file is gone."""
     st.session_state.pop(PREVIEW_KEY, None)
     if result.committed:
-        data.clear()
         st.session_state[RESULT_KEY] = [("success", result.summary(lang()))]
     else:
         st.session_state[RESULT_KEY] = [("error", result.summary(lang()))]

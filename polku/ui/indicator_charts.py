@@ -15,15 +15,10 @@ from polku.ui import dashboard, tables
 from polku.ui.dashboard import show_chart
 from polku.ui.state import lang, t
 
-_LABEL_KEYS = (
-    "actual expected target today month clients status target_group stage municipality "
-    "employers partnerships bonus_employers euros_granted"
-).split()
-
 
 def labels() -> dict[str, str]:
     """The charts' axis and legend titles in the session's language."""
-    return {key: t(f"chart.{key}") for key in _LABEL_KEYS} | {"month_end": t("chart.month")}
+    return charts.dashboard_labels(lang())
 
 
 @dataclass(frozen=True)

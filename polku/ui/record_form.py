@@ -19,7 +19,6 @@ import streamlit as st
 from models import metadata
 from polku import forms, i18n, records
 from polku.ingest import FormInvalid, Problem
-from polku.ui import data
 from polku.ui.state import lang, t
 from polku.ui.text import plain
 
@@ -217,7 +216,6 @@ def save(form: str, drawn: Drawn, action: Callable[[], forms.Saved]) -> None:
     messages += [("warning", _capital(w.reason(lang()))) for w in saved.warnings]
     st.session_state[FLASH_KEY] = (form, messages)
     st.session_state[f"asiakkaat_gen_{form}"] = generation(form) + 1
-    data.clear()
     st.rerun()
 
 

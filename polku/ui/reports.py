@@ -149,9 +149,13 @@ def euros(value: Decimal) -> str:
     return i18n.fmt_euro(value, 2, lang())
 
 
-def money_table(figures: ReportFigures) -> None:
-    """The report's eligible costs and financing, to the cent."""
+def money_table(viewer: Actor, figures: ReportFigures) -> None:
+    """The report's eligible costs and financing, to the cent (to others than admins only
+    when they do not stand for one or two persons' pay)."""
     st.header(t("reports.money"))
+    if not reporting.money_shown(engine(), viewer, figures.report):
+        st.caption(t("reports.money.hidden"))
+        return
     shown = pd.DataFrame(
         {
             "amount": [t(f"reports.money.{n}") for n in type(figures.money).model_fields],
@@ -351,8 +355,11 @@ def changes(viewer: Actor, code: str, names: dict[str, str]) -> None:
     text_table(shown, {c: t(f"reports.col.{c}") for c in shown.columns})
 
 
-def downloads(stated: reporting.Stated) -> None:
-    """The report as the funder's workbook and as a PDF, made when the button is pressed."""
+def downloads(viewer: Actor, stated: reporting.Stated) -> None:
+    """The report as the funder's workbook and as a PDF, made when the button is pressed: for
+    admins, who file it (the documents hold the period's money to the cent)."""
+    if not manages(viewer):
+        return
     figures = stated.figures
 
     def document(write: Callable[..., bytes]) -> Callable[[], bytes]:

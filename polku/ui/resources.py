@@ -42,6 +42,8 @@ def _head_revision() -> str | None:
 
 def database_problem(eng: Engine) -> str | None:
     """The catalog key of what keeps the app from running on `eng`, or None when it is ready."""
+    if db.missing_sqlite_file(eng):
+        return "db.no_schema"  # not connected: SQLite would create an empty file at a typo
     try:
         revision = db.current_revision(eng)
         if revision is None:
@@ -58,13 +60,21 @@ def database_problem(eng: Engine) -> str | None:
 def failure_problem(failure: Exception) -> str:
     """The catalog key for a failure before the app could show a page. The log gets the
     exception's type only: its text may hold parameters, and so personal data."""
-    if isinstance(failure, db.DatabaseVanished):
-        return "db.vanished"
     if isinstance(failure, ArgumentError | NoSuchModuleError | ValueError):
         return "db.bad_url"
-    if db.is_unwritable(failure):
-        return "db.read_only"
+    key = db.failure_key(failure)
+    if key is not None:
+        return key
     if isinstance(failure, SQLAlchemyError | db.DatabaseError):
         return "db.unreachable"
     _log.error("start-up failed: %s", type(failure).__name__)
     return "db.failed"
+
+
+def page_failure(failure: Exception) -> str | None:
+    """The catalog key for a failure while a page ran that is the database's state (gone,
+    full, read-only, unreachable), or None for anything else, which is the page's own fault."""
+    key = db.failure_key(failure)
+    if key is not None:
+        _log.error("page failed: database %s (%s)", key, type(failure).__name__)
+    return key

@@ -40,6 +40,7 @@ def municipality_picker(names: dict[str, str]) -> str | None:
         format_func=lambda code: labels.get(code, str(code)),
         key=MUNICIPALITY_KEY,
         help=t("app.municipality.help"),
+        placeholder=t("forms.choose"),  # else Streamlit's English "Choose an option"
         bind="query-params",
     )
     return picked or None

@@ -60,7 +60,12 @@ def set_status(page: Page, grid: Locator, row: int, label: str) -> None:
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + 40, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT / 2)
+    x, y = box["x"] + 40, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT / 2
+    # A sidebar link's help tooltip left open by the pointer can lie over the grid: move onto
+    # the cell first and let the tooltip close, then click
+    page.mouse.move(x, y)
+    page.wait_for_timeout(400)
+    page.mouse.click(x, y)
     cell = grid.get_by_test_id(f"glide-cell-{STATUS_COLUMN}-{row}")
     for _ in range(STATUS_COLUMN):
         page.keyboard.press("ArrowRight")
