@@ -7,7 +7,6 @@ import streamlit as st
 
 from polku import i18n, reporting
 from polku.ui import data, reports
-from polku.ui.resources import engine
 from polku.ui.state import actor, lang, t
 
 viewer = actor()
@@ -18,7 +17,7 @@ if data.project_info() is None:
 
 code = reports.pick(viewer)
 report = reports.state_and_history(viewer, code)
-stated = reporting.stated(engine(), viewer, code)
+stated = data.read(reporting.stated, viewer, code)
 figures = stated.figures
 names = {
     str(row["code"]): i18n.localized_name(row, lang())

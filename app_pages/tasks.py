@@ -6,12 +6,11 @@ it is fixed. The rules live in polku/work_queue.py; drawing helpers in polku/ui/
 import streamlit as st
 
 from polku import metrics, project, work_queue
-from polku.ui import data, resources
+from polku.ui import data
 from polku.ui import tasks as ui
-from polku.ui.state import actor, municipality, t
+from polku.ui.state import actor, lang, municipality, t
 
 viewer = actor()
-engine = resources.engine()
 names = data.municipality_names()
 code = municipality()
 as_of = metrics.today()
@@ -26,9 +25,9 @@ else:
     place = ", ".join(sorted(names.get(c, c) for c in viewer.municipalities))
 ui.today_caption(as_of, place)
 
-items = work_queue.work_queue(engine, viewer, as_of, code, rules)
-ui.counts(items)
-if not items:
+queue = data.read(ui.queue, viewer, as_of, code, rules, lang())
+ui.counts(queue.counts)
+if not any(total for total, _ in queue.counts.values()):
     st.success(t("tasks.all_clear"), icon=":material/task_alt:")
 
 about = {
@@ -41,4 +40,4 @@ about = {
 for kind in work_queue.KINDS:
     if kind == work_queue.REPORT and viewer.role != "admin":
         continue  # the reports are the project manager's (region-wide)
-    ui.kind_section(kind, [i for i in items if i.kind == kind], about[kind], names, viewer)
+    ui.kind_section(kind, queue.counts[kind][1], queue.tables[kind], about[kind])

@@ -300,6 +300,7 @@ def save(place: Place, edits: list[checklists.ItemEdit]) -> None:
     except checklists.ChecklistError as problem:
         feedback.show_problems(problem.problems)
     except checklists.StaleEdit as stale:
+        data.forget_checklists()
         st.session_state[place.key("conflict")] = stale.conflicts
     else:
         count = i18n.fmt_int(len(result.changed), place.language)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from polku import checklists, i18n
 from polku.access import AccessDenied
-from polku.ui import feedback
+from polku.ui import data, feedback
 from polku.ui.checklist_editor import Place
 from polku.ui.state import t
 from polku.ui.text import plain
@@ -121,6 +121,7 @@ def _remove_form(place: Place, own: pd.DataFrame, phase_names: dict[int, str]) -
     except checklists.ChecklistError as problem:
         feedback.show_problems(problem.problems)
     except checklists.StaleEdit as stale:
+        data.forget_checklists()
         feedback.show_conflicts(stale.conflicts)
     else:
         removed = t("checklists.own.removed", item=place.localized(row))
@@ -225,6 +226,7 @@ def setup_section(place: Place, editable: bool) -> None:
         except checklists.ChecklistError as problem:
             feedback.show_problems(problem.problems)
         except checklists.StaleEdit as stale:
+            data.forget_checklists()
             st.session_state[place.key("setup_conflict")] = stale.conflicts
         else:
             messages = feedback.outcome(t("checklists.setup.saved"), result.warnings)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from polku import charts, checklists, i18n, present
 from polku.access import Permission
-from polku.ui import data
+from polku.ui import dashboard, data
 from polku.ui.checklist_editor import Place
 from polku.ui.state import t
 
@@ -102,10 +102,8 @@ def matrix_section(place: Place) -> None:
     st.header(t("checklists.region.matrix"))
     matrix = data.checklist_matrix(place.viewer)
     st.caption(t("checklists.region.matrix.caption"))
-    st.altair_chart(
-        charts.phase_heatmap(matrix, place.language),
-        width="stretch",
-        alt=t("checklists.region.matrix.caption"),
+    dashboard.chart(
+        charts.phase_heatmap, matrix, t("checklists.region.matrix.caption"), lang=place.language
     )
     cells = charts.phase_matrix_frame(matrix, place.language)
     table = cells.pivot(index="municipality", columns="phase", values="label")

@@ -288,6 +288,16 @@ def _chart_spec(builder: str, frame: pd.DataFrame, options: dict[str, Any]) -> d
     return _altair_to_spec(_Unvalidated(getattr(charts, builder)(frame, **options)))  # type: ignore[arg-type]
 
 
+def chart(
+    build: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, description: str, **options: Any
+) -> None:
+    """The chart `build(frame, **options)` draws, its spec made once per data; `description`
+    is its accessible name."""
+    st.vega_lite_chart(
+        spec=_chart_spec(build.__name__, frame, options), width="stretch", alt=description
+    )
+
+
 def show_chart(
     build: Callable[..., alt.TopLevelMixin],
     frame: pd.DataFrame,
@@ -302,10 +312,11 @@ def show_chart(
 
     `data` is what the viewer may see, as text in the viewer's formats (suppressed counts as
     "< 5"); it is also the CSV (Finnish: `;` and decimal comma; English: `,`)."""
-    st.vega_lite_chart(
-        spec=_chart_spec(build.__name__, frame, options),
-        width="stretch",
-        alt=charts.chart_description(str(options.get("title", name)), data, lang()),
+    chart(
+        build,
+        frame,
+        charts.chart_description(str(options.get("title", name)), data, lang()),
+        **options,
     )
     with st.expander(t("chart.show_data")):
         st.dataframe(data, hide_index=True, width="stretch")

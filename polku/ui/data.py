@@ -11,8 +11,10 @@ versions nobody asks for any more.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +23,8 @@ from sqlalchemy import Engine
 from polku import audit, checklists, forms, metrics, work_queue
 from polku.access import Actor, Permission, check, row_scope
 from polku.ui.resources import database_url, engine_for
+
+T = TypeVar("T")
 
 # Seconds a cached result is kept: the data version, not the clock, decides freshness
 TTL = 600
@@ -204,6 +208,12 @@ def _checklist_read(
     return _checklist_part(source(), part, _who(actor), municipality, today, actor)
 
 
+def forget_checklists() -> None:
+    """Forget the cached checklists when a save found them stale: a change made outside
+    Polku's audited writes, which the data version does not see."""
+    _checklist_part.clear()
+
+
 def checklist(actor: Actor, municipality: str | None) -> checklists.Checklist:
     """polku.checklists.read_checklist."""
     return _checklist_read(actor, "checklist", municipality)
@@ -227,3 +237,28 @@ def checklist_flags(actor: Actor, municipality: str, today: date) -> dict[int, i
 def checklist_changes(actor: Actor, municipality: str) -> pd.DataFrame:
     """polku.checklists.recent_changes."""
     return _checklist_read(actor, "changes", municipality)
+
+
+# Any other read of polku's: one cache for the functions that take (engine, actor, ...) or
+# (engine, ...), keyed by the function's name, the data version, the actor's role and
+# municipalities (what access and suppression depend on) and the arguments
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=2000)
+def _read(src: Source, name: str, who: tuple | None, args: tuple, _actor: Actor | None) -> Any:
+    module, qualname = name.split(":")
+    function = getattr(importlib.import_module(module), qualname)
+    if who is None:
+        return function(engine_of(src), *args)
+    return function(engine_of(src), _actor, *args)
+
+
+def read(function: Callable[..., T], actor: Actor | None, *args: Any) -> T:
+    """`function(engine, actor, *args)`, or `function(engine, *args)` when actor is None: a
+    module-level read of polku, cached. The function checks access itself when its result is
+    not cached; a cached one was computed for a call with the same role, municipalities and
+    arguments, which that check let through, and a refusal is never cached (it raises)."""
+    if not function.__module__.startswith("polku."):
+        raise ValueError(f"not a polku read: {function.__module__}")
+    name = f"{function.__module__}:{function.__qualname__}"
+    return _read(source(), name, None if actor is None else _who(actor), args, actor)

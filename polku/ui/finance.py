@@ -19,6 +19,7 @@ import streamlit as st
 
 from polku import charts, exports, i18n, metrics, money, payment_application, privacy
 from polku.access import ADMIN, ANALYST, Actor, Permission
+from polku.ui import data
 from polku.ui.dashboard import show_chart
 from polku.ui.resources import engine
 from polku.ui.state import lang, t
@@ -78,11 +79,11 @@ def scope_of(viewer: Actor, code: str | None, names: dict[str, str]) -> str | No
 def view(viewer: Actor, code: str | None, names: dict[str, str]) -> View | None:
     """The as-of picker and the caption saying what is shown; None without money rules."""
     try:
-        rules = money.rules(engine())
+        rules = data.read(money.rules, None)
     except money.MoneyRulesMissing:
         st.warning(t("finance.no_rules"))
         return None
-    share = money.municipality_share(engine(), viewer, code)
+    share = data.read(money.municipality_share, viewer, code)
     last = min(money.metrics.today(), rules.end)
     picked = st.date_input(
         t("finance.as_of"),
@@ -104,11 +105,11 @@ def view(viewer: Actor, code: str | None, names: dict[str, str]) -> View | None:
 def summary(v: View) -> bool:
     """A card per amount against its budget and the time plan; False when nothing is shown."""
     st.header(t("finance.summary"))
-    if not money.totals_shown(engine(), v.viewer, v.as_of):
+    if not data.read(money.totals_shown, v.viewer, v.as_of):
         st.info(t("finance.nothing_shown"))
         return False
     table = v.figures(
-        money.budget_table(engine(), v.viewer, v.as_of),
+        data.read(money.budget_table, v.viewer, v.as_of),
         ["actual", "budget", "planned", "ahead_of_plan"],
     )
     for column, row in zip(st.columns(len(table)), table.to_dict("records"), strict=True):
@@ -143,9 +144,9 @@ def _month_name(first: date, last: date) -> str:
 
 def costs(v: View) -> None:
     """The cumulative chart with the forecast, and the tables by month and payment period."""
-    months = v.figures(money.months_shown(engine(), v.viewer, v.as_of), _EUROS)
-    plan = v.figures(money.time_plan(engine(), v.viewer), ["planned_total"])
-    ahead = money.forecast(engine(), v.viewer, v.as_of)
+    months = v.figures(data.read(money.months_shown, v.viewer, v.as_of), _EUROS)
+    plan = v.figures(data.read(money.time_plan, v.viewer), ["planned_total"])
+    ahead = data.read(money.forecast, v.viewer, v.as_of)
     L = labels()
     series = [
         pd.DataFrame(
@@ -206,7 +207,7 @@ def costs(v: View) -> None:
         st.dataframe(shown, hide_index=True)
     with by_period:
         periods = v.figures(
-            money.periods_shown(engine(), v.viewer, v.as_of),
+            data.read(money.periods_shown, v.viewer, v.as_of),
             [*money.AMOUNTS, "cumulative_total", "planned_total"],
         )
         shown = pd.DataFrame(
@@ -257,7 +258,7 @@ def staff_time(v: View, role_names: dict[str, str]) -> None:
     """FTE by role by month against the plan: time, not pay, so every role may see it."""
     st.header(t("finance.staff_time"))
     st.caption(t("finance.staff_time.note"))
-    fte = money.fte_by_role(engine(), v.viewer, v.as_of)
+    fte = data.read(money.fte_by_role, v.viewer, v.as_of)
     fte = fte.assign(
         month_end=[money.month_end(m) for m in fte["month"]],
         role=[role_names.get(r, r) for r in fte["role"]],
@@ -286,7 +287,7 @@ def staff_time(v: View, role_names: dict[str, str]) -> None:
 def municipal_shares(v: View, visible: list[str]) -> None:
     """Each (visible) municipality's part of the own financing to date."""
     st.header(t("finance.municipal_shares"))
-    parts = money.municipal_financing(engine(), v.viewer, v.as_of)
+    parts = data.read(money.municipal_financing, v.viewer, v.as_of)
     parts = parts[parts["code"].isin(visible)]
     st.dataframe(
         pd.DataFrame(
@@ -303,8 +304,8 @@ def municipal_shares(v: View, visible: list[str]) -> None:
 def cost_per_result(v: View, visible: list[str], indicator_names: dict[str, str]) -> None:
     """Euros per result, region and per municipality, each with its definition beside it."""
     st.header(t("finance.cost_per_result"))
-    region = money.cost_per_result(engine(), v.viewer, v.as_of)
-    places = money.cost_per_result_by_municipality(engine(), v.viewer, v.as_of, visible)
+    region = data.read(money.cost_per_result, v.viewer, v.as_of)
+    places = data.read(money.cost_per_result_by_municipality, v.viewer, v.as_of, visible)
     hides = v.viewer.suppresses_small_counts
     rows = []
     for r in region.to_dict("records"):
@@ -363,7 +364,7 @@ def staff_costs(v: View, role_names: dict[str, str]) -> None:
         return
     st.header(t("finance.staff_costs"))
     st.caption(t("finance.staff_costs.note"))
-    people = money.staff_costs(engine(), v.viewer, v.as_of)
+    people = data.read(money.staff_costs, v.viewer, v.as_of)
     st.dataframe(
         pd.DataFrame(
             {
@@ -398,7 +399,7 @@ def admin_files(viewer: Actor) -> None:
     if not viewer.may(Permission.MANAGE):
         return
     st.subheader(t("finance.files"))
-    periods = money.payment_periods(engine())
+    periods = data.read(money.payment_periods, None)
     language = lang()
     labels = {
         row["code"]: f"{row['code']} · {i18n.fmt_period(row['start'], row['end'], language)}"

@@ -20,7 +20,7 @@ from polku.report_figures import (
     common_name,
     section_name,
 )
-from polku.ui import feedback
+from polku.ui import data, feedback
 from polku.ui.resources import engine
 from polku.ui.state import lang, t
 from polku.ui.tables import text_table
@@ -40,7 +40,7 @@ def manages(viewer: Actor) -> bool:
 def pick(viewer: Actor) -> str:
     """The report: a payment period's (with its days) or the final report."""
     language = lang()
-    periods = money.payment_periods(engine())
+    periods = data.read(money.payment_periods, None)
     labels = {
         str(r["code"]): f"{r['code']} · {i18n.fmt_period(r['start'], r['end'], language)}"
         for r in periods.to_dict("records")
@@ -70,11 +70,11 @@ def _attempt(action: Callable[[], Any], success: str) -> None:
 def state_and_history(viewer: Actor, code: str) -> reporting.ReportState:
     """The state, who moved it last, and every move with its reason."""
     feedback.show_flash(FLASH)
-    rep = reporting.status(engine(), viewer, code)
+    rep = data.read(reporting.status, viewer, code)
     st.subheader(t("reports.state", state=i18n.code_label("report_state", rep.state, lang())))
     if rep.state == reporting.APPROVED:
         st.info(t("reports.locked"), icon=":material/lock:")
-    moves = reporting.history(engine(), viewer, code)
+    moves = data.read(reporting.history, viewer, code)
     if moves.empty:
         st.caption(t("reports.history.none"))
         return rep
@@ -153,7 +153,7 @@ def money_table(viewer: Actor, figures: ReportFigures) -> None:
     """The report's eligible costs and financing, to the cent (to others than admins only
     when they do not stand for one or two persons' pay)."""
     st.header(t("reports.money"))
-    if not reporting.money_shown(engine(), viewer, figures.report):
+    if not data.read(reporting.money_shown, viewer, figures.report):
         st.caption(t("reports.money.hidden"))
         return
     shown = pd.DataFrame(
@@ -246,7 +246,7 @@ def reconciliation(viewer: Actor, code: str) -> None:
     a missing funder number shows as "–"."""
     st.header(t("reports.reconciliation"))
     st.caption(t("reports.reconciliation.note"))
-    frame = reporting.reconciliation(engine(), viewer, code)
+    frame = data.read(reporting.reconciliation, viewer, code)
     if manages(viewer):
         with st.form(f"raportti_eura_{code}"):
             counts: dict[str, tuple[int | None, int | None]] = {}
@@ -306,7 +306,7 @@ def _number(kind: str, value: Decimal) -> str:
 def changes(viewer: Actor, code: str, names: dict[str, str]) -> None:
     """After a reopening or when today's figures differ: the approved figures beside today's
     (those that changed) and each audited change of the period's data since approval."""
-    found = reporting.changes_since_approval(engine(), viewer, code)
+    found = data.read(reporting.changes_since_approval, viewer, code)
     if found is None or not found.shown:
         return
     st.header(t("reports.changes"))
