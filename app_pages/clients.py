@@ -36,10 +36,11 @@ home = picked if picked in editable else editable[0]
 places = {code: names[code] for code in editable}
 statuses = code_names("client_status", language)
 limit = record_form.PICKER_LIMIT
-# The newest clients, cached until a save: a picker also takes any code typed into it
+# The newest clients and employers (cached until the data changes): a picker also takes any
+# code typed into it
 clients = {c: c for c in data.clients(viewer, picked, limit=limit)[0]["code"]}
 active = {c: c for c in data.clients(viewer, picked, active=True, limit=limit)[0]["code"]}
-employers = data.employers(viewer)
+employers = data.employers(viewer, picked, limit=limit)
 lines = {
     row["code"]: i18n.localized_name(row, language)
     for row in forms.cost_lines(engine).to_dict("records")

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
 from models import metadata
 from polku import i18n, ingest, privacy, project, records
@@ -848,15 +848,25 @@ def client_count(
         return int(conn.execute(stmt).scalar_one())
 
 
-def employers(engine: Engine, actor: Actor | None) -> pd.DataFrame:
-    """Every employer for the pickers (employers are not client data): business_id, name,
-    employer_type, municipality; by name."""
+def employers(
+    engine: Engine,
+    actor: Actor | None,
+    municipality: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Employers for the pickers (employers are not client data): business_id, name,
+    employer_type, municipality; by name. `municipality` keeps its own and those of no
+    municipality; `limit` keeps the newest so many (the picker takes any other typed in)."""
     row_scope(actor, Permission.READ_ROWS)
     e = _employer.c
-    stmt = select(e.business_id, e.name, e.employer_type, e.municipality_code).order_by(e.name)
+    stmt = select(e.business_id, e.name, e.employer_type, e.municipality_code)
+    if municipality is not None:
+        stmt = stmt.where(or_(e.municipality_code == municipality, e.municipality_code.is_(None)))
+    stmt = stmt.order_by(e.id.desc()).limit(limit) if limit else stmt.order_by(e.name)
     with engine.connect() as conn:
         rows = [tuple(r) for r in conn.execute(stmt).all()]
-    return pd.DataFrame(rows, columns=["business_id", "name", "employer_type", "municipality"])
+    frame = pd.DataFrame(rows, columns=["business_id", "name", "employer_type", "municipality"])
+    return frame.sort_values("name", kind="stable", ignore_index=True) if limit else frame
 
 
 def cost_lines(engine: Engine) -> pd.DataFrame:

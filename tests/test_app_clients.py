@@ -14,7 +14,8 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from models import Client, Employer
-from polku import db, i18n, metrics
+from polku import db, forms, i18n, metrics
+from polku.access import Actor
 from polku.ui.text import plain
 from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
@@ -211,3 +212,48 @@ def test_the_pickers_are_read_once_and_again_after_a_save(joensuu: str) -> None:
     assert not at.exception and len(at.success) == 1
     # The newest first, both now listed
     assert at.selectbox(key="status_client_code_1").options == ["T-2", "T-1"]
+
+
+def test_a_client_saved_through_another_replica_shows_at_the_next_rerun(joensuu: str) -> None:
+    """The pickers are cached by the data version, which any process's save changes: a
+    client recorded by another app process (its own engine, as another replica) is listed at
+    this session's next rerun, without any cache being cleared here."""
+    at = _open()
+    _pick_tab(at, "status")
+    assert at.selectbox(key="status_client_code_0").options == ["T-1"]
+    other = db.make_engine(joensuu)
+    values = {
+        "client_code": "T-3",
+        "municipality": "167",
+        "birth_year": "1992",
+        "entry_date": metrics.today() - timedelta(days=2),
+        "status": "career_coaching",
+    }
+    forms.submit("client", other, Actor(COORDINATOR, "coordinator", frozenset({"167"})), values)
+    other.dispose()
+    at.run()
+    assert at.selectbox(key="status_client_code_0").options == ["T-3", "T-1"]
+
+
+def test_the_employer_picker_lists_the_newest_of_the_municipality_and_takes_a_typed_id(
+    joensuu: str,
+) -> None:
+    engine = db.make_engine(joensuu)
+    with Session(engine) as s:
+        for n, town in enumerate(("167", "167", "260", None)):
+            s.add(Employer(name=f"Yritys {n}", business_id=f"765432{n}-{n}",
+                           employer_type="company", municipality_code=town))  # fmt: skip
+        s.commit()
+    actor = Actor(COORDINATOR, "coordinator", frozenset({"167"}))
+    newest = forms.employers(engine, actor, "167", limit=3)
+    # the newest three of Joensuu's and those of no municipality, by name; Lieksa's left out
+    assert sorted(newest["name"]) == ["Yritys 0", "Yritys 1", "Yritys 3"]
+    assert list(newest["name"]) == sorted(newest["name"])
+    assert len(forms.employers(engine, actor, "167")) == 4  # no limit: every one of them
+    engine.dispose()
+    at = _open()
+    _pick_tab(at, "outcome")
+    picker = at.selectbox(key="outcome_business_id_0")
+    assert len(picker.options) == 4  # Joensuu's three and the one of no municipality
+    assert not any("Yritys 2" in option for option in picker.options)  # Lieksa's
+    assert picker.proto.accept_new_options  # another employer's business ID can be typed

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
+from models import metadata
 from polku import audit, privacy
 
 
@@ -91,3 +92,33 @@ def test_old_values_and_details_have_their_codes_masked(engine) -> None:
     assert CODE not in stored and "131052-308T" not in stored
     assert f"Asiakas HETU{privacy.HETU_MASK} soitti" in stored
     assert not any(privacy.has_hetu(str(v)) for v in rows.to_numpy().ravel())
+
+
+def test_the_data_version_changes_with_every_committed_write_and_only_then(engine) -> None:
+    first = audit.data_version(engine)
+    assert audit.data_version(engine) == first  # reading changes nothing
+    with Session(engine) as session:
+        audit.record(session, user_email="a@example.fi", action="update", entity="client")
+        assert audit.data_version(engine) == first  # not committed: not seen
+        session.commit()
+    second = audit.data_version(engine)
+    assert second != first and second[0] > first[0]
+    with Session(engine) as session:  # a rolled-back write leaves no trace
+        audit.record(session, user_email="a@example.fi", action="update", entity="client")
+        session.rollback()
+    assert audit.data_version(engine) == second
+
+
+def test_the_data_version_sees_a_row_committed_after_a_newer_one(engine) -> None:
+    """PostgreSQL hands out ids at insert: a long transaction may commit an id below the
+    newest; the count in the window below the newest sees it."""
+    log = metadata.tables["audit_log"]
+    newest = audit.data_version(engine)[0]
+    with engine.begin() as conn:
+        conn.execute(log.insert().values(id=newest + 5, action="update"))
+    before = audit.data_version(engine)
+    with engine.begin() as conn:
+        conn.execute(log.insert().values(id=newest + 2, action="update"))
+    after = audit.data_version(engine)
+    assert after[0] == before[0] == newest + 5
+    assert after != before

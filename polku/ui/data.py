@@ -160,19 +160,20 @@ def clients(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _employers(src: Source, _actor: Actor) -> dict[str, str]:
-    found = forms.employers(engine_of(src), _actor)
+def _employers(src: Source, municipality: str | None, limit: int, _actor: Actor) -> dict[str, str]:
+    found = forms.employers(engine_of(src), _actor, municipality, limit)
     return {
         (business_id or name): f"{name} ({business_id})" if business_id else name
         for business_id, name in zip(found["business_id"], found["name"], strict=True)
     }
 
 
-def employers(actor: Actor) -> dict[str, str]:
-    """The employers' pickers: business ID (or the name of one without) -> "name (ID)", by
-    name (employers are not client data: the same for every reader of rows)."""
+def employers(actor: Actor, municipality: str | None, *, limit: int) -> dict[str, str]:
+    """The employers' pickers: the newest `limit` of the municipality's (and those of none),
+    business ID (or the name of one without) -> "name (ID)", by name (employers are not
+    client data: the same for every reader of rows)."""
     _scope(actor)
-    return _employers(source(), actor)
+    return _employers(source(), municipality, limit, actor)
 
 
 # The checklists (items, not people): the same for every viewer of the same role and

@@ -27,6 +27,11 @@ FLASH_KEY = "asiakkaat_flash"
 GRANT_PENDING_KEY = "asiakkaat_grant_pending"
 # A picker of clients lists the newest; any other code can be typed into it
 PICKER_LIMIT = 200
+# Pickers that list the newest PICKER_LIMIT and take any other code typed in
+PICKED_BY_CODE = {
+    "client_code": "forms.field.client_pick.help",
+    "business_id": "forms.field.business_id_pick.help",
+}
 Widget = Callable[[str, str], Any]  # (label, key) → the value
 
 
@@ -91,8 +96,8 @@ def _hint(field: records.FieldDef, form: str, *, picker: bool = False) -> str | 
     """The help of a field: the form's own words where it has them; a text field's
     description otherwise."""
     names = [f"forms.field.{form}.{field.name}.help", f"forms.field.{field.name}.help"]
-    if picker and field.type == "client_code":
-        names = ["forms.field.client_pick.help"]
+    if picker and field.type in PICKED_BY_CODE:
+        names = [PICKED_BY_CODE[field.type]]
     for name in names:
         if name in i18n.CATALOGS["fi"]:
             return t(name, count=PICKER_LIMIT)
@@ -132,8 +137,8 @@ def _widget(
             placeholder=t("forms.choose"),
         )  # fmt: skip
     if choices is not None:
-        # A client is picked from the newest, or any code is typed in (checked on save)
-        typed = {"accept_new_options": True} if field.type == "client_code" else {}
+        # A client or employer is picked from the newest, or any code typed in (checked on save)
+        typed = {"accept_new_options": True} if field.type in PICKED_BY_CODE else {}
         help_ = _hint(field, form, picker=True)
         return _pick(label, choices, widget_key, field.default, help=help_, **typed)
     if field.type == "date":
