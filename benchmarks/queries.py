@@ -48,6 +48,7 @@ def _arguments(
         "start": start,
         "end": end,
         "target_group": None,
+        "since": (start,),
     }
     parameters = inspect.signature(function).parameters
     if municipality is not None and "municipality" not in parameters:
