@@ -18,7 +18,7 @@ from polku.access import (
     audit_refusals_to,
     visible_municipalities,
 )
-from polku.ui import auth, page, resources, sidebar, tasks
+from polku.ui import auth, data, page, resources, sidebar, tasks
 from polku.ui.data import municipality_names
 from polku.ui.state import set_actor, t
 
@@ -30,6 +30,7 @@ with st.sidebar:
     sidebar.language_switch()
 page.accessibility_style()
 
+data.begin_run()  # the data version is read afresh in every run (polku/ui/data.py)
 try:
     engine = resources.engine()
     audit_refusals_to(audit.refusal_writer(engine))

@@ -43,7 +43,7 @@ active = {c: c for c in data.clients(viewer, picked, active=True, limit=limit)[0
 employers = data.employers(viewer, picked, limit=limit)
 lines = {
     row["code"]: i18n.localized_name(row, language)
-    for row in forms.cost_lines(engine).to_dict("records")
+    for row in data.read(forms.cost_lines, None).to_dict("records")
 }
 cost_places = {"": t("forms.field.project_wide")} if viewer.may(Permission.EDIT) else {}
 codes = {
@@ -53,7 +53,7 @@ codes = {
     "budget_line": lines,
 }
 staff = viewer.may(Permission.READ_STAFF)  # the staff's forms: admins only
-codes["staff_role"] = forms.staff_roles(engine, language) if staff else {}
+codes["staff_role"] = data.read(forms.staff_roles, None, language) if staff else {}
 shown = [form for form in forms.FORMS if staff or form not in forms.STAFF_FORMS]
 by_form = {
     "client": {"municipality": places},
@@ -65,7 +65,7 @@ by_form = {
     "declared_aid": {"business_id": employers},
     "cost": {"municipality": {**cost_places, **places}},
     "staff": {"municipality": {"": t("forms.field.no_municipality"), **places}},
-    "salary": {"name": {n: n for n in forms.staff_names(engine, viewer)} if staff else {}},
+    "salary": {"name": {n: n for n in data.read(forms.staff_names, viewer)} if staff else {}},
 }
 picker_labels = {
     "outcome": "forms.field.employer_optional",

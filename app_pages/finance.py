@@ -4,10 +4,9 @@ and cost per result; persons' pay for admins only. Follows the sidebar's municip
 
 import streamlit as st
 
-from polku import i18n, metrics
+from polku import i18n
 from polku.access import visible_municipalities
 from polku.ui import data, finance
-from polku.ui.resources import engine
 from polku.ui.state import actor, lang, municipality, t
 
 viewer = actor()
@@ -23,11 +22,11 @@ if view is None:
     st.stop()
 
 role_names = {
-    r["code"]: i18n.localized_name(r, lang()) for r in metrics.staff(engine()).to_dict("records")
+    r["code"]: i18n.localized_name(r, lang()) for r in data.staff().to_dict("records")
 }
 indicator_names = {
     r["code"]: i18n.localized_name(r, lang())
-    for r in metrics.indicators(engine()).to_dict("records")
+    for r in data.indicators().to_dict("records")
 }
 # Coordinators and directors meet only their own municipalities here
 visible = (

@@ -167,8 +167,8 @@ def setup_section(place: Place, editable: bool) -> None:
     code, language = place.code, place.language
     assert code is not None
     st.header(t("checklists.setup.title"))
-    fresh = checklists.read_setup(place.engine, place.viewer, code)
-    models, services = checklists.setup_choices(place.engine)
+    fresh = data.read(checklists.read_setup, place.viewer, code)
+    models, services = data.read(checklists.setup_choices, None)
     generation = st.session_state.setdefault(place.key("setup_gen"), 0)
     snapshot = st.session_state.get(place.key("setup_snapshot"))
     # The form keeps the values (and version) the user opened until they save or reload

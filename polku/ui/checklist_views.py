@@ -70,7 +70,7 @@ def history_table(place: Place, frame: pd.DataFrame, with_item: bool, names_of: 
 
 def history_section(place: Place, items: pd.DataFrame, phases: pd.DataFrame) -> None:
     st.header(t("checklists.history.title"))
-    models, services = checklists.setup_choices(place.engine)
+    models, services = data.read(checklists.setup_choices, None)
     names_of = {
         "phase_id": {str(r["phase_id"]): place.localized(r) for _, r in phases.iterrows()},
         "operating_model_code": {r["code"]: place.localized(r) for _, r in models.iterrows()},
@@ -94,7 +94,7 @@ def history_section(place: Place, items: pd.DataFrame, phases: pd.DataFrame) -> 
         key=place.key("history"),
     )
     if pick is not None:
-        one = checklists.item_history(place.engine, place.viewer, int(pick))
+        one = data.read(checklists.item_history, place.viewer, int(pick))
         history_table(place, one, False, names_of)
 
 

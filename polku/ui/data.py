@@ -12,16 +12,19 @@ versions nobody asks for any more.
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlmodel import Session
 
 from polku import audit, checklists, forms, metrics, work_queue
-from polku.access import Actor, Permission, check, row_scope
+from polku.access import Actor, Permission, check, load_actor, row_scope
 from polku.ui.resources import database_url, engine_for
 
 T = TypeVar("T")
@@ -36,14 +39,56 @@ DEFINITION_TTL = 300
 Source = tuple[str, int, int]
 
 
+# The version is read once per run (the router calls begin_run), and again whenever this
+# process has committed anything since (a save in this run shows at once); MEMO_SECONDS bounds
+# it for runs that do not pass the router (a fragment's)
+MEMO_SECONDS = 1.0
+_run = threading.local()
+_commits = [0]
+
+
+@event.listens_for(Engine, "commit")
+def _committed(_connection: Any) -> None:
+    _commits[0] += 1
+
+
+def begin_run() -> None:
+    """A new run of the app: the next read looks at the data version again."""
+    _run.memo = None
+
+
 def source() -> Source:
     """The configured database and its current data version."""
     url = database_url()
-    return (url, *audit.data_version(engine_for(url)))
+    memo = getattr(_run, "memo", None)
+    now = time.monotonic()
+    if memo is not None and memo[:2] == (url, _commits[0]) and now - memo[2] < MEMO_SECONDS:
+        return memo[3]
+    commits = _commits[0]
+    found: Source = (url, *audit.data_version(engine_for(url)))
+    _run.memo = (url, commits, now, found)
+    return found
 
 
 def engine_of(src: Source) -> Engine:
     return engine_for(src[0])
+
+
+# A user changed outside Polku (by SQL) is seen within this many seconds; through Polku, the
+# change is audited and seen at the next rerun
+ACTOR_TTL = 30
+
+
+@st.cache_data(ttl=ACTOR_TTL, show_spinner=False, max_entries=1000)
+def _actor(src: Source, email: str) -> Actor | None:
+    with Session(engine_of(src)) as session:
+        return load_actor(session, email)
+
+
+def actor(email: str) -> Actor | None:
+    """polku.access.load_actor, cached by the data version: a change of a user's role,
+    municipalities or active flag is audited, so it applies at the user's next rerun."""
+    return _actor(source(), email)
 
 
 def clear() -> None:
@@ -213,6 +258,7 @@ def forget_checklists() -> None:
     """Forget the cached checklists when a save found them stale: a change made outside
     Polku's audited writes, which the data version does not see."""
     _checklist_part.clear()
+    _read.clear()
 
 
 def checklist(actor: Actor, municipality: str | None) -> checklists.Checklist:

@@ -40,10 +40,37 @@ def _head_revision() -> str | None:
     return ScriptDirectory(str(db.MIGRATIONS_DIR)).get_current_head()
 
 
+# Seconds a database found ready is taken to stay so (a migration or `init` restarts the
+# app); a database that fails meanwhile fails the page's own reads, which say so
+READY_SECONDS = 30
+
+
+class _NotReady(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+@st.cache_data(ttl=READY_SECONDS, show_spinner=False)
+def _ready(url: str) -> bool:
+    """True when the database at `url` is ready; raises _NotReady (never cached) otherwise."""
+    problem = _problem(engine_for(url))
+    if problem is not None:
+        raise _NotReady(problem)
+    return True
+
+
 def database_problem(eng: Engine) -> str | None:
     """The catalog key of what keeps the app from running on `eng`, or None when it is ready."""
     if db.missing_sqlite_file(eng):
         return "db.no_schema"  # not connected: SQLite would create an empty file at a typo
+    try:
+        _ready(eng.url.render_as_string(hide_password=False))
+    except _NotReady as not_ready:
+        return not_ready.key
+    return None
+
+
+def _problem(eng: Engine) -> str | None:
     try:
         revision = db.current_revision(eng)
         if revision is None:

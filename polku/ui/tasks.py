@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from polku import db, i18n, metrics, project, users, work_queue
 from polku.access import ADMIN, COORDINATOR, Actor, Permission
+from polku.ui import data
 from polku.ui.state import LANGUAGE_KEY, lang, t
 
 # The language switch's URL value for English (polku/ui/sidebar.py: the label as shown)
@@ -141,7 +142,7 @@ def my_settings(engine: Engine, viewer: Actor) -> None:
     if viewer.role not in (ADMIN, COORDINATOR):
         return
     with st.expander(t("settings.title"), icon=":material/settings:"):
-        on = users.own_digest(engine, viewer)
+        on = data.read(users.own_digest, viewer)
         wanted = st.toggle(
             t("settings.digest"), value=on, help=t("settings.digest.help"), key="oma_viikkokooste"
         )
