@@ -64,9 +64,9 @@ def source() -> Source:
     now = time.monotonic()
     if memo is not None and memo[:2] == (url, _commits[0]) and now - memo[2] < MEMO_SECONDS:
         return memo[3]
-    commits = _commits[0]
     found: Source = (url, *audit.data_version(engine_for(url)))
-    _run.memo = (url, commits, now, found)
+    # counted after the read: opening a connection may commit (SQLite's settings)
+    _run.memo = (url, _commits[0], now, found)
     return found
 
 
