@@ -49,6 +49,7 @@ def _arguments(
         "end": end,
         "target_group": None,
         "since": (start,),
+        "codes": [municipality] if municipality else [],
     }
     parameters = inspect.signature(function).parameters
     if municipality is not None and "municipality" not in parameters:

@@ -1194,6 +1194,21 @@ def municipality_comparison(
     return pd.concat(frames, ignore_index=True)[COMPARISON_COLUMNS]
 
 
+def indicator_actuals_by_municipality(
+    db: Database,
+    actor: Actor | None,
+    codes: list[str],
+    as_of: date,
+    target_group: str | None = None,
+) -> dict[str, dict[str, Actual]]:
+    """indicator_actuals of each municipality in `codes`, all at once (a query per kind of
+    indicator, grouped by municipality, instead of a round of queries per municipality)."""
+    for code in codes:
+        check(actor, Permission.READ_AGGREGATES, code)
+    with _connect(db) as conn:
+        return _actuals_by_municipality(conn, list(codes), as_of, target_group)
+
+
 def _actuals_by_municipality(
     conn: Connection, codes: list[str], as_of: date, target_group: str | None
 ) -> dict[str, dict[str, Actual]]:

@@ -656,8 +656,9 @@ def cost_per_result_by_municipality(
         shares = _shares(conn)
     names = dict(zip(places["code"], places["name"], strict=True))
     rows = []
+    by_municipality = metrics.indicator_actuals_by_municipality(db, actor, municipalities, as_of)
     for code in municipalities:
-        actuals = metrics.indicator_actuals(db, actor, code, as_of)
+        actuals = by_municipality[code]
         costs = cents(Decimal(str(use.total)) * shares.get(code, Decimal(0)))
         for indicator in RESULTS:
             if indicator not in actuals:

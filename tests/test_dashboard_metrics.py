@@ -49,6 +49,21 @@ def test_the_municipalities_side_by_side_are_each_municipalitys_kpis(
             pd.testing.assert_frame_equal(shown, own, check_dtype=False)
 
 
+@pytest.mark.parametrize("target_group", [None, "youth"])
+def test_the_actuals_of_every_municipality_at_once_are_each_ones_own(
+    data: Engine, target_group: str | None
+) -> None:
+    codes = list(metrics.municipalities(data)["code"])
+    for day in DAYS:
+        together = metrics.indicator_actuals_by_municipality(
+            data, ANALYST, codes, day, target_group
+        )
+        for code in codes:
+            assert together[code] == metrics.indicator_actuals(
+                data, ANALYST, code, day, target_group
+            )
+
+
 @pytest.mark.parametrize("municipality", [None, "167"])
 def test_the_outcome_funnel_counts_as_the_indicators_do(
     data: Engine, municipality: str | None
