@@ -21,12 +21,9 @@ view = finance.view(viewer, code, names)
 if view is None:
     st.stop()
 
-role_names = {
-    r["code"]: i18n.localized_name(r, lang()) for r in data.staff().to_dict("records")
-}
+role_names = {r["code"]: i18n.localized_name(r, lang()) for r in data.staff().to_dict("records")}
 indicator_names = {
-    r["code"]: i18n.localized_name(r, lang())
-    for r in data.indicators().to_dict("records")
+    r["code"]: i18n.localized_name(r, lang()) for r in data.indicators().to_dict("records")
 }
 # Coordinators and directors meet only their own municipalities here
 visible = (
