@@ -1,7 +1,12 @@
 """Each page in headless Chromium (Playwright on Debian's /usr/bin/chromium, never a download):
 the time from navigation to a fully drawn page, as the demo mode's admin, the median of
-`repeat` loads in fresh browser contexts, against a bare Streamlit page drawing the same
-elements (generated from the page's AppTest tree, see benchmarks/pages.py `floor_page`).
+`repeat` loads, against a bare Streamlit page drawing the same elements (generated from the
+page's AppTest tree, see benchmarks/pages.py `floor_page`). Two kinds of load, each a new
+Streamlit session:
+
+- returning (the targets): the browser has Streamlit's static files in its HTTP cache, as
+  anyone who has opened Polku before (a bookmark, a link from the digest);
+- first visit: a fresh browser context with an empty cache, every file fetched.
 
 "Fully drawn": Streamlit connected, its script not running, no running indicator
 (stStatusWidget) and the count of drawn elements unchanged for STABLE_S; the time is when the
@@ -100,11 +105,18 @@ def server(script: Path, database_url: str, workdir: Path) -> Iterator[str]:
         log.close()
 
 
-def load_time(browser: Any, url: str) -> tuple[float, int]:
-    """Seconds from navigation to the page fully drawn, and how many elements it drew."""
+def new_context(browser: Any) -> Any:
     context = browser.new_context(locale="fi-FI", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(LOAD_TIMEOUT_MS)
     context.route(lambda u: not u.startswith("http://localhost"), lambda route: route.abort())
+    return context
+
+
+def load_time(browser: Any, url: str, context: Any = None) -> tuple[float, int]:
+    """Seconds from navigation to the page fully drawn, and how many elements it drew: in a
+    new tab of `context` (its HTTP cache kept), or of a fresh context (a first visit)."""
+    own = context is None
+    context = new_context(browser) if own else context
     page = context.new_page()
     try:
         started = time.perf_counter()
@@ -127,7 +139,9 @@ def load_time(browser: Any, url: str) -> tuple[float, int]:
                 raise RuntimeError(f"{url} not drawn within {LOAD_TIMEOUT_MS / 1000:.0f} s")
             time.sleep(0.02)
     finally:
-        context.close()
+        page.close()
+        if own:
+            context.close()
 
 
 def trees(database_url: str) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -181,22 +195,34 @@ def measure(
             )
             for path, (url_path, _) in found.items():
                 urls = {"page": f"{app_url}/{url_path}", "bare": f"{bare_url}/{url_path}"}
-                times: dict[str, list[float]] = {"page": [], "bare": []}
+                back: dict[str, list[float]] = {"page": [], "bare": []}
+                first: dict[str, list[float]] = {"page": [], "bare": []}
                 counts = {}
-                for url in urls.values():
-                    load_time(browser, url)  # untimed
+                returning = {what: new_context(browser) for what in urls}
+                for what, url in urls.items():
+                    load_time(browser, url, returning[what])  # untimed: fills the HTTP cache
                 for _ in range(repeat):
                     for what, url in urls.items():
-                        seconds, counts[what] = load_time(browser, url)
-                        times[what].append(seconds)
-                page_s, bare_s = (statistics.median(times[w]) for w in ("page", "bare"))
+                        seconds, counts[what] = load_time(browser, url, returning[what])
+                        back[what].append(seconds)
+                        first[what].append(load_time(browser, url)[0])
+                for context in returning.values():
+                    context.close()
+                page_s, bare_s, first_s, first_bare_s = (
+                    statistics.median(times[w]) for times in (back, first) for w in ("page", "bare")
+                )
                 results.append(
                     {"page": path, "role": pages.ADMIN, "view": "region", "load_s": page_s,
                      "bare_s": bare_s, "ratio": page_s / bare_s if bare_s else None,
+                     "first_load_s": first_s, "first_bare_s": first_bare_s,
+                     "first_ratio": first_s / first_bare_s if first_bare_s else None,
                      "elements": counts["page"], "bare_elements": counts["bare"],
                      "repeat": repeat}
                 )  # fmt: skip
-                log(f"browser: {path:<28} {page_s:.2f} s, bare page {bare_s:.2f} s")
+                log(
+                    f"browser: {path:<28} {page_s:.2f} s, bare page {bare_s:.2f} s; first visit "
+                    f"{first_s:.2f} s, bare page {first_bare_s:.2f} s"
+                )
             browser.close()
     return results
 

@@ -94,13 +94,17 @@ def markdown(result: dict[str, Any]) -> str:
         lines += [
             "",
             "Browser (headless Chromium, the admin, seconds from navigation to the page fully "
-            "drawn, median of the loads; bare page = the same elements, generated):",
+            "drawn, median of the loads, each a new session; bare page = the same elements, "
+            "generated; returning = Streamlit's files in the browser's cache, first visit = "
+            "an empty cache):",
             "",
-            "| Page | Load | Bare page | Ratio |",
-            "|---|---|---|---|",
+            "| Page | Returning | Bare page | Ratio | First visit | Bare page | Ratio |",
+            "|---|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {Path(b['page']).stem} | {_s(b['load_s'])} | {_s(b['bare_s'])} | {_x(b['ratio'])} |"
+            f"| {Path(b['page']).stem} | {_s(b['load_s'])} | {_s(b['bare_s'])} | "
+            f"{_x(b['ratio'])} | {_s(b.get('first_load_s'))} | {_s(b.get('first_bare_s'))} | "
+            f"{_x(b.get('first_ratio'))} |"
             for b in loads
         ]
     lines += ["", "| Backend | Import of 50 000 client rows | Rows/s | Floor | Ratio |"]
