@@ -1194,6 +1194,34 @@ def municipality_comparison(
     return pd.concat(frames, ignore_index=True)[COMPARISON_COLUMNS]
 
 
+def kpis_by_municipality(
+    db: Database,
+    actor: Actor | None,
+    codes: list[str],
+    as_of: date,
+    target_group: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """kpis of each municipality in `codes`, their actuals read all at once (the work queue of
+    a coordinator of several municipalities, the comparison of every one)."""
+    for code in codes:
+        check(actor, Permission.READ_AGGREGATES, code)
+    with _connect(db) as conn:
+        project = project_info(conn)
+        if project is None:
+            return {code: pd.DataFrame(columns=KPI_COLUMNS) for code in codes}
+        definitions = indicators(conn).to_dict("records")
+        actuals = _actuals_by_municipality(conn, list(codes), as_of, target_group)
+        out = {}
+        for code in codes:
+            targets = {str(i["code"]): target_for(conn, str(i["code"]), code) for i in definitions}
+            milestones = {
+                indicator: _milestones(conn, indicator, code, target, float(i["target"]))
+                for i, (indicator, target) in zip(definitions, targets.items(), strict=True)
+            }
+            out[code] = _kpi_frame(definitions, actuals[code], targets, milestones, project, as_of)
+        return out
+
+
 def indicator_actuals_by_municipality(
     db: Database,
     actor: Actor | None,

@@ -329,8 +329,12 @@ def work_queue(
     items += stale_clients(
         _stale_rows(db, scope, as_of, rules.stale_client_months), as_of, rules.stale_client_months
     )
-    for code in [None] if scope is None else sorted(scope):
-        kpis = metrics.kpis(db, actor, code, as_of)
+    by_place: dict[str | None, pd.DataFrame] = {}
+    if scope is None:
+        by_place[None] = metrics.kpis(db, actor, None, as_of)
+    else:
+        by_place.update(metrics.kpis_by_municipality(db, actor, sorted(scope), as_of))
+    for code, kpis in by_place.items():
         items += indicators_behind(kpis, code, where.get(code or "", {}))
     if scope is None:
         items += _reports(db, as_of, rules.report_due_days)

@@ -62,6 +62,10 @@ def test_the_actuals_of_every_municipality_at_once_are_each_ones_own(
             assert together[code] == metrics.indicator_actuals(
                 data, ANALYST, code, day, target_group
             )
+        kpis = metrics.kpis_by_municipality(data, ANALYST, codes, day, target_group)
+        for code in codes:
+            own = metrics.kpis(data, ANALYST, code, day, target_group)
+            pd.testing.assert_frame_equal(kpis[code], own)
 
 
 @pytest.mark.parametrize("municipality", [None, "167"])
