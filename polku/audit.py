@@ -184,17 +184,22 @@ def recent(
 
 # How far back data_version looks for rows committed out of id order (PostgreSQL hands out ids
 # when rows are inserted, so a long transaction may commit rows older than the newest)
-VERSION_WINDOW = 10_000
+VERSION_WINDOW = 1_000
+# Audit rows that change no data: a sign-in, a refusal or an export must not make every
+# session's cached figures be computed again
+QUIET_ACTIONS = ("sign_in", "sign_in_refused", "refused", "export")
 
 
 def data_version(engine: Engine) -> tuple[int, int]:
     """A stamp of the data that changes with every committed write, in any process: every change
-    adds audit rows in its own transaction. The newest audit id and how many of the ids in the
-    window below it exist; both come from the primary key's index, however long the log."""
+    adds audit rows in its own transaction. The newest id of a change (QUIET_ACTIONS aside) and
+    how many changes are in the window of ids below it: the primary key's index read backwards
+    to the newest change, then a range of at most VERSION_WINDOW ids, however long the log."""
     log = metadata.tables["audit_log"].c
-    newest = select(func.max(log.id)).scalar_subquery()
+    changes = log.action.not_in(QUIET_ACTIONS)
+    newest = select(log.id).where(changes).order_by(log.id.desc()).limit(1).scalar_subquery()
     query = select(func.max(log.id), func.count()).where(
-        log.id > func.coalesce(newest, 0) - VERSION_WINDOW
+        changes, log.id > func.coalesce(newest, 0) - VERSION_WINDOW
     )
     with engine.connect() as connection:
         last, count = connection.execute(query).one()
