@@ -24,6 +24,9 @@ LOAD_END = "<!-- end of load figures -->"
 BOARD_RESULTS = ROOT / "benchmarks" / "results" / "board_pack.json"
 BOARD_START = "<!-- board pack figures: python -m benchmarks.report --write -->"
 BOARD_END = "<!-- end of board pack figures -->"
+NATIONAL_RESULTS = ROOT / "benchmarks" / "results" / "national.json"
+NATIONAL_START = "<!-- national figures: python -m benchmarks.report --write -->"
+NATIONAL_END = "<!-- end of national figures -->"
 
 
 def _s(value: float | None) -> str:
@@ -223,6 +226,47 @@ def board_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def national_markdown(result: dict[str, Any]) -> str:
+    """The national-scale run (`make bench-national`) as Markdown."""
+    machine, scales = result["machine"], result["scales"]
+    lines = [
+        f"Measured {result['generated_at'][:10]} on {machine['cpus']} CPUs, PostgreSQL: scale "
+        f"100 = {_n(scales['10']['clients'])} clients (`init --sample --scale "
+        f"{scales['10']['sample_scale']:g}`, built in "
+        f"{_n(result['databases'][0]['build_s'])} s) against scale 10 = "
+        f"{_n(scales['1']['clients'])}. Run time {result['run_seconds'] / 60:.0f} min; load "
+        f"average {machine['load_average_at_start']:.1f} at the start and "
+        f"{machine['load_average_at_end']:.1f} at the end.",
+        "",
+        "| Target at national scale | Worst measured | Met |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {t['target']} | {_worst(t['target'], t['worst'])} | {'yes' if t['met'] else '**no**'} |"
+        for t in result["targets"]
+    ]
+    lines += [
+        "",
+        "| Page | Role | View | Cold | Warm | Warm floor | Warm/floor | Cold at scale 10 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {Path(p['page']).stem} | {p['role']} | {p['view']} | {_s(p['cold_s'])} | "
+        f"{_s(p['warm_s'])} | {_s(p['floor_warm_s'])} | {_x(p['warm_floor_ratio'])} | "
+        f"{_s(p['scale1_cold_s'])} |"
+        for p in result["pages"]
+    ]
+    lines.append("")
+    lines += [
+        f"Import of {_n(i['rows'])} client rows ({i['backend']}): {_n(i['rows_per_s'])} rows/s, "
+        f"{_x(i['floor_ratio'])} its floor. Peak memory of the app process opening every page "
+        f"at scale 100: {result['peak_rss']['app_process_mb']:.0f} MB."
+        for i in result["import"]["by_backend"]
+        if "error" not in i
+    ]
+    return "\n".join(lines)
+
+
 def _put(readme: str, markers: tuple[str, str], text: str) -> str:
     start, end = readme.index(markers[0]) + len(markers[0]), readme.index(markers[1])
     return f"{readme[:start]}\n{text}\n{readme[end:]}"
@@ -247,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     if BOARD_RESULTS.exists():  # benchmarks/board_pack.py writes it
         board = board_markdown(json.loads(BOARD_RESULTS.read_text(encoding="utf-8")))
         readme = _put(readme, (BOARD_START, BOARD_END), board)
+    if NATIONAL_RESULTS.exists():  # `make bench-national` writes it
+        national = national_markdown(json.loads(NATIONAL_RESULTS.read_text(encoding="utf-8")))
+        readme = _put(readme, (NATIONAL_START, NATIONAL_END), national)
     README.write_text(readme, encoding="utf-8")
     print(f"README.md: figures of {args.results.name} written")
     return 0

@@ -125,3 +125,25 @@ def test_the_readme_shows_the_committed_board_pack_figures() -> None:
     readme = report.README.read_text(encoding="utf-8")
     markers = (report.BOARD_START, report.BOARD_END)
     assert report.readme_block(readme, markers) == report.board_markdown(BOARD)
+
+
+NATIONAL = json.loads(report.NATIONAL_RESULTS.read_text(encoding="utf-8"))
+
+
+def test_the_national_run_is_at_scale_100_on_postgresql_and_meets_its_targets() -> None:
+    assert NATIONAL["mode"] == "national" and NATIONAL["backends"] == ["postgresql"]
+    assert NATIONAL["scales"]["10"]["clients"] >= 500_000
+    pages = NATIONAL["pages"]
+    assert {(p["role"], p["scope"]) for p in pages} == {
+        (p["role"], p["scope"]) for p in RESULT["pages"]
+    }
+    worst = max(p["warm_s"] / p["floor_warm_s"] for p in pages)
+    assert worst <= targets.WARM_FLOOR_RATIO_NATIONAL
+    assert NATIONAL["import"]["rows_per_s"] >= targets.IMPORT_ROWS_PER_S
+    assert all(t["met"] for t in NATIONAL["targets"])
+
+
+def test_the_readme_shows_the_committed_national_figures() -> None:
+    readme = report.README.read_text(encoding="utf-8")
+    markers = (report.NATIONAL_START, report.NATIONAL_END)
+    assert report.readme_block(readme, markers) == report.national_markdown(NATIONAL)
