@@ -53,6 +53,19 @@ def _worst(target: str, value: Any) -> str:
     return str(value)
 
 
+def _targets_table(result: dict[str, Any], heading: str) -> list[str]:
+    """Each target with its worst measured value and whether it is met, as table lines."""
+    return [
+        f"| {heading} | Worst measured | Met |",
+        "|---|---|---|",
+        *(
+            f"| {t['target']} | {_worst(t['target'], t['worst'])} | "
+            f"{'yes' if t['met'] else '**no**'} |"
+            for t in result["targets"]
+        ),
+    ]
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The figures of one benchmark run as Markdown."""
     machine = result["machine"]
@@ -65,12 +78,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"Run time {result['run_seconds'] / 60:.0f} min; load average "
         f"{machine['load_average_at_start']:.1f} at the start.",
         "",
-        "| Target at scale 10 | Worst measured | Met |",
-        "|---|---|---|",
-    ]
-    lines += [
-        f"| {t['target']} | {_worst(t['target'], t['worst'])} | {'yes' if t['met'] else '**no**'} |"
-        for t in result["targets"]
+        *_targets_table(result, "Target at scale 10"),
     ]
     lines += [
         "",
@@ -238,12 +246,7 @@ def national_markdown(result: dict[str, Any]) -> str:
         f"average {machine['load_average_at_start']:.1f} at the start and "
         f"{machine['load_average_at_end']:.1f} at the end.",
         "",
-        "| Target at national scale | Worst measured | Met |",
-        "|---|---|---|",
-    ]
-    lines += [
-        f"| {t['target']} | {_worst(t['target'], t['worst'])} | {'yes' if t['met'] else '**no**'} |"
-        for t in result["targets"]
+        *_targets_table(result, "Target at national scale"),
     ]
     lines += [
         "",
