@@ -352,3 +352,16 @@ def test_a_coordinator_turns_their_own_digest_on_in_the_sidebar(queue_app: str) 
         opted = dict(conn.execute(select(users.c.email, users.c.weekly_digest)).all())
     engine.dispose()
     assert opted[COORDINATOR_EMAIL] is True and opted[DIRECTOR_EMAIL] is False
+
+
+def test_each_coordinator_sees_their_own_digest_setting(queue_app: str) -> None:
+    """The setting is read through the cache, kept per user: a colleague of the same role and
+    municipality who opted in does not make it look on for this one."""
+    colleague = "kollega@joensuu.example"
+    add_user(queue_app, colleague, "coordinator", JOENSUU)
+    first = _open(COORDINATOR_EMAIL, "app_pages/tasks.py")
+    first.toggle(key="oma_viikkokooste").set_value(True).run()
+    first.run()  # read again after the save: the cache now holds this user's "on"
+    assert first.toggle(key="oma_viikkokooste").value is True
+    other = _open(colleague, "app_pages/tasks.py")
+    assert other.toggle(key="oma_viikkokooste").value is False

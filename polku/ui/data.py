@@ -300,12 +300,16 @@ def _read(src: Source, name: str, who: tuple | None, args: tuple, _actor: Actor 
     return function(engine_of(src), _actor, *args)
 
 
-def read(function: Callable[..., T], actor: Actor | None, *args: Any) -> T:
+def read(function: Callable[..., T], actor: Actor | None, *args: Any, personal: bool = False) -> T:
     """`function(engine, actor, *args)`, or `function(engine, *args)` when actor is None: a
     module-level read of polku, cached. The function checks access itself when its result is
     not cached; a cached one was computed for a call with the same role, municipalities and
-    arguments, which that check let through, and a refusal is never cached (it raises)."""
+    arguments, which that check let through, and a refusal is never cached (it raises).
+    `personal`: the result is the user's own (a setting), so it is kept per user."""
     if not function.__module__.startswith("polku."):
         raise ValueError(f"not a polku read: {function.__module__}")
     name = f"{function.__module__}:{function.__qualname__}"
-    return _read(source(), name, None if actor is None else _who(actor), args, actor)
+    who: tuple | None = None if actor is None else _who(actor)
+    if personal and actor is not None:
+        who = (*_who(actor), actor.email.lower())
+    return _read(source(), name, who, args, actor)

@@ -142,7 +142,7 @@ def my_settings(engine: Engine, viewer: Actor) -> None:
     if viewer.role not in (ADMIN, COORDINATOR):
         return
     with st.expander(t("settings.title"), icon=":material/settings:"):
-        on = data.read(users.own_digest, viewer)
+        on = data.read(users.own_digest, viewer, personal=True)
         wanted = st.toggle(
             t("settings.digest"), value=on, help=t("settings.digest.help"), key="oma_viikkokooste"
         )
