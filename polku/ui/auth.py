@@ -17,7 +17,6 @@ from streamlit.navigation.page import StreamlitPage
 from polku import audit
 from polku.access import ADMIN, AccessDenied, Actor, load_actor
 from polku.config import get_settings
-from polku.ui import data
 from polku.ui.state import t
 from polku.ui.text import plain
 from polku.users import demo_users
@@ -146,7 +145,9 @@ def current_actor(engine: Engine) -> Actor:
     if not st.user.is_logged_in:
         _sign_in_page(providers(section))
     email = str(st.user.get("email") or "")
-    actor = data.actor(email) if email else None
+    # Read on every run, not cached: a role taken away, by Polku or by SQL, applies at once
+    with Session(engine) as session:
+        actor = load_actor(session, email) if email else None
     if actor is None:
         _audit_once(engine, email or "?", "sign_in_refused")
         _no_access_page()

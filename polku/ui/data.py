@@ -21,10 +21,9 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, event
-from sqlmodel import Session
 
 from polku import audit, checklists, forms, metrics, work_queue
-from polku.access import Actor, Permission, check, load_actor, row_scope
+from polku.access import Actor, Permission, check, row_scope
 from polku.ui.resources import database_url, engine_for
 
 T = TypeVar("T")
@@ -72,23 +71,6 @@ def source() -> Source:
 
 def engine_of(src: Source) -> Engine:
     return engine_for(src[0])
-
-
-# A user changed outside Polku (by SQL) is seen within this many seconds; through Polku, the
-# change is audited and seen at the next rerun
-ACTOR_TTL = 30
-
-
-@st.cache_data(ttl=ACTOR_TTL, show_spinner=False, max_entries=1000)
-def _actor(src: Source, email: str) -> Actor | None:
-    with Session(engine_of(src)) as session:
-        return load_actor(session, email)
-
-
-def actor(email: str) -> Actor | None:
-    """polku.access.load_actor, cached by the data version: a change of a user's role,
-    municipalities or active flag is audited, so it applies at the user's next rerun."""
-    return _actor(source(), email)
 
 
 def clear() -> None:
