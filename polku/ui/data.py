@@ -73,11 +73,6 @@ def engine_of(src: Source) -> Engine:
     return engine_for(src[0])
 
 
-def clear() -> None:
-    """Forget every cached result: for changes made outside Polku's writes (tests, init)."""
-    st.cache_data.clear()
-
-
 # Aggregates are the same for every viewer allowed to see them, so the cache is keyed by the
 # scope, not the user; the access check runs before the cache is consulted, on every call.
 
