@@ -29,6 +29,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,11 @@ from benchmarks import pages
 from benchmarks.databases import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Only localhost resolves: nothing leaves the machine. (Not Playwright's context.route: any
+# route turns the browser's HTTP cache off, and a returning visit would fetch every file.)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"]  # fmt: skip
 STARTUP_S = 90.0
 LOAD_TIMEOUT_MS = 60_000
 STABLE_S = 0.5  # the element count unchanged this long: the page is drawn
@@ -108,13 +112,24 @@ def server(script: Path, database_url: str, workdir: Path) -> Iterator[str]:
 def new_context(browser: Any) -> Any:
     context = browser.new_context(locale="fi-FI", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(LOAD_TIMEOUT_MS)
-    context.route(lambda u: not u.startswith("http://localhost"), lambda route: route.abort())
     return context
 
 
-def load_time(browser: Any, url: str, context: Any = None) -> tuple[float, int]:
-    """Seconds from navigation to the page fully drawn, and how many elements it drew: in a
-    new tab of `context` (its HTTP cache kept), or of a fresh context (a first visit)."""
+@dataclass(frozen=True)
+class Load:
+    seconds: float  # navigation to the page fully drawn
+    elements: int  # how many elements it drew
+    static_bytes: int  # bytes of Streamlit's static files fetched over the network
+
+
+STATIC_BYTES = """performance.getEntriesByType('resource')
+    .filter(e => e.name.includes('/static/'))
+    .reduce((sum, e) => sum + e.transferSize, 0)"""
+
+
+def load_time(browser: Any, url: str, context: Any = None) -> Load:
+    """One load of `url` in a new tab of `context` (its HTTP cache kept), or of a fresh
+    context (a first visit)."""
     own = context is None
     context = new_context(browser) if own else context
     page = context.new_page()
@@ -134,7 +149,7 @@ def load_time(browser: Any, url: str, context: Any = None) -> tuple[float, int]:
             if not running and idle.count() and drawn:
                 stable_since = stable_since or now
                 if now - stable_since >= STABLE_S and now - changed >= STABLE_S:
-                    return changed - started, count
+                    return Load(changed - started, count, int(page.evaluate(STATIC_BYTES)))
             if now - started > LOAD_TIMEOUT_MS / 1000:
                 raise RuntimeError(f"{url} not drawn within {LOAD_TIMEOUT_MS / 1000:.0f} s")
             time.sleep(0.02)
@@ -197,15 +212,22 @@ def measure(
                 urls = {"page": f"{app_url}/{url_path}", "bare": f"{bare_url}/{url_path}"}
                 back: dict[str, list[float]] = {"page": [], "bare": []}
                 first: dict[str, list[float]] = {"page": [], "bare": []}
-                counts = {}
+                counts, fetched = {}, {"returning": 0, "first": 0}
                 returning = {what: new_context(browser) for what in urls}
                 for what, url in urls.items():
                     load_time(browser, url, returning[what])  # untimed: fills the HTTP cache
                 for _ in range(repeat):
                     for what, url in urls.items():
-                        seconds, counts[what] = load_time(browser, url, returning[what])
-                        back[what].append(seconds)
-                        first[what].append(load_time(browser, url)[0])
+                        again, new = (
+                            load_time(browser, url, returning[what]),
+                            load_time(browser, url),
+                        )
+                        back[what].append(again.seconds)
+                        first[what].append(new.seconds)
+                        counts[what] = again.elements
+                        if what == "page":
+                            fetched["returning"] = max(fetched["returning"], again.static_bytes)
+                            fetched["first"] = max(fetched["first"], new.static_bytes)
                 for context in returning.values():
                     context.close()
                 page_s, bare_s, first_s, first_bare_s = (
@@ -217,7 +239,8 @@ def measure(
                      "first_load_s": first_s, "first_bare_s": first_bare_s,
                      "first_ratio": first_s / first_bare_s if first_bare_s else None,
                      "elements": counts["page"], "bare_elements": counts["bare"],
-                     "repeat": repeat}
+                     "static_kb": fetched["returning"] // 1024,
+                     "first_static_kb": fetched["first"] // 1024, "repeat": repeat}
                 )  # fmt: skip
                 log(
                     f"browser: {path:<28} {page_s:.2f} s, bare page {bare_s:.2f} s; first visit "
