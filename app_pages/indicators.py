@@ -1,6 +1,7 @@
 """Mittarit: every indicator over time against its target trajectory, clients by status and
-target group, outcomes, employers, and in the region view the municipalities side by side.
-Follows the sidebar's municipality and this page's period and target group."""
+target group, outcomes, employers, and in the region view the municipalities side by side,
+each a tab of its own. Follows the sidebar's municipality and this page's period and target
+group."""
 
 import streamlit as st
 
@@ -27,9 +28,4 @@ if view.target_group:
 if viewer.suppresses_small_counts:
     st.caption(t("privacy.note"))
 
-shown = indicator_charts.trajectories(view, kpis)
-indicator_charts.clients(view, shown)
-if code is None:
-    indicator_charts.municipalities(view, kpis)
-indicator_charts.outcomes(view)
-indicator_charts.employers(view)
+indicator_charts.sections(view, kpis)

@@ -20,6 +20,7 @@ from tests.test_app import (
     app_db,  # noqa: F401  (fixture)
     signed_in_app,
 )
+from tests.test_dashboards import every_tab
 
 ROOT = Path(__file__).resolve().parents[1]
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
@@ -167,11 +168,15 @@ def test_every_chart_has_a_name_and_a_data_table_beside_it(app_db: str) -> None:
     at = signed_in_app().run()
     at.switch_page("app_pages/indicators.py").run()
     assert not at.exception
-    chart_protos = [c.proto for c in at.get("vega_lite_chart")]
-    assert chart_protos
-    show_data = [e for e in at.expander if e.label == i18n.t("chart.show_data", "fi")]
-    assert len(show_data) == len(chart_protos)
-    for expander in show_data:
-        assert expander.dataframe
-    for proto in chart_protos:
-        assert proto.alt.startswith("Kuvaaja: ")
+    drawn = 0
+    for _ in every_tab(at):  # each section of the page and each indicator's tab
+        chart_protos = [c.proto for c in at.get("vega_lite_chart")]
+        assert chart_protos
+        drawn += len(chart_protos)
+        show_data = [e for e in at.expander if e.label == i18n.t("chart.show_data", "fi")]
+        assert len(show_data) == len(chart_protos)
+        for expander in show_data:
+            assert expander.dataframe
+        for proto in chart_protos:
+            assert proto.alt.startswith("Kuvaaja: ")
+    assert drawn >= 13

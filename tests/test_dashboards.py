@@ -4,6 +4,7 @@ charts and tables, and the page, polku/metrics.py and the CLI agreeing on every 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pandas as pd
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from models import metadata
 from polku import charts, db, i18n, metrics, privacy
 from polku.access import Actor
+from polku.ui.indicator_charts import SECTION_TAB_KEY, TRAJECTORY_TAB_KEY
 from tests.test_app import (
     ADMIN_EMAIL,
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
@@ -32,6 +34,27 @@ LABELS = {
         "stage", "municipality", "employers", "partnerships", "bonus_employers", "month_end",
     )
 }  # fmt: skip
+
+
+def every_tab(at: AppTest) -> Iterator[str]:
+    """Opens each section of Mittarit in turn, and in its targets over time each indicator's
+    tab; after each run, yields the label of the section open."""
+    trajectories = i18n.t("dash.trajectories", "fi")
+    at.session_state[SECTION_TAB_KEY] = trajectories
+    sections, indicators = ([str(t.label) for t in c.children.values()]
+                            for c in at.run().get("tab_container"))  # fmt: skip
+    for section in sections:
+        at.session_state[SECTION_TAB_KEY] = section
+        at.run()
+        assert not at.exception, section
+        if section != trajectories:
+            yield section
+            continue
+        for indicator in indicators:
+            at.session_state[TRAJECTORY_TAB_KEY] = indicator
+            at.run()
+            assert not at.exception, indicator
+            yield section
 
 
 def _series() -> pd.DataFrame:
@@ -143,11 +166,15 @@ def _cards(at: AppTest) -> dict[str, str]:
 @pytest.mark.parametrize("email", [ADMIN_EMAIL, "analyytikko@example.fi", "johtaja@example.fi"])
 def test_the_dashboard_opens_for_each_role_with_every_chart(lieksa: str, email: str) -> None:
     at = _dashboard(email)
-    charts_drawn = at.get("vega_lite_chart")
+    # The first section's first tab only: one indicator's trajectory
+    (first,) = at.get("vega_lite_chart")
+    titles = [json.loads(first.proto.spec)["title"]]
+    for _ in every_tab(at):
+        titles += [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")]
+        assert not at.error
     # six trajectories, status, new clients, target groups, funnel, two employer charts,
-    # and the municipalities side by side in the region view
-    assert len(charts_drawn) == 13
-    assert not at.error
+    # and the municipalities side by side in the region view; each drawn in its own tab
+    assert len(titles) == 14 and len(set(titles)) == 13
 
 
 def test_a_director_sees_less_than_five_in_cards_and_tables(lieksa: str) -> None:
@@ -202,7 +229,8 @@ def test_a_hidden_card_shows_no_share_of_target_nor_progress(lieksa: str) -> Non
 def test_tables_and_csv_use_the_languages_formats(lieksa: str) -> None:
     """Issue 13.1: no raw floats (19.050216, 0.7) in the side-by-side table or its CSV."""
     at = _dashboard("analyytikko@example.fi")
-    side = next(t.value for t in at.dataframe if "Kunta" in t.value.columns)
+    at.session_state[SECTION_TAB_KEY] = i18n.t("dash.municipalities", "fi")
+    side = next(t.value for t in at.run().dataframe if "Kunta" in t.value.columns)
     for column in ("Tavoitepolku", "Tavoite"):
         assert side[column].str.fullmatch(r"\d{1,3}(\u00a0\d{3})*").all(), side[column]
     at.selectbox(key="vertailu").set_value(metrics.PLAN_GOAL_REACHED).run()
@@ -214,8 +242,9 @@ def test_tables_and_csv_use_the_languages_formats(lieksa: str) -> None:
     assert csv_bytes(table, "fi").decode("utf-8-sig") == "Osuus;Päivä\n70,5\u00a0%;29.11.2026\n"
     assert csv_bytes(table, "en").decode("utf-8-sig").startswith("Osuus,Päivä\n")
     # every table of the page holds text only: numbers and dates formatted for the reader
-    for frame in at.dataframe:
-        assert all(frame.value[c].map(lambda v: isinstance(v, str)).all() for c in frame.value)
+    for _ in every_tab(at):
+        for frame in at.dataframe:
+            assert all(frame.value[c].map(lambda v: isinstance(v, str)).all() for c in frame.value)
 
 
 def test_the_cards_say_they_are_cumulative_to_the_periods_end(lieksa: str) -> None:

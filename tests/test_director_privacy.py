@@ -23,11 +23,13 @@ from streamlit.testing.v1 import AppTest
 
 from polku import db, i18n, metrics, privacy, sample
 from polku.access import Actor
+from polku.ui.indicator_charts import SECTION_TAB_KEY
 from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     app_db,  # noqa: F401  (fixture)
     signed_in_app,
 )
+from tests.test_dashboards import every_tab
 
 DIRECTOR = sample.DEMO_DIRECTOR  # the sample's director of Lieksa
 ANALYST = sample.DEMO_ANALYST
@@ -137,15 +139,20 @@ def views(
     engine = db.make_engine(url)
     codes = list(metrics.indicators(engine)["code"])
     engine.dispose()
+    side_by_side = fi("dash.municipalities")
     for page in DIRECTOR_PAGES:
         at = open_page(email, page, municipality)
-        if page == "app_pages/indicators.py" and municipality is None:
+        if page != "app_pages/indicators.py":
+            yield page, None, collect(at, deferred)
+            continue
+        for section in every_tab(at):  # each section and each indicator's tab
+            if section != side_by_side:
+                yield page, None, collect(at, deferred)
+                continue
             for code in codes:
                 at.selectbox(key="vertailu").set_value(code).run()
                 assert not at.exception
                 yield page, code, collect(at, deferred)
-        else:
-            yield page, None, collect(at, deferred)
 
 
 def _people_chart(title: str, compared: str | None) -> bool:
@@ -303,6 +310,8 @@ def test_the_directors_status_chart_keeps_every_month(
 ) -> None:
     """Lieksa's clients by status: months with a small status stay, drawn from their data."""
     at = open_page(DIRECTOR, "app_pages/indicators.py", LIEKSA)
+    at.session_state[SECTION_TAB_KEY] = fi("dash.clients")
+    at.run()
     title = fi("chart.active_by_status.title", scope="Lieksa")
     (chart,) = [c for c in at.get("vega_lite_chart") if _title(json.loads(c.proto.spec)) == title]
     spec = json.loads(chart.proto.spec)

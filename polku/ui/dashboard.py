@@ -270,9 +270,14 @@ def csv_bytes(table: pd.DataFrame, language: str) -> bytes:
     return table.to_csv(index=False, sep=separator).encode("utf-8-sig")
 
 
+# Altair checks every part of a chart against the Vega-Lite schema as it is made (its "debug
+# mode"), and the whole again in to_dict: most of a chart's cost. The builders' whole specs are
+# validated by the tests (tests/test_charts.py), not on every draw.
+alt.utils.schemapi.disable_debug_mode()
+
+
 class _Unvalidated:
-    """A chart whose conversion skips Altair's schema validation, the larger part of its cost:
-    the builders' specs are validated by the tests (tests/test_charts.py), not on every draw."""
+    """A chart whose conversion skips Altair's schema validation (see above)."""
 
     def __init__(self, chart: alt.TopLevelMixin) -> None:
         self.chart = chart

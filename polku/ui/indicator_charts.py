@@ -3,6 +3,7 @@ typed reads of polku.ui.dashboard and meet their viewer in polku.present."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,23 +77,63 @@ def filters(viewer: Actor, code: str | None, project: metrics.ProjectInfo, scope
     return View(viewer, code, start, end, picked or None, group_names, scope, labels())
 
 
-def trajectories(view: View, kpis: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A tab per indicator: its course against the target trajectory. Returns each indicator
-    as shown, for the charts that must agree with it."""
-    st.header(t("dash.trajectories"))
-    language, L = lang(), view.labels
+SECTION_TAB_KEY = "osio"
+TRAJECTORY_TAB_KEY = "mittari"
+
+
+def sections(view: View, kpis: pd.DataFrame) -> None:
+    """The page's sections as tabs; only the open one is read and drawn (opening another
+    reruns the page), so the first view costs one section, not five."""
+    parts: dict[str, Callable[[View, pd.DataFrame], None]] = {
+        "dash.trajectories": trajectories,
+        "dash.clients": clients,
+        "dash.municipalities": municipalities,
+        "dash.outcomes": outcomes,
+        "dash.employers": employers,
+    }
+    if view.code is not None:  # the municipalities side by side: the region view only
+        del parts["dash.municipalities"]
+    tabs = st.tabs([t(k) for k in parts], key=SECTION_TAB_KEY, on_change="rerun")
+    for tab, draw in zip(tabs, parts.values(), strict=True):
+        if tab.open is not False:
+            with tab:
+                draw(view, kpis)
+
+
+def shown_indicators(view: View, kpis: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each indicator's course as its viewer may see it, by indicator code."""
     series = dashboard.indicator_series(
         view.viewer, view.code, view.start, view.end, view.target_group
     )
+    return {
+        str(row["indicator"]): present.indicator_values(
+            series[series["indicator"] == row["indicator"]].reset_index(drop=True),
+            view.viewer,
+            lang(),
+            indicator=str(row["indicator"]),
+            kind=str(row["kind"]),
+        )
+        for row in kpis.to_dict("records")
+    }
+
+
+def trajectories(view: View, kpis: pd.DataFrame) -> None:
+    """A tab per indicator: its course against the target trajectory, drawn only in the open
+    tab (opening another reruns the page)."""
+    st.header(t("dash.trajectories"))
+    language, L = lang(), view.labels
+    shown_by = shown_indicators(view, kpis)
     rows = kpis.to_dict("records")
-    shown_by: dict[str, pd.DataFrame] = {}
-    for tab, row in zip(
-        st.tabs([i18n.localized_name(r, language) for r in rows]), rows, strict=True
-    ):
+    tabs = st.tabs(
+        [i18n.localized_name(r, language) for r in rows],
+        key=TRAJECTORY_TAB_KEY,
+        on_change="rerun",
+    )
+    for tab, row in zip(tabs, rows, strict=True):
+        if tab.open is False:
+            continue
         indicator, kind = str(row["indicator"]), str(row["kind"])
-        one = series[series["indicator"] == indicator].reset_index(drop=True)
-        shown = present.indicator_values(one, view.viewer, language, indicator=indicator, kind=kind)
-        shown_by[indicator] = shown
+        shown = shown_by[indicator]
         columns = {"month_end": L["month"], "actual_label": L["actual"], "expected": L["expected"]}
         name = i18n.localized_name(row, language)
         with tab:
@@ -108,12 +149,11 @@ def trajectories(view: View, kpis: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 labels=L,
                 lang=language,
             )
-    return shown_by
 
 
-def clients(view: View, indicators: dict[str, pd.DataFrame]) -> None:
+def clients(view: View, kpis: pd.DataFrame) -> None:
     """Active clients by status; new clients per month (agreeing with the clients indicator as
-    shown, from `trajectories`); clients by target group."""
+    shown in its trajectory); clients by target group."""
     st.header(t("dash.clients"))
     language, L, viewer = lang(), view.labels, view.viewer
     active = present.status_months(
@@ -143,7 +183,8 @@ def clients(view: View, indicators: dict[str, pd.DataFrame]) -> None:
         read = dashboard.new_clients_per_month(
             viewer, view.code, view.start, view.end, view.target_group
         )
-        new = present.new_clients(read, indicators[metrics.CLIENTS], viewer, language)
+        shown = shown_indicators(view, kpis)[metrics.CLIENTS]
+        new = present.new_clients(read, shown, viewer, language)
         show_chart(
             charts.bars,
             new,
@@ -212,7 +253,7 @@ def municipalities(view: View, kpis: pd.DataFrame) -> None:
     )
 
 
-def outcomes(view: View) -> None:
+def outcomes(view: View, kpis: pd.DataFrame) -> None:
     """The outcome funnel by target group."""
     st.header(t("dash.outcomes"))
     language, L = lang(), view.labels
@@ -238,7 +279,7 @@ def outcomes(view: View) -> None:
     )
 
 
-def employers(view: View) -> None:
+def employers(view: View, kpis: pd.DataFrame) -> None:
     """Employers (counts of employers, not of people) and euros granted."""
     st.header(t("dash.employers"))
     language, L = lang(), view.labels
