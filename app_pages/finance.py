@@ -1,6 +1,7 @@
 """Talous: eligible costs and financing by month, payment period and cumulatively against the
 budget and the time plan, the forecast, staff time by role, each municipality's own financing
-and cost per result; persons' pay for admins only. Follows the sidebar's municipality."""
+and cost per result, each a tab of its own; persons' pay for admins only. Follows the
+sidebar's municipality."""
 
 import streamlit as st
 
@@ -32,10 +33,6 @@ visible = (
     else [c for c in names if c in viewer.municipalities]
 )
 
-if finance.summary(view):
-    finance.costs(view)
-    finance.municipal_shares(view, visible)
-    finance.cost_per_result(view, visible, indicator_names)
-finance.staff_time(view, role_names)
-finance.staff_costs(view, role_names)
+shown = finance.summary(view)
+finance.sections(view, visible, indicator_names, role_names, costs_shown=shown)
 finance.admin_files(viewer)

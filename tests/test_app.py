@@ -79,6 +79,20 @@ def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return db_url
 
 
+def each_tab(at: AppTest, key: str, labels: list[str] | None = None) -> Iterator[str]:
+    """Opens each tab of the page's stateful tabs `key` (st.tabs with on_change="rerun", the
+    first such on the page unless `labels` are given) in turn, rerunning the page; yields the
+    label of the tab open."""
+    if labels is None:
+        first = next(c for c in at.get("tab_container") if c.proto.tab_container.id)
+        labels = [str(tab.label) for tab in first.children.values()]
+    for label in labels:
+        at.session_state[key] = label
+        at.run()
+        assert not at.exception, label
+        yield label
+
+
 def signed_in_app(email: str | None = ADMIN_EMAIL) -> AppTest:
     """The app with sign-in configured and `email` signed in (None: nobody signed in)."""
     at = AppTest.from_file(ENTRYPOINT, default_timeout=30)

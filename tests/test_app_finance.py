@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,11 +15,13 @@ from streamlit.testing.v1 import AppTest
 
 from polku import db, i18n, metrics, money, sample
 from polku.access import Actor
+from polku.ui import finance
 from tests.test_app import (
     ADMIN_EMAIL,
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     add_user,
     app_db,  # noqa: F401  (fixture)
+    each_tab,
     signed_in_app,
 )
 from tests.test_director_privacy import deferred  # noqa: F401  (fixture)
@@ -59,13 +62,31 @@ def _finance(email: str, municipality: str | None = None) -> AppTest:
     return at
 
 
+def _sections(at: AppTest) -> Iterator[str]:
+    """The page with each of its sections (tabs) open in turn."""
+    return each_tab(at, finance.SECTION_TAB_KEY)
+
+
+def _open(at: AppTest, section: str) -> AppTest:
+    at.session_state[finance.SECTION_TAB_KEY] = _fi(f"finance.tab.{section}")
+    at.run()
+    assert not at.exception, section
+    return at
+
+
 def _headers(at: AppTest) -> list[str]:
-    return [h.value for h in at.header]
+    """The headers of every section of the page."""
+    return [h.value for _ in _sections(at) for h in at.header]
 
 
 def _cells(at: AppTest) -> set[str]:
-    """Every cell of the page's tables, as shown."""
-    return {str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()}
+    """Every cell of every section's tables, as shown."""
+    return {
+        str(v)
+        for _ in _sections(at)
+        for frame in at.dataframe
+        for v in frame.value.to_numpy().ravel()
+    }
 
 
 def _euro(value: float) -> str:
@@ -89,7 +110,8 @@ def test_the_region_view_equals_polku_money(sample_db: str, email: str) -> None:
     assert _fi("finance.card", share=share, budget=_euro(total["budget"]),
                planned=_euro(total["planned"])) in captions  # fmt: skip
     assert ahead is not None and cards[_fi("chart.forecast")] == _euro(ahead.forecast_total)
-    assert len(at.get("vega_lite_chart")) == 3  # costs with forecast, cost per result, FTE
+    # costs with forecast, cost per result, FTE: each in its section
+    assert sum(len(at.get("vega_lite_chart")) for _ in _sections(at)) == 3
 
 
 def test_only_admins_see_persons_pay(sample_db: str) -> None:
@@ -127,7 +149,11 @@ def test_coordinators_and_directors_read_their_municipalitys_part(
     assert cards[_fi("finance.amount.total")] == _euro(part.loc["total", "actual"])
     assert cards[_fi("finance.amount.total")] != _euro(region.loc["total", "actual"])
     # The municipal financing table lists their municipality only
-    (financing,) = [f.value for f in at.dataframe if _fi("finance.col.amount") in f.value.columns]
+    (financing,) = [
+        f.value
+        for f in _open(at, "shares").dataframe
+        if _fi("finance.col.amount") in f.value.columns
+    ]
     assert list(financing[_fi("finance.col.municipality")]) == [names[own]]
 
 
@@ -139,10 +165,10 @@ def test_a_director_never_sees_cost_per_result_of_one_to_four_results(sample_db:
     small = rows[(rows["results"] >= 1) & (rows["results"] <= 4)]
     assert not small.empty  # the sample's Lieksa has a result of 1–4
     for indicator, costs in zip(small["indicator"], small["cost_per_result"], strict=True):
-        director = _finance(DIRECTOR, "Lieksa")
+        director = _open(_finance(DIRECTOR, "Lieksa"), "per_result")
         director.selectbox(key="talous_tulos").set_value(indicator).run()
         unshown = _euro(costs)
-        cells = _cells(director)
+        cells = {str(v) for f in director.dataframe for v in f.value.to_numpy().ravel()}
         assert unshown not in cells and "< 5" in cells
 
 

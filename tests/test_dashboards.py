@@ -21,6 +21,7 @@ from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     add_user,
     app_db,  # noqa: F401  (fixture)
+    each_tab,
     signed_in_app,
 )
 from tests.test_cli import polku
@@ -43,17 +44,11 @@ def every_tab(at: AppTest) -> Iterator[str]:
     at.session_state[SECTION_TAB_KEY] = trajectories
     sections, indicators = ([str(t.label) for t in c.children.values()]
                             for c in at.run().get("tab_container"))  # fmt: skip
-    for section in sections:
-        at.session_state[SECTION_TAB_KEY] = section
-        at.run()
-        assert not at.exception, section
+    for section in each_tab(at, SECTION_TAB_KEY, sections):
         if section != trajectories:
             yield section
             continue
-        for indicator in indicators:
-            at.session_state[TRAJECTORY_TAB_KEY] = indicator
-            at.run()
-            assert not at.exception, indicator
+        for _ in each_tab(at, TRAJECTORY_TAB_KEY, indicators):
             yield section
 
 

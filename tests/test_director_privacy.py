@@ -23,10 +23,12 @@ from streamlit.testing.v1 import AppTest
 
 from polku import db, i18n, metrics, privacy, sample
 from polku.access import Actor
+from polku.ui import finance
 from polku.ui.indicator_charts import SECTION_TAB_KEY
 from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     app_db,  # noqa: F401  (fixture)
+    each_tab,
     signed_in_app,
 )
 from tests.test_dashboards import every_tab
@@ -142,6 +144,10 @@ def views(
     side_by_side = fi("dash.municipalities")
     for page in DIRECTOR_PAGES:
         at = open_page(email, page, municipality)
+        if page == "app_pages/finance.py":
+            for _ in each_tab(at, finance.SECTION_TAB_KEY):  # each section in turn
+                yield page, None, collect(at, deferred)
+            continue
         if page != "app_pages/indicators.py":
             yield page, None, collect(at, deferred)
             continue

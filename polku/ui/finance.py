@@ -9,6 +9,7 @@ pay of fewer than three (money.totals_shown)."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -391,6 +392,38 @@ def _file_bytes(write: Any, suffix: str) -> bytes:
         path = Path(folder) / f"file{suffix}"
         write(path)
         return path.read_bytes()
+
+
+SECTION_TAB_KEY = "talous_osio"
+
+
+def sections(
+    v: View,
+    visible: list[str],
+    indicator_names: dict[str, str],
+    role_names: dict[str, str],
+    *,
+    costs_shown: bool,
+) -> None:
+    """The page's sections as tabs; only the open one is read and drawn (opening another
+    reruns the page). Costs are left out while they would show a person's pay
+    (`costs_shown` False); staff time is time, not pay, and always there."""
+    parts: dict[str, Callable[[], None]] = {}
+    if costs_shown:
+        parts["finance.tab.costs"] = lambda: costs(v)
+        parts["finance.tab.shares"] = lambda: municipal_shares(v, visible)
+        parts["finance.tab.per_result"] = lambda: cost_per_result(v, visible, indicator_names)
+
+    def staff() -> None:
+        staff_time(v, role_names)
+        staff_costs(v, role_names)
+
+    parts["finance.tab.staff"] = staff
+    tabs = st.tabs([t(k) for k in parts], key=SECTION_TAB_KEY, on_change="rerun")
+    for tab, draw in zip(tabs, parts.values(), strict=True):
+        if tab.open is not False:
+            with tab:
+                draw()
 
 
 def admin_files(viewer: Actor) -> None:
