@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from copy import copy
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -182,6 +182,12 @@ def _number_pattern(kind: NumberKind, digits: int, lang: Language) -> numbers.Nu
     return pattern
 
 
+# Formatting through Babel costs tens of microseconds; a page formats thousands of values,
+# most of them repeats (small counts, the same days), so the texts are remembered
+FORMATTED_CACHE = 16_384
+
+
+@lru_cache(maxsize=FORMATTED_CACHE)
 def _format(value: Decimal, kind: NumberKind, digits: int, lang: str) -> str:
     lang = language(lang)
     pattern = _number_pattern(kind, digits, lang)
@@ -212,14 +218,17 @@ def fmt_euro(amount: int | Decimal | float, digits: int = 0, lang: str = DEFAULT
 
 def fmt_date(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A date: 29.11.2026 (fi), 29 Nov 2026 (en)."""
-    lang = language(lang)
-    return dates.format_date(value, DATE_FORMATS["cldr"][lang], locale=LOCALES[lang])
+    return _date_text(value, "cldr", language(lang))
+
+
+@lru_cache(maxsize=FORMATTED_CACHE)
+def _date_text(value: date, notation: str, lang: Language) -> str:
+    return dates.format_date(value, DATE_FORMATS[notation][lang], locale=LOCALES[lang])
 
 
 def fmt_month(value: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A month as chart axes show it: 3/2026 (fi), Mar 2026 (en)."""
-    lang = language(lang)
-    return dates.format_date(value, DATE_FORMATS["cldr_month"][lang], locale=LOCALES[lang])
+    return _date_text(value, "cldr_month", language(lang))
 
 
 def fmt_period(start: date, end: date, lang: str = DEFAULT_LANGUAGE) -> str:

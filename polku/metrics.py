@@ -1211,12 +1211,16 @@ def kpis_by_municipality(
             return {code: pd.DataFrame(columns=KPI_COLUMNS) for code in codes}
         definitions = indicators(conn).to_dict("records")
         actuals = _actuals_by_municipality(conn, list(codes), as_of, target_group)
+        # Each indicator's targets and milestones read once, for every municipality
+        names = [str(i["code"]) for i in definitions]
+        all_targets = {ind: municipality_targets(conn, ind) for ind in names}
+        all_milestones = {ind: _milestone_rows(conn, ind) for ind in names}
         out = {}
         for code in codes:
-            targets = {str(i["code"]): target_for(conn, str(i["code"]), code) for i in definitions}
+            targets = {ind: all_targets[ind][code] for ind in names}
             milestones = {
-                indicator: _milestones(conn, indicator, code, target, float(i["target"]))
-                for i, (indicator, target) in zip(definitions, targets.items(), strict=True)
+                ind: _pick_milestones(all_milestones[ind], code, targets[ind], float(i["target"]))
+                for i, ind in zip(definitions, names, strict=True)
             }
             out[code] = _kpi_frame(definitions, actuals[code], targets, milestones, project, as_of)
         return out
