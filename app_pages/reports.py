@@ -1,7 +1,8 @@
 """Raportit: the follow-up report of a payment period, or the final report, to the funder:
 its state and moves, the indicators against their targets, the ESF+ common indicators, the
 money, the narrative and deviation texts, the reconciliation with the funder's system and
-what changed since approval. Admins write and move reports; analysts read them."""
+what changed since approval; figures, texts and reconciliation each a tab. Admins write and
+move reports; analysts read them."""
 
 import streamlit as st
 
@@ -25,11 +26,6 @@ names = {
 }
 st.caption(t("reports.scope", period=i18n.fmt_period(figures.start, figures.end, lang())))
 
-reports.indicators(figures, names)
-reports.common(figures)
-reports.money_table(viewer, figures)
-reports.texts(viewer, report, figures, names)
-reports.moves(viewer, report, figures, names)
-reports.reconciliation(viewer, code)
+reports.sections(viewer, report, figures, names)
 reports.changes(viewer, code, names)
 reports.downloads(viewer, stated)

@@ -17,7 +17,6 @@ the number to a viewer (polku/privacy.py), so analysts and exports see the true 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,17 +32,22 @@ from sqlalchemy import (
     Date,
     Engine,
     Select,
+    and_,
     case,
     exists,
     extract,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import Subquery
 
 from models import CHECKLIST_STATUSES, GENDERS, metadata
 from polku.access import Actor, Permission, check
@@ -1388,7 +1392,7 @@ def _survival(rows: Sequence[Any], as_of: date, group: str) -> pd.DataFrame:
 #
 # A participant is a client who entered on or before `as_of` (one row per client code: a
 # re-entry keeps its first entry and last exit). Each indicator is one predicate over the
-# participants' frame (see _participants for its columns), in COMMON_RULES.
+# client's row (common_rules), counted by the database in one pass per gender.
 
 COMMON_COLUMNS = ["code", "female", "male", "other", "total"]
 PARTICIPANT_COLUMNS = ["gender", "started", "left"]
@@ -1398,124 +1402,117 @@ COMMON_MANDATORY = ("gender", "labour_status_at_entry", "education_level")
 FOLLOW_UP_MONTHS = 6
 UNEMPLOYED_STATUSES = ("unemployed", "long_term_unemployed")
 
-CommonRule = Callable[[pd.DataFrame, pd.Timestamp], "pd.Series[bool]"]
+
+class _plus_days(FunctionElement[date]):  # noqa: N801  (SQLAlchemy's naming of SQL functions)
+    """plus_days(day, n): `day` + n days, in each database's own date arithmetic."""
+
+    type = Date()
+    name = "plus_days"
+    inherit_cache = True
 
 
-def _participants(
-    db: Database, actor: Actor | None, as_of: date, municipality: str | None
-) -> pd.DataFrame:
-    """The participants' indicator values, a row each (no codes), one query: the rules
-    compare each leaver's dates (a window after the exit), which pandas does portably and
-    vectorised.
+@compiles(_plus_days)
+def _plus_days_sql(element: _plus_days, compiler: Any, **kw: Any) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({day} + {days})"  # PostgreSQL: date + integer is a date
 
-    Columns: the client's gender, labour_status_at_entry, education_level,
-    unemployment_months, exit_date, situation_on_leaving, situation_date,
-    qualification_gained, employed_6_months; `age` at entry (entry year − birth year: only
-    the birth year is stored), `complete` (every mandatory value known), `left` (exit on or
-    before `as_of`) and `in_window` (the situation began 0–28 days after the exit; day 28
-    counts)."""
-    check(actor, Permission.READ_AGGREGATES, municipality)
+
+@compiles(_plus_days, "sqlite")
+def _plus_days_sqlite(element: _plus_days, compiler: Any, **kw: Any) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, '+' || {days} || ' days')"
+
+
+def follow_up_exits(as_of: date) -> date:
+    """The last exit day whose six-month follow-up falls on or before `as_of` (exit + 6
+    calendar months ≤ `as_of`; a month end carries over as pandas' DateOffset does: 31.8. + 6
+    months = 28.2.). Adding months never goes back in time, so the exits counted are exactly
+    those on or before this day."""
+
+    def due(day: pd.Timestamp) -> pd.Timestamp:
+        return day + pd.DateOffset(months=FOLLOW_UP_MONTHS)
+
+    limit = pd.Timestamp(as_of)
+    day = limit - pd.DateOffset(months=FOLLOW_UP_MONTHS)
+    while due(day) > limit:
+        day -= pd.Timedelta(days=1)
+    while due(day + pd.Timedelta(days=1)) <= limit:
+        day += pd.Timedelta(days=1)
+    return day.date()
+
+
+def _participants(as_of: date, municipality: str | None) -> Subquery:
+    """The participants' values the rules read, each worked out once per client: the
+    labour status, education level, unemployment months, gender, situation on leaving and the
+    follow-up as recorded; `age` at entry (entry year − birth year: only the year is stored),
+    `left` (exit on or before `as_of`), `in_window` (the situation began within four weeks of
+    the exit: exit ≤ situation date ≤ exit + 28 days), `follow_up_due` (exit + 6 months ≤
+    `as_of`) and `complete` (every mandatory value known)."""
     c = _client.c
-    values = [
-        c.gender,
-        c.labour_status_at_entry,
-        c.education_level,
-        c.unemployment_months,
-        (extract("year", c.entry_date) - c.birth_year).label("age"),
-        c.exit_date,
-        c.situation_on_leaving,
-        c.situation_date,
-        c.qualification_gained,
-        c.employed_6_months,
-    ]
-    stmt = select(*values).where(_client_scope(municipality, None) & (c.entry_date <= as_of))
-    p = _frame(db, stmt, [v.name for v in values])
-    for day in ("exit_date", "situation_date"):
-        p[day] = pd.to_datetime(p[day])
-    p["unemployment_months"] = pd.to_numeric(p["unemployment_months"]).astype("Float64")
-    p["age"] = pd.to_numeric(p["age"]).astype("int64")
-    p["complete"] = p[list(COMMON_MANDATORY)].notna().all(axis=1)
-    p["left"] = p["exit_date"] <= pd.Timestamp(as_of)
-    window_end = p["exit_date"] + pd.Timedelta(days=LEAVING_WINDOW_DAYS)
-    p["in_window"] = (p["situation_date"] >= p["exit_date"]) & (p["situation_date"] <= window_end)
-    return p
+    window_end = _plus_days(c.exit_date, literal_column(str(int(LEAVING_WINDOW_DAYS))))
+    return (
+        select(
+            c.gender,
+            c.labour_status_at_entry.label("status"),
+            c.education_level.label("level"),
+            c.unemployment_months.label("months"),
+            c.situation_on_leaving.label("situation"),
+            c.qualification_gained,
+            c.employed_6_months,
+            (extract("year", c.entry_date) - c.birth_year).label("age"),
+            _flag(c.exit_date <= as_of).label("left"),
+            _flag((c.situation_date >= c.exit_date) & (c.situation_date <= window_end)).label(
+                "in_window"
+            ),
+            _flag(c.exit_date <= follow_up_exits(as_of)).label("follow_up_due"),
+            _flag(and_(*(c[name].is_not(None) for name in COMMON_MANDATORY))).label("complete"),
+        )
+        .where(_client_scope(municipality, None) & (c.entry_date <= as_of))
+        .subquery("participants")
+    )
 
 
-def _everyone(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
-    """EECO01: every participant."""
-    return pd.Series(True, index=p.index)
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 where `condition` holds, else 0 (NULL too)."""
+    return case((condition, literal(1)), else_=literal(0))
 
 
-def _unemployed(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
-    """EECO02: unemployed at entry, long-term unemployed included."""
-    return p["labour_status_at_entry"].isin(UNEMPLOYED_STATUSES)
+def common_rules(p: Any) -> dict[str, ColumnElement[bool]]:
+    """Each ESF+ common indicator's predicate over a participant's values (the columns `p` of
+    _participants), in the order of the report (report_figures.COMMON_CODES). A missing value
+    never satisfies a predicate."""
+    unemployed = p.status.in_(UNEMPLOYED_STATUSES)
+    left = p.left == 1
 
+    def situation(code: str) -> ColumnElement[bool]:
+        return left & (p.in_window == 1) & (p.situation == code)
 
-def _long_term_unemployed(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
-    """EECO03: unemployed at entry for more than 6 months if under 25, more than 12 months if
-    25 or older. Without the months, the status code long_term_unemployed decides."""
-    limit = np.where(p["age"] < 25, 6, 12)
-    months = p["unemployment_months"]
-    by_months = _unemployed(p, as_of) & (months > limit).fillna(False).astype(bool)
-    by_status = p["labour_status_at_entry"].eq("long_term_unemployed")
-    return by_months.where(months.notna().to_numpy(), by_status)
-
-
-def _status(code: str) -> CommonRule:
-    """EECO04 inactive, EECO05 employed (self-employed included): the labour status at entry."""
-    return lambda p, as_of: p["labour_status_at_entry"].eq(code)
-
-
-def _age(low: float, high: float) -> CommonRule:
-    """EECO06 under 18, EECO07 18–29, EECO08 55 and over: the age at entry, bounds included."""
-    return lambda p, as_of: p["age"].between(low, high)
-
-
-def _education(level: str) -> CommonRule:
-    """EECO09 ISCED 0–2, EECO10 ISCED 3–4, EECO11 ISCED 5–8: the education level at entry."""
-    return lambda p, as_of: p["education_level"].eq(level)
-
-
-def _situation(code: str) -> CommonRule:
-    """EECR01 job searching, EECR02 in education or training, EECR04 employed (self-employed
-    included) upon leaving: left by `as_of` in that situation, which began within four weeks
-    of the exit (exit ≤ situation date ≤ exit + 28 days); a missing date does not count."""
-    return lambda p, as_of: p["left"] & p["in_window"] & p["situation_on_leaving"].eq(code)
-
-
-def _qualification(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
-    """EECR03: left by `as_of` having gained a qualification. The qualification is recorded
-    at the exit, so no date window applies (the situation date is the situation's, not the
-    qualification's)."""
-    return p["left"] & p["qualification_gained"].eq(True)
-
-
-def _employed_after_six_months(p: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series[bool]:
-    """EECR05: employed (self-employed included) at the six-month follow-up, counted once six
-    calendar months have passed since the exit (exit + 6 months ≤ `as_of`)."""
-    due = p["exit_date"] + pd.DateOffset(months=FOLLOW_UP_MONTHS)
-    return p["left"] & (due <= as_of) & p["employed_6_months"].eq(True)
-
-
-# Each ESF+ common indicator's predicate, in the order of the report (report_figures)
-COMMON_RULES: dict[str, CommonRule] = {
-    "EECO01": _everyone,
-    "EECO02": _unemployed,
-    "EECO03": _long_term_unemployed,
-    "EECO04": _status("inactive"),
-    "EECO05": _status("employed"),
-    "EECO06": _age(-math.inf, 17),
-    "EECO07": _age(18, 29),
-    "EECO08": _age(55, math.inf),
-    "EECO09": _education("isced_0_2"),
-    "EECO10": _education("isced_3_4"),
-    "EECO11": _education("isced_5_8"),
-    "EECR01": _situation("job_searching"),
-    "EECR02": _situation("education"),
-    "EECR03": _qualification,
-    "EECR04": _situation("employed"),
-    "EECR05": _employed_after_six_months,
-}
+    return {
+        "EECO01": true(),  # every participant
+        "EECO02": unemployed,  # unemployed at entry, long-term unemployed included
+        # Unemployed for more than 6 months if under 25, more than 12 if 25 or older; without
+        # the months, the status code long_term_unemployed decides
+        "EECO03": or_(
+            p.months.is_not(None) & unemployed & (p.months > case((p.age < 25, 6), else_=12)),
+            p.months.is_(None) & (p.status == "long_term_unemployed"),
+        ),
+        "EECO04": p.status == "inactive",
+        "EECO05": p.status == "employed",  # self-employed included
+        "EECO06": p.age <= 17,
+        "EECO07": p.age.between(18, 29),
+        "EECO08": p.age >= 55,
+        "EECO09": p.level == "isced_0_2",
+        "EECO10": p.level == "isced_3_4",
+        "EECO11": p.level == "isced_5_8",
+        # Results: only of those who left by `as_of`
+        "EECR01": situation("job_searching"),
+        "EECR02": situation("education"),
+        # A qualification is recorded at the exit: no date window
+        "EECR03": left & (p.qualification_gained == true()),
+        "EECR04": situation("employed"),
+        # Employed at the six-month follow-up, counted once exit + 6 months ≤ `as_of`
+        "EECR05": left & (p.follow_up_due == 1) & (p.employed_6_months == true()),
+    }
 
 
 def common_indicators(
@@ -1535,17 +1532,20 @@ def common_indicators(
     exit; EECR03 a qualification gained; EECR05 employed at the six-month follow-up once exit
     + 6 months ≤ `as_of`. A participant missing a mandatory value (common_incomplete) counts
     only in EECO01: in its total, and in a gender column if the gender is known."""
-    p = _participants(db, actor, as_of, municipality)
-    day = pd.Timestamp(as_of)
-    complete = p["complete"].to_numpy(dtype=bool)
-    genders = [p["gender"].eq(g).to_numpy(dtype=bool) for g in GENDERS]
+    check(actor, Permission.READ_AGGREGATES, municipality)
+    p = _participants(as_of, municipality).c
+    rules = common_rules(p)
+    counts = [
+        _count_if(rule if code == "EECO01" else rule & (p.complete == 1)).label(code)
+        for code, rule in rules.items()
+    ]
+    stmt = select(p.gender, *counts).group_by(p.gender)
+    with _connect(db) as conn:
+        by_gender = {row[0]: [int(n) for n in row[1:]] for row in conn.execute(stmt)}
     rows = []
-    for code in COMMON_CODES:
-        counted = COMMON_RULES[code](p, day).to_numpy(dtype=bool)
-        if code != "EECO01":
-            counted = counted & complete
-        by_gender = [int((counted & gender).sum()) for gender in genders]
-        rows.append((code, *by_gender, int(counted.sum())))
+    for i, code in enumerate(COMMON_CODES):
+        genders = [by_gender.get(g, [0] * len(rules))[i] for g in GENDERS]
+        rows.append((code, *genders, sum(counted[i] for counted in by_gender.values())))
     return pd.DataFrame(rows, columns=COMMON_COLUMNS)
 
 

@@ -215,8 +215,9 @@ def build(db: Database, actor: Actor | None, code: str) -> ReportFigures:
     with _connect(db) as conn:
         start, end = span(conn, code)
         at_end = metrics.kpis(conn, actor, None, end).set_index("indicator")
-        previous = metrics.kpis(conn, actor, None, start - timedelta(days=1))
-        before = dict(zip(previous["indicator"], previous["actual"], strict=True))
+        # The values the day before the period: the actuals alone (no targets needed)
+        previous = metrics.indicator_actuals(conn, actor, None, start - timedelta(days=1))
+        before = {code: actual.value for code, actual in previous.items()}
         indicators = tuple(
             IndicatorFigure(
                 code=str(ind),
@@ -224,7 +225,7 @@ def build(db: Database, actor: Actor | None, code: str) -> ReportFigures:
                 target=float(row["target"]),
                 expected=None if pd.isna(row["expected"]) else float(row["expected"]),
                 value=float(row["actual"]),
-                change=float(row["actual"]) - float(before[ind]),
+                change=float(row["actual"]) - float(before[str(ind)]),
             )
             for ind, row in at_end.iterrows()
         )

@@ -13,11 +13,13 @@ from streamlit.testing.v1 import AppTest
 from models import metadata
 from polku import audit, db, forms, i18n, reporting
 from polku.access import AccessDenied, Actor
+from polku.ui.reports import SECTION_TAB_KEY
 from tests.test_app import (
     ADMIN_EMAIL,
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     add_user,
     app_db,  # noqa: F401  (fixture)
+    each_tab,
     signed_in_app,
 )
 
@@ -70,7 +72,15 @@ def _cells(at: AppTest) -> set[str]:
 
 
 def _headers(at: AppTest) -> list[str]:
-    return [h.value for h in at.header]
+    """The headers of the page with each of its tabs open in turn."""
+    return [h.value for _ in each_tab(at, SECTION_TAB_KEY) for h in at.header]
+
+
+def _open(at: AppTest, tab: str) -> AppTest:
+    at.session_state[SECTION_TAB_KEY] = _fi(f"reports.tab.{tab}")
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def test_an_admin_writes_submits_and_approves_a_report(report_db: str) -> None:
@@ -78,9 +88,9 @@ def test_an_admin_writes_submits_and_approves_a_report(report_db: str) -> None:
     assert _fi("reports.state", state=_fi("report_state.draft")) in [s.value for s in at.subheader]
     for header in ("reports.indicators", "reports.common", "reports.money", "reports.texts"):
         assert _fi(header) in _headers(at)
-    assert f"⚠ {_fi('reports.behind')}" in _cells(at)
+    assert f"⚠ {_fi('reports.behind')}" in _cells(_open(at, "figures"))
     # Submitting with an indicator behind and no explanation: refused, nothing moves
-    at.button(key="raportti_submit").click().run()
+    _open(at, "texts").button(key="raportti_submit").click().run()
     assert any(_fi("reports.error.deviation", indicators="")[:40] in e.value for e in at.error)
     engine = db.make_engine(report_db)
     assert reporting.status(engine, ADMIN, MK1).state == "draft"
@@ -125,7 +135,7 @@ def test_changed_since_approval_and_reconciliation_on_the_page(report_db: str) -
     cells = _cells(at)
     assert {"P1", "exit_date", "2026-07-15", ADMIN_EMAIL} <= cells
     # The funder's numbers: women 1 started, men 2 (Polku has 1): the difference −1 shows
-    at.number_input(key=f"eura_{MK1}_female_started").set_value(1)
+    _open(at, "reconciliation").number_input(key=f"eura_{MK1}_female_started").set_value(1)
     at.number_input(key=f"eura_{MK1}_female_left").set_value(1)
     at.number_input(key=f"eura_{MK1}_male_started").set_value(2)
     at.number_input(key=f"eura_{MK1}_male_left").set_value(0)
@@ -147,8 +157,9 @@ def test_an_analyst_reads_the_report_without_edit_controls(report_db: str) -> No
     at = _reports(ANALYST)
     assert _fi("reports.indicators") in _headers(at)
     assert _fi("reports.moves") not in _headers(at)
-    assert len(at.text_area) == 0 and len(at.number_input) == 0
-    assert not [b for b in at.button if str(b.key or "").startswith("raportti_")]
+    for _ in each_tab(at, SECTION_TAB_KEY):  # no edit control in any tab
+        assert len(at.text_area) == 0 and len(at.number_input) == 0
+        assert not [b for b in at.button if str(b.key or "").startswith("raportti_")]
     assert _fi("reports.reconciliation") in _headers(at)
 
 

@@ -4,7 +4,7 @@ import, client card), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -364,3 +364,21 @@ def test_the_card_records_the_six_month_follow_up(engine: Engine) -> None:
             {"situation_date": date(2026, 9, 1)}, today=TODAY,
         )  # fmt: skip
     assert {p.field for p in invalid.value.problems} == {"situation_date"}
+
+
+def test_the_follow_up_counts_the_exits_whose_six_months_have_passed() -> None:
+    """follow_up_exits(day) is the last exit with exit + 6 months ≤ day, month ends included
+    (31.8. + 6 months = 28.2.): every day of two years against adding the months to each exit."""
+    import pandas as pd
+
+    def due(exit_day: date, day: date) -> bool:
+        return pd.Timestamp(exit_day) + pd.DateOffset(months=6) <= pd.Timestamp(day)
+
+    day = date(2027, 1, 1)
+    while day < date(2029, 1, 1):
+        last = metrics.follow_up_exits(day)
+        assert due(last, day) and not due(last + timedelta(days=1), day), day
+        day += timedelta(days=1)
+    assert metrics.follow_up_exits(date(2027, 2, 28)) == date(2026, 8, 31)
+    assert metrics.follow_up_exits(date(2028, 2, 29)) == date(2027, 8, 31)
+    assert metrics.follow_up_exits(date(2027, 11, 29)) == date(2027, 5, 29)

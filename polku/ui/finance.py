@@ -24,6 +24,7 @@ from polku.ui import data
 from polku.ui.dashboard import show_chart
 from polku.ui.resources import engine
 from polku.ui.state import lang, t
+from polku.ui.tabs import lazy_tabs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -419,11 +420,7 @@ def sections(
         staff_costs(v, role_names)
 
     parts["finance.tab.staff"] = staff
-    tabs = st.tabs([t(k) for k in parts], key=SECTION_TAB_KEY, on_change="rerun")
-    for tab, draw in zip(tabs, parts.values(), strict=True):
-        if tab.open is not False:
-            with tab:
-                draw()
+    lazy_tabs(parts, SECTION_TAB_KEY)
 
 
 def admin_files(viewer: Actor) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from polku.access import Actor
 from polku.ui import dashboard, tables
 from polku.ui.dashboard import show_chart
 from polku.ui.state import lang, t
+from polku.ui.tabs import lazy_tabs
 
 
 def labels() -> dict[str, str]:
@@ -93,11 +95,7 @@ def sections(view: View, kpis: pd.DataFrame) -> None:
     }
     if view.code is not None:  # the municipalities side by side: the region view only
         del parts["dash.municipalities"]
-    tabs = st.tabs([t(k) for k in parts], key=SECTION_TAB_KEY, on_change="rerun")
-    for tab, draw in zip(tabs, parts.values(), strict=True):
-        if tab.open is not False:
-            with tab:
-                draw(view, kpis)
+    lazy_tabs({k: partial(draw, view, kpis) for k, draw in parts.items()}, SECTION_TAB_KEY)
 
 
 def shown_indicators(view: View, kpis: pd.DataFrame) -> dict[str, pd.DataFrame]:

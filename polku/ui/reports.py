@@ -24,6 +24,7 @@ from polku.ui import data, feedback
 from polku.ui.resources import engine
 from polku.ui.state import lang, t
 from polku.ui.tables import text_table
+from polku.ui.tabs import lazy_tabs
 from polku.ui.text import plain
 
 FLASH = "raportit_viesti"
@@ -353,6 +354,34 @@ def changes(viewer: Actor, code: str, names: dict[str, str]) -> None:
         }
     )
     text_table(shown, {c: t(f"reports.col.{c}") for c in shown.columns})
+
+
+SECTION_TAB_KEY = "raportti_osio"
+
+
+def sections(
+    viewer: Actor, rep: reporting.ReportState, figures: ReportFigures, names: dict[str, str]
+) -> None:
+    """The report's figures, its texts with the state moves, and the reconciliation with the
+    funder's system, each a tab; only the open one is read and drawn."""
+
+    def numbers() -> None:
+        indicators(figures, names)
+        common(figures)
+        money_table(viewer, figures)
+
+    def writing() -> None:
+        texts(viewer, rep, figures, names)
+        moves(viewer, rep, figures, names)
+
+    lazy_tabs(
+        {
+            "reports.tab.figures": numbers,
+            "reports.tab.texts": writing,
+            "reports.tab.reconciliation": lambda: reconciliation(viewer, rep.code),
+        },
+        SECTION_TAB_KEY,
+    )
 
 
 def downloads(viewer: Actor, stated: reporting.Stated) -> None:
