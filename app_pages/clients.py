@@ -5,7 +5,8 @@ also the staff and their monthly salaries.
 Each form is drawn from its record declarations (polku/ui/record_form.py) and saved by
 polku.forms (the import's rules, access checked there); a wrong value gets its message right
 under its field and the form keeps what was typed. The tabs keep their state, so the user
-stays on the tab they work in and sees every result there. A bonus shows its total
+stays on the tab they work in and sees every result there; only the open tab's form is
+drawn. A bonus shows its total
 (€/month × months) for confirmation before it is saved."""
 
 import pandas as pd
@@ -76,6 +77,8 @@ picker_labels = {
 # Stateful tabs: a rerun (a save, a message) keeps the tab the user works in
 tabs = st.tabs([t(f"forms.tab.{form}") for form in shown], key=TAB_KEY, on_change="rerun")
 for tab, form in zip(tabs, shown, strict=True):
+    if tab.open is False:
+        continue  # only the open tab's form is drawn: a tab opened reruns the page
     with tab:
         # The bonus is saved once the user has seen its total and confirms it
         draw = record_form.draw_and_confirm if form == "grant" else record_form.draw_and_save

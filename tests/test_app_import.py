@@ -187,6 +187,12 @@ def _fill_client(at: AppTest, code: str) -> None:
     at.selectbox(key="client_status_0").select("work_trial")
 
 
+def _open_tab(at: AppTest, form: str) -> AppTest:
+    """The user clicks the form's tab (only the open tab's form is drawn)."""
+    at.session_state["asiakkaat_tab"] = _fi(f"forms.tab.{form}")
+    return at.run()
+
+
 def _submit(at: AppTest, form: str) -> AppTest:
     button = next(b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}_form"))
     return button.click().run()
@@ -223,14 +229,14 @@ def test_a_status_change_and_an_exit_on_their_forms(people: str) -> None:
     at = _clients_page(COORDINATOR)
     _fill_client(at, "T-0002")
     _submit(at, "client")
-    at.selectbox(key="status_client_code_0").select("T-0002")
+    _open_tab(at, "status").selectbox(key="status_client_code_0").select("T-0002")
     at.selectbox(key="status_status_0").select("career_coaching")
     at.date_input(key="status_start_date_0").set_value(date(2026, 6, 1))
     _submit(at, "status")
     assert not at.exception and not at.error
     # The status by its name and the date as Finns write it (issue 13.6)
     assert at.success[0].value == _fi("forms.saved.status", key="T-0002, Uravalmennus, 1.6.2026")
-    at.selectbox(key="exit_client_code_0").select("T-0002")
+    _open_tab(at, "exit").selectbox(key="exit_client_code_0").select("T-0002")
     at.date_input(key="exit_exit_date_0").set_value(date(2026, 3, 1))
     at.selectbox(key="exit_plan_goal_reached_0").select("yes")
     _submit(at, "exit")
@@ -258,7 +264,7 @@ def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) 
     engine = db.make_engine(people)
     assert ingest.import_file(engine, SYSTEM, "clients", csv_bytes([header, *rows])).committed
     engine.dispose()
-    at = _clients_page(COORDINATOR)
+    at = _open_tab(_clients_page(COORDINATOR), "status")
     picker = at.selectbox(key="status_client_code_0")
     assert len(picker.options) == 200 < 230
     oldest = "T-0000"  # entered 1.3.2026, the earliest
@@ -272,7 +278,7 @@ def test_a_client_picker_lists_the_newest_and_takes_any_typed_code(people: str) 
     # The list under the forms finds a client by a part of its code
     at.text_input(key="asiakkaat_haku").input("t-012").run()
     assert sorted(at.dataframe[0].value["code"]) == [f"T-{n:04d}" for n in range(120, 130)]
-    type_into(at.selectbox(key="exit_client_code_0"), "EI-OLE")
+    type_into(_open_tab(at, "exit").selectbox(key="exit_client_code_0"), "EI-OLE")
     at.date_input(key="exit_exit_date_0").set_value(date(2026, 9, 30))
     at.selectbox(key="exit_plan_goal_reached_0").select("yes")
     _submit(at, "exit")
