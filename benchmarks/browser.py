@@ -9,8 +9,9 @@ Streamlit session:
 - first visit: a fresh browser context with an empty cache, every file fetched.
 
 "Fully drawn": Streamlit connected, its script not running, no running indicator
-(stStatusWidget) and the count of drawn elements unchanged for STABLE_S; the time is when the
-count last changed.
+(stStatusWidget), no loading placeholder (stSkeleton: an element whose code is still loading)
+and the count of drawn elements unchanged for STABLE_S; the time is when the count or the
+placeholders last changed.
 
     python -m benchmarks.browser DATABASE_URL [--repeat 5]
 """
@@ -122,6 +123,13 @@ class Load:
     static_bytes: int  # bytes of Streamlit's static files fetched over the network
 
 
+# Whether the script runs (its status widget; the app's script state) and how many elements
+# and loading placeholders (skeletons of elements whose code is still loading) are drawn
+STATE = f"""() => [
+    document.querySelectorAll("[data-testid='stStatusWidget']").length > 0,
+    document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']") !== null,
+    document.querySelectorAll("{ELEMENTS}").length,
+    document.querySelectorAll("[data-testid='stMain'] [data-testid='stSkeleton']").length]"""
 STATIC_BYTES = """performance.getEntriesByType('resource')
     .filter(e => e.name.includes('/static/'))
     .reduce((sum, e) => sum + e.transferSize, 0)"""
@@ -137,19 +145,17 @@ def load_time(browser: Any, url: str, context: Any = None) -> Load:
         started = time.perf_counter()
         page.goto(url)
         page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-        count, changed = -1, time.perf_counter()
+        seen, changed = None, time.perf_counter()
         stable_since = None
         while True:
             now = time.perf_counter()
-            running = page.locator("[data-testid='stStatusWidget']").count() > 0
-            idle = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
-            drawn = page.locator(ELEMENTS).count()
-            if drawn != count:
-                count, changed, stable_since = drawn, now, None
-            if not running and idle.count() and drawn:
+            running, idle, drawn, placeholders = page.evaluate(STATE)
+            if (drawn, placeholders) != seen:
+                seen, changed, stable_since = (drawn, placeholders), now, None
+            if not running and idle and drawn and not placeholders:
                 stable_since = stable_since or now
                 if now - stable_since >= STABLE_S and now - changed >= STABLE_S:
-                    return Load(changed - started, count, int(page.evaluate(STATIC_BYTES)))
+                    return Load(changed - started, drawn, int(page.evaluate(STATIC_BYTES)))
             if now - started > LOAD_TIMEOUT_MS / 1000:
                 raise RuntimeError(f"{url} not drawn within {LOAD_TIMEOUT_MS / 1000:.0f} s")
             time.sleep(0.02)
