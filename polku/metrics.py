@@ -1536,15 +1536,15 @@ def common_indicators(
     p = _participants(as_of, municipality).c
     rules = common_rules(p)
     counts = [
-        _count_if(rule if code == "EECO01" else rule & (p.complete == 1)).label(code)
-        for code, rule in rules.items()
+        _count_if(rules[code] if code == "EECO01" else rules[code] & (p.complete == 1))
+        for code in COMMON_CODES
     ]
     stmt = select(p.gender, *counts).group_by(p.gender)
     with _connect(db) as conn:
         by_gender = {row[0]: [int(n) for n in row[1:]] for row in conn.execute(stmt)}
     rows = []
     for i, code in enumerate(COMMON_CODES):
-        genders = [by_gender.get(g, [0] * len(rules))[i] for g in GENDERS]
+        genders = [by_gender[g][i] if g in by_gender else 0 for g in GENDERS]
         rows.append((code, *genders, sum(counted[i] for counted in by_gender.values())))
     return pd.DataFrame(rows, columns=COMMON_COLUMNS)
 
@@ -1556,13 +1556,9 @@ def common_incomplete(
     labour status at entry or education level (the birth year is always recorded). They count
     only in EECO01."""
     check(actor, Permission.READ_AGGREGATES, municipality)
-    c = _client.c
-    missing = or_(*(c[name].is_(None) for name in COMMON_MANDATORY))
-    stmt = select(func.count()).where(
-        _client_scope(municipality, None) & (c.entry_date <= as_of) & missing
-    )
+    p = _participants(as_of, municipality).c
     with _connect(db) as conn:
-        return int(conn.execute(stmt).scalar_one())
+        return int(conn.execute(select(func.count()).where(p.complete == 0)).scalar_one())
 
 
 def participants_by_gender(

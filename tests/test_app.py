@@ -79,6 +79,14 @@ def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return db_url
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """The user clicks the tab `label` of the page's stateful tabs `key` (the page reruns)."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, label
+    return at
+
+
 def each_tab(at: AppTest, key: str, labels: list[str] | None = None) -> Iterator[str]:
     """Opens each tab of the page's stateful tabs `key` (st.tabs with on_change="rerun", the
     first such on the page unless `labels` are given) in turn, rerunning the page; yields the
@@ -87,9 +95,7 @@ def each_tab(at: AppTest, key: str, labels: list[str] | None = None) -> Iterator
         first = next(c for c in at.get("tab_container") if c.proto.tab_container.id)
         labels = [str(tab.label) for tab in first.children.values()]
     for label in labels:
-        at.session_state[key] = label
-        at.run()
-        assert not at.exception, label
+        open_tab(at, key, label)
         yield label
 
 

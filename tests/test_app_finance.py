@@ -22,6 +22,7 @@ from tests.test_app import (
     add_user,
     app_db,  # noqa: F401  (fixture)
     each_tab,
+    open_tab,
     signed_in_app,
 )
 from tests.test_director_privacy import deferred  # noqa: F401  (fixture)
@@ -68,10 +69,7 @@ def _sections(at: AppTest) -> Iterator[str]:
 
 
 def _open(at: AppTest, section: str) -> AppTest:
-    at.session_state[finance.SECTION_TAB_KEY] = _fi(f"finance.tab.{section}")
-    at.run()
-    assert not at.exception, section
-    return at
+    return open_tab(at, finance.SECTION_TAB_KEY, _fi(f"finance.tab.{section}"))
 
 
 def _headers(at: AppTest) -> list[str]:

@@ -23,6 +23,7 @@ from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     add_user,
     app_db,  # noqa: F401  (fixture)
+    open_tab,
     signed_in_app,
 )
 from tests.test_ingest import csv_bytes
@@ -189,8 +190,7 @@ def _fill_client(at: AppTest, code: str) -> None:
 
 def _open_tab(at: AppTest, form: str) -> AppTest:
     """The user clicks the form's tab (only the open tab's form is drawn)."""
-    at.session_state["asiakkaat_tab"] = _fi(f"forms.tab.{form}")
-    return at.run()
+    return open_tab(at, "asiakkaat_tab", _fi(f"forms.tab.{form}"))
 
 
 def _submit(at: AppTest, form: str) -> AppTest:

@@ -20,6 +20,7 @@ from tests.test_app import (
     add_user,
     app_db,  # noqa: F401  (fixture)
     each_tab,
+    open_tab,
     signed_in_app,
 )
 
@@ -77,10 +78,7 @@ def _headers(at: AppTest) -> list[str]:
 
 
 def _open(at: AppTest, tab: str) -> AppTest:
-    at.session_state[SECTION_TAB_KEY] = _fi(f"reports.tab.{tab}")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(at, SECTION_TAB_KEY, _fi(f"reports.tab.{tab}"))
 
 
 def test_an_admin_writes_submits_and_approves_a_report(report_db: str) -> None:

@@ -24,6 +24,7 @@ from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     add_user,
     app_db,  # noqa: F401  (fixture)
+    open_tab,
     signed_in_app,
 )
 from tests.test_ingest import (
@@ -322,8 +323,8 @@ def test_the_staff_forms_and_imports_are_offered_to_admins_only(app_db: str) -> 
     kinds = {i18n.t("kind.staff", "fi"), i18n.t("kind.salaries", "fi")}
     admin = _page(ADMIN_EMAIL, "app_pages/clients.py")
     assert staff_tabs <= {tab.label for tab in admin.tabs}
-    admin.session_state["asiakkaat_tab"] = i18n.t("forms.tab.salary", "fi")  # only the open
-    names = admin.run().selectbox(key="salary_name_0").options  # tab's form is drawn
+    salary = i18n.t("forms.tab.salary", "fi")  # only the open tab's form is drawn
+    names = open_tab(admin, "asiakkaat_tab", salary).selectbox(key="salary_name_0").options
     assert "Maija Esimerkki" in names and "Aino Esimerkki" in names
     assert kinds <= set(_page(ADMIN_EMAIL, "app_pages/data_import.py").selectbox[0].options)
     coordinator = _page("k@joensuu.example", "app_pages/clients.py")

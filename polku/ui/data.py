@@ -287,6 +287,6 @@ def read(function: Callable[..., T], actor: Actor | None, *args: Any, personal: 
         raise ValueError(f"not a polku read: {function.__module__}")
     name = f"{function.__module__}:{function.__qualname__}"
     who: tuple | None = None if actor is None else _who(actor)
-    if personal and actor is not None:
-        who = (*_who(actor), actor.email.lower())
+    if personal and who is not None and actor is not None:
+        who = (*who, actor.email.lower())
     return _read(source(), name, who, args, actor)

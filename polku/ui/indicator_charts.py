@@ -98,21 +98,19 @@ def sections(view: View, kpis: pd.DataFrame) -> None:
     lazy_tabs({k: partial(draw, view, kpis) for k, draw in parts.items()}, SECTION_TAB_KEY)
 
 
-def shown_indicators(view: View, kpis: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Each indicator's course as its viewer may see it, by indicator code."""
+def shown_indicator(view: View, row: dict) -> pd.DataFrame:
+    """One indicator's course (a row of the kpis) as its viewer may see it."""
     series = dashboard.indicator_series(
         view.viewer, view.code, view.start, view.end, view.target_group
     )
-    return {
-        str(row["indicator"]): present.indicator_values(
-            series[series["indicator"] == row["indicator"]].reset_index(drop=True),
-            view.viewer,
-            lang(),
-            indicator=str(row["indicator"]),
-            kind=str(row["kind"]),
-        )
-        for row in kpis.to_dict("records")
-    }
+    indicator = str(row["indicator"])
+    return present.indicator_values(
+        series[series["indicator"] == indicator].reset_index(drop=True),
+        view.viewer,
+        lang(),
+        indicator=indicator,
+        kind=str(row["kind"]),
+    )
 
 
 def trajectories(view: View, kpis: pd.DataFrame) -> None:
@@ -120,33 +118,28 @@ def trajectories(view: View, kpis: pd.DataFrame) -> None:
     tab (opening another reruns the page)."""
     st.header(t("dash.trajectories"))
     language, L = lang(), view.labels
-    shown_by = shown_indicators(view, kpis)
-    rows = kpis.to_dict("records")
-    tabs = st.tabs(
-        [i18n.localized_name(r, language) for r in rows],
-        key=TRAJECTORY_TAB_KEY,
-        on_change="rerun",
-    )
-    for tab, row in zip(tabs, rows, strict=True):
-        if tab.open is False:
-            continue
+
+    def draw(row: dict) -> None:
         indicator, kind = str(row["indicator"]), str(row["kind"])
-        shown = shown_by[indicator]
+        shown = shown_indicator(view, row)
         columns = {"month_end": L["month"], "actual_label": L["actual"], "expected": L["expected"]}
         name = i18n.localized_name(row, language)
-        with tab:
-            show_chart(
-                charts.indicator_trajectory,
-                shown[["month_end", "actual", "actual_label", "expected"]],
-                tables.shown_table(shown, columns, kind),
-                name=view.file(indicator),
-                key=f"trajectory_{indicator}",
-                title=t("chart.trajectory.title", indicator=name, scope=view.scope),
-                kind=kind,
-                today=view.end,
-                labels=L,
-                lang=language,
-            )
+        show_chart(
+            charts.indicator_trajectory,
+            shown[["month_end", "actual", "actual_label", "expected"]],
+            tables.shown_table(shown, columns, kind),
+            name=view.file(indicator),
+            key=f"trajectory_{indicator}",
+            title=t("chart.trajectory.title", indicator=name, scope=view.scope),
+            kind=kind,
+            today=view.end,
+            labels=L,
+            lang=language,
+        )
+
+    rows = kpis.to_dict("records")
+    parts = {i18n.localized_name(row, language): partial(draw, row) for row in rows}
+    lazy_tabs(parts, TRAJECTORY_TAB_KEY, translate=False)
 
 
 def clients(view: View, kpis: pd.DataFrame) -> None:
@@ -181,7 +174,8 @@ def clients(view: View, kpis: pd.DataFrame) -> None:
         read = dashboard.new_clients_per_month(
             viewer, view.code, view.start, view.end, view.target_group
         )
-        shown = shown_indicators(view, kpis)[metrics.CLIENTS]
+        (clients_row,) = [r for r in kpis.to_dict("records") if r["indicator"] == metrics.CLIENTS]
+        shown = shown_indicator(view, clients_row)
         new = present.new_clients(read, shown, viewer, language)
         show_chart(
             charts.bars,
