@@ -18,6 +18,7 @@ from polku.project import accessibility as contact_of_project
 from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     app_db,  # noqa: F401  (fixture)
+    plain_tables,
     signed_in_app,
 )
 from tests.test_dashboards import every_tab
@@ -176,7 +177,7 @@ def test_every_chart_has_a_name_and_a_data_table_beside_it(app_db: str) -> None:
         show_data = [e for e in at.expander if e.label == i18n.t("chart.show_data", "fi")]
         assert len(show_data) == len(chart_protos)
         for expander in show_data:
-            assert expander.dataframe
+            assert plain_tables(expander)
         for proto in chart_protos:
             assert proto.alt.startswith("Kuvaaja: ")
     assert drawn >= 13

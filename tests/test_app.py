@@ -4,10 +4,13 @@ uninitialised database gets a clear message instead of a traceback."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import Engine, insert, text
@@ -85,6 +88,32 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     at.run()
     assert not at.exception, label
     return at
+
+
+_SEPARATOR_ROW = re.compile(r"\|(---:?\|)+")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # a | not escaped by a backslash
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def plain_tables(block: Any) -> list[pd.DataFrame]:
+    """The plain tables (polku.ui.tables.plain_table) drawn in `block`, an AppTest or one of
+    its containers, read back from their Markdown: the text of every cell as the user reads it."""
+    frames = []
+    for element in block.markdown:
+        lines = str(element.value).splitlines()
+        if len(lines) < 2 or not _SEPARATOR_ROW.fullmatch(lines[1]):
+            continue
+        header, *rows = (
+            [_ESCAPED.sub(r"\1", cell.strip()) for cell in _CELL_BORDER.split(line)[1:-1]]
+            for line in lines[:1] + lines[2:]
+        )
+        frames.append(pd.DataFrame(rows, columns=header))
+    return frames
+
+
+def shown_tables(block: Any) -> list[pd.DataFrame]:
+    """Every table drawn in `block`: the data grids' frames and the plain tables' text."""
+    return [grid.value for grid in block.dataframe] + plain_tables(block)
 
 
 def each_tab(at: AppTest, key: str, labels: list[str] | None = None) -> Iterator[str]:

@@ -24,6 +24,7 @@ from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     add_user,
     app_db,  # noqa: F401  (fixture)
+    plain_tables,
     signed_in_app,
 )
 
@@ -321,7 +322,7 @@ def test_the_region_view_shows_the_matrix_the_region_checklist_and_deadlines(peo
     (chart,) = at.get("vega_lite_chart")
     assert '"scheme": "blues"' in chart.proto.spec
     assert _fi("checklists.chart.title") in chart.proto.spec
-    matrix = at.table[0].value
+    matrix = plain_tables(at)[0].set_index(_fi("checklists.col.municipality"))
     assert len(matrix) == 13
     assert matrix.loc["Joensuu", "1. Kartoitusvaihe"] == "\u25b6 0 / 2"
     # The region's own checklist: work package 2, editable by the admin

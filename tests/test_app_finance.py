@@ -23,6 +23,7 @@ from tests.test_app import (
     app_db,  # noqa: F401  (fixture)
     each_tab,
     open_tab,
+    shown_tables,
     signed_in_app,
 )
 from tests.test_director_privacy import deferred  # noqa: F401  (fixture)
@@ -82,8 +83,8 @@ def _cells(at: AppTest) -> set[str]:
     return {
         str(v)
         for _ in _sections(at)
-        for frame in at.dataframe
-        for v in frame.value.to_numpy().ravel()
+        for frame in shown_tables(at)
+        for v in frame.to_numpy().ravel()
     }
 
 
@@ -166,13 +167,13 @@ def test_a_director_never_sees_cost_per_result_of_one_to_four_results(sample_db:
         director = _open(_finance(DIRECTOR, "Lieksa"), "per_result")
         director.selectbox(key="talous_tulos").set_value(indicator).run()
         unshown = _euro(costs)
-        cells = {str(v) for f in director.dataframe for v in f.value.to_numpy().ravel()}
+        cells = {str(v) for f in shown_tables(director) for v in f.to_numpy().ravel()}
         assert unshown not in cells and "< 5" in cells
 
 
 def test_euros_are_in_finnish_formats(sample_db: str) -> None:
     at = _finance(ADMIN_EMAIL)
-    months = next(f.value for f in at.dataframe if _fi("finance.amount.total") in f.value.columns)
+    months = next(f for f in shown_tables(at) if _fi("finance.amount.total") in f.columns)
     totals = list(months[_fi("finance.amount.total")])
     assert totals and all(re.fullmatch(r"\d{1,3}(\u00a0\d{3})*\u00a0€", v) for v in totals)
 

@@ -22,6 +22,7 @@ from tests.test_app import (
     add_user,
     app_db,  # noqa: F401  (fixture)
     each_tab,
+    shown_tables,
     signed_in_app,
 )
 from tests.test_cli import polku
@@ -174,7 +175,7 @@ def test_the_dashboard_opens_for_each_role_with_every_chart(lieksa: str, email: 
 
 def test_a_director_sees_less_than_five_in_cards_and_tables(lieksa: str) -> None:
     at = _dashboard("johtaja@example.fi", "Lieksa")
-    tables = [frame.value for frame in at.dataframe]
+    tables = shown_tables(at)
     # The clients-by-target-group table and the trajectories: 3 clients appear as "< 5"
     assert any((table == "< 5").any().any() for table in tables)
     people = [i18n.t("chart.actual", "fi"), i18n.t("chart.clients", "fi")]
@@ -225,11 +226,11 @@ def test_tables_and_csv_use_the_languages_formats(lieksa: str) -> None:
     """Issue 13.1: no raw floats (19.050216, 0.7) in the side-by-side table or its CSV."""
     at = _dashboard("analyytikko@example.fi")
     at.session_state[SECTION_TAB_KEY] = i18n.t("dash.municipalities", "fi")
-    side = next(t.value for t in at.run().dataframe if "Kunta" in t.value.columns)
+    side = next(t for t in shown_tables(at.run()) if "Kunta" in t.columns)
     for column in ("Tavoitepolku", "Tavoite"):
         assert side[column].str.fullmatch(r"\d{1,3}(\u00a0\d{3})*").all(), side[column]
     at.selectbox(key="vertailu").set_value(metrics.PLAN_GOAL_REACHED).run()
-    side = next(t.value for t in at.dataframe if "Kunta" in t.value.columns)
+    side = next(t for t in shown_tables(at) if "Kunta" in t.columns)
     assert side["Tavoite"].str.fullmatch(r"\d+\u00a0%").all(), side["Tavoite"]
     from polku.ui.dashboard import csv_bytes
 
@@ -238,8 +239,8 @@ def test_tables_and_csv_use_the_languages_formats(lieksa: str) -> None:
     assert csv_bytes(table, "en").decode("utf-8-sig").startswith("Osuus,Päivä\n")
     # every table of the page holds text only: numbers and dates formatted for the reader
     for _ in every_tab(at):
-        for frame in at.dataframe:
-            assert all(frame.value[c].map(lambda v: isinstance(v, str)).all() for c in frame.value)
+        for frame in shown_tables(at):
+            assert all(frame[c].map(lambda v: isinstance(v, str)).all() for c in frame)
 
 
 def test_the_cards_say_they_are_cumulative_to_the_periods_end(lieksa: str) -> None:

@@ -29,6 +29,7 @@ from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     app_db,  # noqa: F401  (fixture)
     each_tab,
+    shown_tables,
     signed_in_app,
 )
 from tests.test_dashboards import every_tab
@@ -107,7 +108,7 @@ def collect(at: AppTest, deferred: dict[str, tuple[Callable[[], Any], str]]) -> 
         for values in spec.get("datasets", {}).values():  # any inline JSON data
             frames.append(pd.DataFrame(values))
         seen.charts += [(title, frame) for frame in frames]
-    seen.tables = [table.value for table in at.dataframe]
+    seen.tables = shown_tables(at)
     for button in at.get("download_button"):
         file_id = button.proto.deferred_file_id
         if file_id:

@@ -27,6 +27,7 @@ from tests.conftest import OTHER_PROJECT_FILE, PROJECT_FILE, Backend
 from tests.test_app import (
     _forget_settings_and_caches,  # noqa: F401  (autouse fixture)
     _use_database,
+    plain_tables,
     signed_in_app,
 )
 from tests.test_app_access import ADMIN_EMAIL, ANALYST, COORDINATOR, DIRECTOR, ROLE_PAGES
@@ -199,7 +200,11 @@ def test_the_region_matrix_is_the_areas_municipalities_by_its_phases(
     at = signed_in_app(sample.DEMO_ADMIN).run()
     at.switch_page("app_pages/checklists.py").run()
     assert not at.exception
-    matrices = [t.value for t in at.table if set(t.value.index) == set(CODES.values())]
+    matrices = [
+        t.set_index(t.columns[0])
+        for t in plain_tables(at)
+        if set(t.iloc[:, 0]) == set(CODES.values())
+    ]
     assert len(matrices) == 1
     phases = PLAN["work_packages"][0]["phases"]
     assert matrices[0].shape == (len(CODES), len(phases))

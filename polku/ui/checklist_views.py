@@ -13,6 +13,7 @@ from polku.access import Permission
 from polku.ui import dashboard, data
 from polku.ui.checklist_editor import Place
 from polku.ui.state import t
+from polku.ui.tables import plain_table
 
 _HISTORY_ACTIONS = ("create", "update", "delete")
 
@@ -111,7 +112,7 @@ def matrix_section(place: Place) -> None:
     table.index.name = t("checklists.col.municipality")
     table.columns.name = None
     st.markdown(f"**{t('checklists.region.matrix.table')}**")
-    st.table(table)
+    plain_table(table.reset_index())
 
 
 def deadlines_section(place: Place) -> None:

@@ -24,6 +24,7 @@ from polku import board_pack, charts, i18n, metrics, present
 from polku.access import Actor, Permission, check
 from polku.ui.data import TTL, Source, engine_of, source
 from polku.ui.state import lang, t
+from polku.ui.tables import plain_table
 
 # One typed, cached wrapper per metrics function: the cached function takes the database URL and
 # the choices (its cache key); the public one checks access first, on every call.
@@ -324,7 +325,7 @@ def show_chart(
         **options,
     )
     with st.expander(t("chart.show_data")):
-        st.dataframe(data, hide_index=True, width="stretch")
+        plain_table(data)
     columns = st.columns([1, 1, 1, 5])
     downloads = (
         ("PNG", "png", "image/png", lambda: _png(charts.for_print(build(frame, **options)))),

@@ -24,6 +24,7 @@ from polku.ui import data
 from polku.ui.dashboard import show_chart
 from polku.ui.resources import engine
 from polku.ui.state import lang, t
+from polku.ui.tables import plain_table
 from polku.ui.tabs import lazy_tabs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -206,7 +207,7 @@ def costs(v: View) -> None:
             ("planned_total", t("finance.col.planned")),
         ]:
             shown[header] = [euro(x) for x in months[column]]
-        st.dataframe(shown, hide_index=True)
+        plain_table(shown)
     with by_period:
         periods = v.figures(
             data.read(money.periods_shown, v.viewer, v.as_of),
@@ -227,7 +228,7 @@ def costs(v: View) -> None:
             ("planned_total", t("finance.col.planned")),
         ]:
             shown[header] = [euro(x) for x in periods[column]]
-        st.dataframe(shown, hide_index=True)
+        plain_table(shown)
 
 
 def forecast(v: View, ahead: money.Forecast | None) -> None:

@@ -49,9 +49,10 @@ def pick_municipality(page: Page, name: str) -> None:
 
 
 def matrix_cell(page: Page, municipality: str) -> Locator:
-    """The row of `municipality` in the matrix's table (the heatmap's accessible twin)."""
-    table = page.get_by_test_id("stTable")
-    return table.locator("tr").filter(has=page.locator("th", has_text=municipality))
+    """The row of `municipality` in the matrix's table (the heatmap's accessible twin, a plain
+    HTML table: polku.ui.tables.plain_table)."""
+    table = page.get_by_test_id("stMarkdown").locator("table")
+    return table.locator("tr").filter(has=page.locator("td:first-child", has_text=municipality))
 
 
 def set_status(page: Page, grid: Locator, row: int, label: str) -> None:
