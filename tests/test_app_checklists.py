@@ -64,6 +64,17 @@ def _open(email: str, kunta: str | None = "Joensuu") -> AppTest:
     return at
 
 
+def _open_own_items(at: AppTest) -> AppTest:
+    """The user opens "Own items": its forms are drawn only then (polku.ui.tabs.lazy_expander)."""
+    name = _fi("checklists.own.name")
+    assert not [w for w in at.text_input if w.label == name]
+    at.session_state["vaihelista_own_167"] = True
+    at.run()
+    assert not at.exception
+    assert [w for w in at.text_input if w.label == name]
+    return at
+
+
 def _actor(email: str) -> Actor:
     return Actor(email=email, role="coordinator", municipalities=frozenset({JOENSUU}))
 
@@ -257,7 +268,7 @@ def test_an_analyst_reads_and_downloads_but_does_not_edit(people: str) -> None:
 
 
 def test_a_coordinator_adds_an_own_item_and_edits_the_setup(people: str) -> None:
-    at = _open(COORDINATOR)
+    at = _open_own_items(_open(COORDINATOR))
     form_inputs = [w for w in at.text_input if w.label == _fi("checklists.own.name")]
     form_inputs[0].input("Kuntakierros")
     at.button(key="FormSubmitter:vaihelista_add_167-" + _fi("checklists.own.add")).click().run()
@@ -373,7 +384,7 @@ def test_stored_text_is_shown_as_plain_text_not_markdown(people: str) -> None:
         engine, _actor(COORDINATOR), JOENSUU, phase_id, f"Kuntakierros {IMAGE}"
     ).item_id
     assert own is not None
-    at = _open(COORDINATOR)
+    at = _open_own_items(_open(COORDINATOR))
     # The remove confirmation names the item in its label
     confirm = at.checkbox(key=f"vaihelista_remove_confirm_167_{own}")
     assert "![" not in confirm.label and "](" not in confirm.label
@@ -395,7 +406,7 @@ def test_stored_text_is_shown_as_plain_text_not_markdown(people: str) -> None:
 
 def test_a_refused_own_item_keeps_what_was_typed(people: str) -> None:
     """Issue 13.3: a refused form must not empty its fields; a saved one starts afresh."""
-    at = _open(COORDINATOR)
+    at = _open_own_items(_open(COORDINATOR))
     typed = {
         _fi("checklists.own.name"): "Kuntakierros",
         _fi("checklists.field.owner"): "Elinvoimajohtaja",

@@ -342,8 +342,15 @@ def test_the_municipalitys_checklist_flags_its_overdue_items(queue_app: str) -> 
     assert any(c.startswith("⚠ ") and c.endswith(": Myöhässä 3 pv") for c in captions), captions
 
 
+def _my_settings(at: AppTest) -> AppTest:
+    """The user opens the sidebar's "My settings": its toggle is drawn only then."""
+    assert not at.toggle
+    at.session_state["omat_asetukset"] = True
+    return at.run()
+
+
 def test_a_coordinator_turns_their_own_digest_on_in_the_sidebar(queue_app: str) -> None:
-    at = _open(COORDINATOR_EMAIL, "app_pages/tasks.py")
+    at = _my_settings(_open(COORDINATOR_EMAIL, "app_pages/tasks.py"))
     at.toggle(key="oma_viikkokooste").set_value(True).run()
     assert not at.exception
     engine = db.make_engine(queue_app)
@@ -359,9 +366,9 @@ def test_each_coordinator_sees_their_own_digest_setting(queue_app: str) -> None:
     municipality who opted in does not make it look on for this one."""
     colleague = "kollega@joensuu.example"
     add_user(queue_app, colleague, "coordinator", JOENSUU)
-    first = _open(COORDINATOR_EMAIL, "app_pages/tasks.py")
+    first = _my_settings(_open(COORDINATOR_EMAIL, "app_pages/tasks.py"))
     first.toggle(key="oma_viikkokooste").set_value(True).run()
     first.run()  # read again after the save: the cache now holds this user's "on"
     assert first.toggle(key="oma_viikkokooste").value is True
-    other = _open(colleague, "app_pages/tasks.py")
+    other = _my_settings(_open(colleague, "app_pages/tasks.py"))
     assert other.toggle(key="oma_viikkokooste").value is False

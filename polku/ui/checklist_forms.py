@@ -14,6 +14,7 @@ from polku.access import AccessDenied
 from polku.ui import data, feedback
 from polku.ui.checklist_editor import Place
 from polku.ui.state import t
+from polku.ui.tabs import lazy_expander
 from polku.ui.text import plain
 
 
@@ -133,7 +134,10 @@ def own_items_section(
 ) -> None:
     """Items the municipality adds to its own checklist, and their removal; `locked` while the
     tables hold unsaved edits (a save would redraw them)."""
-    with st.expander(t("checklists.own.title"), icon=":material/playlist_add:"):
+    box = lazy_expander(t("checklists.own.title"), place.key("own"), icon=":material/playlist_add:")
+    if box is None:  # closed: its forms are drawn when it is opened
+        return
+    with box:
         st.caption(t("checklists.own.help"))
         if locked:
             st.info(t("checklists.own.locked"), icon=":material/lock:")

@@ -1,11 +1,13 @@
-"""Sections of a page as tabs that draw only the open one (st.tabs with on_change="rerun"):
-opening another tab reruns the page, so a first view reads and draws one section, not all."""
+"""Parts of a page drawn only while open (st.tabs and st.expander with on_change="rerun"):
+opening a tab or an expander reruns the page, so a first view reads and draws one section, and
+a closed expander's widgets are neither built nor loaded by the browser."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from polku.ui.state import t
 
@@ -19,3 +21,10 @@ def lazy_tabs(parts: Mapping[str, Callable[[], None]], key: str, *, translate: b
         if tab.open is not False:
             with tab:
                 draw()
+
+
+def lazy_expander(label: str, key: str, *, icon: str | None = None) -> DeltaGenerator | None:
+    """An expander whose content is drawn only while it is open (kept in the session under
+    `key`): the container to draw into, or None while it is closed."""
+    box = st.expander(label, icon=icon, key=key, on_change="rerun")
+    return box if box.open else None

@@ -16,6 +16,7 @@ from polku import db, i18n, metrics, project, users, work_queue
 from polku.access import ADMIN, COORDINATOR, Actor, Permission
 from polku.ui import data
 from polku.ui.state import LANGUAGE_KEY, lang, t
+from polku.ui.tabs import lazy_expander
 
 # The language switch's URL value for English (polku/ui/sidebar.py: the label as shown)
 _ENGLISH = "en"
@@ -141,7 +142,10 @@ def my_settings(engine: Engine, viewer: Actor) -> None:
     """The sidebar's "My settings": the weekly digest on or off, for users with a queue."""
     if viewer.role not in (ADMIN, COORDINATOR):
         return
-    with st.expander(t("settings.title"), icon=":material/settings:"):
+    box = lazy_expander(t("settings.title"), "omat_asetukset", icon=":material/settings:")
+    if box is None:
+        return
+    with box:
         on = data.read(users.own_digest, viewer, personal=True)
         wanted = st.toggle(
             t("settings.digest"), value=on, help=t("settings.digest.help"), key="oma_viikkokooste"
