@@ -33,6 +33,7 @@ from tests.test_app_checklists import (
     JOENSUU,
     _actor,
     _mapping_ids,
+    _open_own_items,
     people,  # noqa: F401  (fixture)
 )
 from tests.test_app_checklists import _open as _open_checklists
@@ -112,7 +113,7 @@ def test_a_checklist_field_s_length_changed_in_its_declaration_reaches_editor_fo
     label = i18n.t("checklists.field.owner", "fi")
     # The table editor's column and the own-item form
     assert checklist_editor.column_config("fi")["owner"]["type_config"]["max_chars"] == SHORT_OWNER
-    at = _open_checklists(COORDINATOR)
+    at = _open_own_items(_open_checklists(COORDINATOR))
     (field,) = [w for w in at.text_input if w.label == label]
     assert field.max_chars == SHORT_OWNER
     # A save: refused past the declared length, with its message, on both a table edit and a form
