@@ -368,7 +368,9 @@ def test_a_checklist_saved_through_one_replica_shows_and_downloads_through_the_o
         set_status(one, grid, 0, DONE)
         one.get_by_role("button", name="Tallenna muutokset").click()
         wait_for_app(one)
-        expect(one.get_by_text("Tallennettu 1 tehtävän muutokset.")).to_be_visible()
+        expect(one.get_by_text("Tallennettu 1 tehtävän muutokset.")).to_be_visible(
+            timeout=APP_TIMEOUT
+        )
 
         # ... and the other replica shows it after a reload
         expect(other).to_have_url(re.compile(r"kunta=Joensuu"))
