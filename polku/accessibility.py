@@ -90,7 +90,8 @@ KNOWN_EXCEPTIONS: tuple[KnownException, ...] = (
         why="A Vega-Lite chart is a picture; its marks cannot be read one by one by a screen "
         "reader.",
         workaround="Each chart has an accessible name from its title, and its data is in a "
-        "table beside it (Näytä tiedot / Show data) and as CSV.",
+        "plain HTML table beside it (Näytä tiedot / Show data: polku.ui.tables.plain_table) "
+        "and as CSV.",
         present=('[data-testid="stVegaLiteChart"] svg',),
     ),
     KnownException(
