@@ -261,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("database_url")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.database_url, args.repeat), indent=2))
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    print(json.dumps(measure(args.database_url, args.repeat, progress), indent=2))
     return 0
 
 

@@ -28,6 +28,7 @@ class Child:
 
     seconds: float
     stdout: str
+    stderr: str = ""
 
 
 def run_child(args: list[str], env: dict[str, str] | None = None) -> Child:
@@ -37,7 +38,7 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> Child:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args[1:5])} failed: {done.stderr.strip()[-2000:]}")
-    return Child(seconds, done.stdout)
+    return Child(seconds, done.stdout, done.stderr)
 
 
 def peak_rss_mb() -> float:

@@ -274,8 +274,10 @@ def _node(node: Any, into: Drawn) -> dict[str, Any] | None:
         out["options"] = len(proto.options)
     elif kind == "tab_container":
         out["labels"] = [str(getattr(tab, "label", "")) for tab in node.children.values()]
-    elif kind in ("expander",):
+    elif kind == "expander":
         out["label"] = proto.label
+    elif kind == "popover":
+        out["label"] = proto.popover.label
     elif kind in ("flex_container",):
         out["horizontal"] = proto.flex_container.direction == 2
         out["border"] = proto.flex_container.border
@@ -448,6 +450,9 @@ def floor_page(main: list, sidebar: list) -> None:
                     draw(child.get("children", []), in_form)
         elif kind == "expander":
             with st.expander(node.get("label") or "Lisää"):
+                draw(children, in_form)
+        elif kind == "popover":  # its content is drawn in the browser only when opened
+            with st.popover(node.get("label") or "Lisää"):
                 draw(children, in_form)
         elif kind == "flex_container" and node.get("columns"):
             for column, child in zip(st.columns(len(children)), children, strict=True):

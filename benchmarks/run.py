@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import browser, imports, limits, pages, queries
+from benchmarks import imports, limits, pages, queries
 from benchmarks.databases import (
     ROOT,
     Backend,
@@ -134,6 +134,17 @@ def measure_memory(db: Database) -> float:
     peak = float(json.loads(child.stdout.strip().splitlines()[-1])["peak_rss_mb"])
     log(f"{db.backend}: app process peak memory {peak:.0f} MB")
     return peak
+
+
+def measure_browser(url: str, repeat: int) -> list[dict]:
+    """benchmarks/browser.py in a child process of its own, as the imports are: this process
+    holds every page's AppTest by now, and its garbage collections (0,5 s and more over
+    millions of objects) would stall the loop that watches the page being drawn."""
+    child = run_child([sys.executable, "-m", "benchmarks.browser", url, "--repeat", str(repeat)])
+    for line in child.stderr.splitlines():
+        if line.startswith("browser: "):
+            log(line)
+    return list(json.loads(child.stdout))
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -482,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
                     ]  # fmt: skip
             app_peak = max(app_peak, measure_memory(ten))
             if backend is backends[0] and not args.no_browser:
-                result["browser"] = browser.measure(ten.url, args.browser_repeat, log)
+                result["browser"] = measure_browser(ten.url, args.browser_repeat)
             from polku import db as polku_db
 
             engine = polku_db.make_engine(ten.url)

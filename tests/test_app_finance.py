@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -111,6 +112,31 @@ def test_the_region_view_equals_polku_money(sample_db: str, email: str) -> None:
     assert ahead is not None and cards[_fi("chart.forecast")] == _euro(ahead.forecast_total)
     # costs with forecast, cost per result, FTE: each in its section
     assert sum(len(at.get("vega_lite_chart")) for _ in _sections(at)) == 3
+
+
+def test_an_earlier_as_of_day_picked_in_its_popover_shows_the_costs_to_that_day(
+    sample_db: str,
+) -> None:
+    at = _finance(ADMIN_EMAIL)
+    engine = db.make_engine(sample_db)
+    rules = money.rules(engine)
+    today = min(metrics.today(), rules.end)
+    day = today - timedelta(days=90)
+    table = money.budget_table(engine, ADMIN_ACTOR, day).set_index("amount")
+    engine.dispose()
+    label = _fi("finance.as_of.button", day=i18n.fmt_date(today, "fi"))
+    chooser = [b for b in at.get("popover") if b.proto.popover.label == label]
+    assert chooser, "the popover names the day shown"
+    assert chooser[0].get("date_input")[0].value == today
+
+    at.date_input(key=finance.AS_OF_KEY).set_value(day).run()
+    assert not at.exception, at.exception
+    labels = [b.proto.popover.label for b in at.get("popover")]
+    assert _fi("finance.as_of.button", day=i18n.fmt_date(day, "fi")) in labels
+    period = i18n.fmt_period(rules.start, day, "fi")
+    assert any(period in c.value for c in at.caption)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards[_fi("finance.amount.total")] == _euro(table.loc["total", "actual"])
 
 
 def test_only_admins_see_persons_pay(sample_db: str) -> None:

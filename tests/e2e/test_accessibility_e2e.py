@@ -136,6 +136,22 @@ def check(page: Page, where: str, findings: Findings) -> None:
     findings.seen.update(result["seen"])
 
 
+def check_popovers(page: Page, where: str, findings: Findings) -> None:
+    """Each popover shown on the page opened in turn and checked with what it holds (its content is
+    drawn only when opened, e.g. Talous's as-of day), then closed with Escape."""
+    buttons = page.get_by_test_id("stMain").get_by_test_id("stPopoverButton").filter(visible=True)
+    for index in range(buttons.count()):
+        button = buttons.nth(index)
+        label = button.inner_text().strip()
+        button.click()
+        body = page.get_by_test_id("stPopoverBody")
+        expect(body).to_be_visible()
+        expect(body.get_by_test_id("stSkeleton")).to_have_count(0)
+        check(page, f"{where} ({label} open)", findings)
+        page.keyboard.press("Escape")
+        expect(body).to_have_count(0)
+
+
 def expect_language(page: Page, language: str, where: str) -> None:
     """The page tells screen readers its language (<html lang>), which Polku sets."""
     try:
@@ -219,6 +235,7 @@ def test_every_page_of_a_role_passes_axe_in_both_languages(
             where = f"{role} {language} /{url_path}"
             expect_language(page, language, where)
             check(page, where, findings)
+            check_popovers(page, where, findings)
     assert_clean(findings, every_exception=True)
 
 
