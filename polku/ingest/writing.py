@@ -81,27 +81,42 @@ def _report_written(progress: Progress | None, share: float) -> None:
 
 
 def _write_groups(conn: Connection, plan: Plan) -> None:
-    c = metadata.tables["client"].c
+    """The clients' target groups as planned: removed, then added. On PostgreSQL the server
+    joins the codes to the clients' ids (no client row comes back to Python)."""
     ctg = metadata.tables["client_target_group"]
+    removed = [(code, g) for code, gs in plan.groups_remove.items() for g in gs]
+    added = [(code, g) for code, gs in plan.groups_add.items() for g in sorted(gs)]
+    if conn.dialect.name == "postgresql":
+        for statement, pairs in ((_PG_REMOVE_GROUPS, removed), (_PG_ADD_GROUPS, added)):
+            if pairs:
+                clients, groups = (list(column) for column in zip(*pairs, strict=True))
+                conn.exec_driver_sql(statement, {"clients": clients, "groups": groups})
+        return
+    c = metadata.tables["client"].c
     codes = set(plan.groups_add) | set(plan.groups_remove)
     ids = {r.code: r.id for r in conn.execute(select(c.code, c.id)).all() if r.code in codes}
-    removed = [
-        {"v_client": ids[code], "v_group": g} for code, gs in plan.groups_remove.items() for g in gs
-    ]
     if removed:
         conn.execute(
             delete(ctg).where(
                 ctg.c.client_id == bindparam("v_client"),
                 ctg.c.target_group_code == bindparam("v_group"),
             ),
-            removed,
+            [{"v_client": ids[code], "v_group": g} for code, g in removed],
         )
-    added = [
-        {"client_id": ids[code], "target_group_code": g}
-        for code, gs in plan.groups_add.items()
-        for g in sorted(gs)
-    ]
-    db.bulk_insert(conn, ctg, added)
+    db.bulk_insert(
+        conn, ctg, [{"client_id": ids[code], "target_group_code": g} for code, g in added]
+    )
+
+
+_PAIRS = "unnest(%(clients)s::text[], %(groups)s::text[]) AS g(client_code, code)"
+_PG_REMOVE_GROUPS = (
+    f"DELETE FROM client_target_group t USING {_PAIRS}, client c "
+    "WHERE c.code = g.client_code AND t.client_id = c.id AND t.target_group_code = g.code"
+)
+_PG_ADD_GROUPS = (
+    "INSERT INTO client_target_group (client_id, target_group_code) "
+    f"SELECT c.id, g.code FROM {_PAIRS} JOIN client c ON c.code = g.client_code"
+)
 
 
 def _audit_rows(ctx: Context, plan: Plan, action: str) -> None:
